@@ -1,0 +1,20 @@
+// The registry of sub-commands, in the order `vnet help` lists them.
+
+import type { CliCommand } from './command';
+import { showCommand } from './commands/show';
+import { checkCommand } from './commands/check';
+import { planCommand } from './commands/plan';
+import { applyCommand } from './commands/apply';
+import { destroyCommand } from './commands/destroy';
+import { exportCommand } from './commands/export';
+import { graphCommand } from './commands/graph';
+
+export const commands: CliCommand[] = [
+  showCommand,
+  checkCommand,
+  planCommand,
+  applyCommand,
+  destroyCommand,
+  exportCommand,
+  graphCommand,
+];

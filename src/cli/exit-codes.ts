@@ -1,0 +1,34 @@
+// Exit codes of the `vnet` command, documented in docs/cli.md. Scripts depend on them: never renumber.
+
+export const EXIT = {
+  ok: 0,
+  /** `check` found errors, or a command failed in a way no other code names. */
+  failure: 1,
+  usage: 2,
+  unreachable: 3,
+  authRefused: 4,
+  hostKey: 5,
+  privilege: 6,
+  missingTool: 7,
+  applyFailed: 8,
+  conflict: 9,
+  declined: 10,
+  timeout: 11,
+} as const;
+
+/** Maps an error code (VnetError.code) to the exit code that names its kind. */
+export function exitCodeFor(code: string): number {
+  if (code.startsWith('VN-USAGE')) return EXIT.usage;
+  switch (code) {
+    case 'VN-SSH-UNREACHABLE': return EXIT.unreachable;
+    case 'VN-SSH-AUTH': return EXIT.authRefused;
+    case 'VN-SSH-HOSTKEY': return EXIT.hostKey;
+    case 'VN-HOST-PRIVILEGE': case 'VN-HOST-SUDO-PASSWORD': return EXIT.privilege;
+    case 'VN-HOST-TOOL': return EXIT.missingTool;
+    case 'VN-APPLY-STEP': return EXIT.applyFailed;
+    case 'VN-OWNERSHIP': return EXIT.conflict;
+    case 'VN-DECLINED': return EXIT.declined;
+    case 'VN-TIMEOUT': case 'VN-SSH-TIMEOUT': return EXIT.timeout;
+    default: return EXIT.failure;
+  }
+}

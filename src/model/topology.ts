@@ -1,0 +1,147 @@
+// The one vocabulary of the project. The language lowers into it, the probe reads into it, the planner
+// diffs two of them, and the views draw it. Nothing else invents its own shape of a network.
+// It is also the JSON of `vnet show --json` (docs/state-json.md), so every field is plain data.
+
+export const STATE_SCHEMA = 'vnet.state/1';
+
+/** The name the root network namespace of a host always has. */
+export const ROOT_NAMESPACE = 'host';
+
+export type InterfaceKind = 'veth' | 'bridge' | 'loopback' | 'vxlan' | 'dummy' | 'other';
+
+/** Administrative state: whether the interface was set up. */
+export type LinkState = 'up' | 'down';
+
+export interface PeerRef {
+  /** Namespace name as it appears in this Topology (`host` for the root namespace). */
+  namespace: string;
+  interface: string;
+}
+
+export interface NetInterface {
+  name: string;
+  kind: InterfaceKind;
+  state: LinkState;
+  /** Kernel operational state (UP, DOWN, LOWERLAYERDOWN, UNKNOWN…), live only. */
+  operstate?: string;
+  mtu: number | null;
+  mac: string | null;
+  /** CIDR strings, IPv4 and IPv6. IPv6 link-local addresses are left out: the kernel makes them. */
+  addresses: string[];
+  /** Name of the bridge this interface is a port of, in the same namespace. */
+  master: string | null;
+  /** For a veth: where the other end is. Null when unknown or not a veth. */
+  peer: PeerRef | null;
+  /** Lab that owns this interface (from its `vnet:<lab>` alias), live only. */
+  owner?: string | null;
+}
+
+export interface Route {
+  /** `default` or a CIDR. */
+  to: string;
+  via: string | null;
+  dev: string | null;
+}
+
+export interface AddressMatch {
+  value: string;
+  negated: boolean;
+}
+
+export type NatTarget =
+  | { kind: 'MASQUERADE' }
+  | { kind: 'SNAT'; to: string }
+  | { kind: 'DNAT'; to: string }
+  | { kind: 'jump'; chain: string }
+  | { kind: 'ACCEPT' }
+  | { kind: 'RETURN' }
+  | { kind: 'other'; name: string; args: string };
+
+export interface NatRule {
+  chain: string;
+  /** The rule as iptables-save prints it, starting with `-A CHAIN`. */
+  rule: string;
+  source: AddressMatch | null;
+  destination: AddressMatch | null;
+  inInterface: AddressMatch | null;
+  outInterface: AddressMatch | null;
+  protocol: string | null;
+  /** Destination port or range (`8088`, `1000:2000`). */
+  dport: string | null;
+  target: NatTarget;
+  comment: string | null;
+  /** Lab that owns this rule (from a `vnet:<lab>` comment). */
+  owner?: string | null;
+  /** Options this parser does not model; a rule with any is shown but never rewritten. */
+  extra?: string[];
+}
+
+export type IptablesBackend = 'nft' | 'legacy';
+
+export interface NatState {
+  /** User chains of the nat table, in the order iptables-save lists them. */
+  chains: string[];
+  rules: NatRule[];
+}
+
+export interface Namespace {
+  name: string;
+  root: boolean;
+  /** True when the namespace has no name under /run/netns (held by a process or a bind mount elsewhere). */
+  anonymous?: boolean;
+  /** Inode of the namespace, live only: the stable key, since nsids are relative to the viewer. */
+  inode?: number;
+  /** Where this namespace was found: `/run/netns/NAME`, a bind-mount path, or `pid:1234`. Live only. */
+  path?: string;
+  forwarding: boolean;
+  interfaces: NetInterface[];
+  routes: Route[];
+  nat: NatRule[];
+  /** User chains of the nat table (the built-in ones always exist). */
+  natChains: string[];
+  /** Policy of the filter table's FORWARD chain; null when unknown (no iptables in this namespace). */
+  forwardPolicy: 'ACCEPT' | 'DROP' | null;
+  /** Which iptables backends hold rules here; both at once is worth a warning. Live only. */
+  iptablesBackends?: IptablesBackend[];
+  /** Lab that owns this namespace (from the host's state file), live only. */
+  owner?: string | null;
+}
+
+export interface Topology {
+  schema: typeof STATE_SCHEMA;
+  /** The host as the user named it: `local`, an ssh destination or alias. */
+  host: string;
+  namespaces: Namespace[];
+  /** Problems the probe met that did not stop it (e.g. both iptables backends hold rules). */
+  warnings?: string[];
+}
+
+/** A desired network: a lab spans one or more hosts. */
+export interface Lab {
+  name: string;
+  hosts: LabHost[];
+}
+
+export interface LabHost {
+  /** Name of the host inside the lab (`host` when the file declares a single host). */
+  name: string;
+  /** SSH target from the file, or null to use the one given on the command line. */
+  target: string | null;
+  topology: Topology;
+}
+
+export function emptyNamespace(name: string, root = false): Namespace {
+  return { name, root, forwarding: false, interfaces: [], routes: [], nat: [], natChains: [], forwardPolicy: null };
+}
+
+export function emptyTopology(host: string): Topology {
+  return { schema: STATE_SCHEMA, host, namespaces: [emptyNamespace(ROOT_NAMESPACE, true)] };
+}
+
+export function findNamespace(topology: Topology, name: string): Namespace | undefined {
+  return topology.namespaces.find((ns) => ns.name === name);
+}
+
+export function findInterface(namespace: Namespace, name: string): NetInterface | undefined {
+  return namespace.interfaces.find((iface) => iface.name === name);
+}
