@@ -6,7 +6,7 @@ cd "$(dirname "$0")/../.."
 
 packages=(iproute2 iptables nftables openssh-server openssh-client iputils-ping netcat-openbsd tcpdump util-linux sudo ripgrep)
 if [[ "${VNET_WITH_BROWSER:-0}" == 1 ]]; then
-  packages+=(chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev)
+  packages+=(chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev unzip build-essential python3)
 fi
 
 missing=()
@@ -28,4 +28,9 @@ fi
 if ! cmp -s package-lock.json node_modules/.vnet-installed-lock 2>/dev/null; then
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json node_modules/.vnet-installed-lock
+fi
+
+# VS Code for the e2e suite (code-server, installed offline-style into .cache; a rerun takes well under a second).
+if [[ "${VNET_WITH_BROWSER:-0}" == 1 ]]; then
+  bash test/e2e/harness/install-code-server.sh >/dev/null
 fi
