@@ -31,7 +31,7 @@ export interface HostOptions {
   untrustedHostKey?: boolean;
 }
 
-export interface ShResult extends RunResult {}
+export type ShResult = RunResult;
 
 const READY_TIMEOUT_MS = 15_000;
 
