@@ -3,7 +3,7 @@
 
 export interface ExecOptions {
   signal?: AbortSignal;
-  /** Upper bound for the whole call; every call is bounded. */
+  /** Upper bound for the whole call; every call is bounded. For stream(): the longest silence allowed. */
   timeoutMs?: number;
   /** Called with each command before it is sent, for the output channel. */
   log?: (line: string) => void;
@@ -16,7 +16,10 @@ export interface ExecResult {
 }
 
 export interface StreamHandle {
-  /** Resolves when the remote process ends (or the connection drops). */
+  /**
+   * Resolves when the remote process ends (or the connection drops). Rejects with a VnetError when the call
+   * failed in a way with a name (connection, authentication, host key, privilege), like runScript.
+   */
   readonly done: Promise<ExecResult>;
   stop(): void;
 }

@@ -34,6 +34,12 @@ export interface NetInterface {
   peer: PeerRef | null;
   /** Lab that owns this interface (from its `vnet:<lab>` alias), live only. */
   owner?: string | null;
+  /** The interface's alias (`ip link set … alias`), where apply writes the ownership mark. Live only. */
+  alias?: string | null;
+  /** Alternative names of the interface (`ip link property add … altname`). Live only. */
+  altNames?: string[];
+  /** The kernel's link kind (`macvlan`, `wireguard`, `tun`…) when kind is `other`. Live only. */
+  linkKind?: string | null;
 }
 
 export interface Route {
@@ -41,6 +47,10 @@ export interface Route {
   to: string;
   via: string | null;
   dev: string | null;
+  /** Who added the route as `ip route` names it (`kernel`, `boot`, `static`, `dhcp`…), live only. */
+  protocol?: string | null;
+  /** Route type when not a plain unicast route (`blackhole`, `unreachable`, `prohibit`…), live only. */
+  type?: string;
 }
 
 export interface AddressMatch {
@@ -74,6 +84,8 @@ export interface NatRule {
   owner?: string | null;
   /** Options this parser does not model; a rule with any is shown but never rewritten. */
   extra?: string[];
+  /** Which iptables backend holds this rule, live only (a host may use both). */
+  backend?: IptablesBackend;
 }
 
 export type IptablesBackend = 'nft' | 'legacy';

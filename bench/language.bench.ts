@@ -1,0 +1,91 @@
+// Language benchmark: a generated lab of 2,000 namespaces (about 10k lines).
+// Figures: full parse + check (target ≤ 100 ms), and completion and hover after an edit (target ≤ 20 ms
+// at p95). Baselines measured in the same run: re-running the full check on every keystroke before
+// answering (what completion and hover would cost without reusing the last analysis around the edit), and,
+// for scale, JSON.parse of the same network as Topology JSON.
+
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { compileVnet, analyze } from '../src/language/index';
+import { completionsAt } from '../src/server/completion';
+import { hoverAt } from '../src/server/hover';
+import { measure, median, percentile, report } from './lib/measure';
+
+export function generateLab(namespaces: number): string {
+  const lines = ['# generated: namespaces on bridges, NAT and routes', 'lab bench', '', 'host {', '  forwarding on'];
+  const bridges = Math.ceil(namespaces / 200);
+  for (let b = 0; b < bridges; b++) {
+    lines.push(`  bridge br${b} { address 10.${b}.0.1/16 }`);
+    lines.push(`  nat masquerade src 10.${b}.0.0/16 not-out br${b}`);
+  }
+  for (let i = 0; i < namespaces; i += 10) lines.push(`  nat dnat tcp ${10000 + i} to ns${i}:80`);
+  lines.push('}', '');
+  for (let i = 0; i < namespaces; i++) {
+    const b = Math.floor(i / 200);
+    const host = (i % 200) + 2;
+    lines.push(`namespace ns${i} {`, `  address veth${i} 10.${b}.${Math.floor(host / 250)}.${host % 250 + 1}/16`, `  route default via 10.${b}.0.1`, '}');
+  }
+  lines.push('');
+  for (let i = 0; i < namespaces; i++) lines.push(`veth ns${i}:veth${i} -- br${Math.floor(i / 200)}:p${i}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const text = generateLab(2000);
+  const lineCount = text.split('\n').length;
+  const check = compileVnet(text);
+  const errors = check.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length || !check.lab) throw new Error(`generated lab has errors: ${errors.slice(0, 3).map((e) => e.message).join('; ')}`);
+
+  // Warm up the JIT the way a long-running server is warm.
+  for (let i = 0; i < 5; i++) compileVnet(text);
+
+  const full = await measure(15, () => compileVnet(text));
+  const json = JSON.stringify(check.lab);
+  const jsonParse = await measure(15, () => JSON.parse(json));
+
+  // After an edit: each sample types one character in a namespace block, then asks for completion (or
+  // hover) on the new text, so every sample pays for analysing the edited document.
+  const anchor = text.indexOf('namespace ns1500 {') + 'namespace ns1500 {'.length;
+  let version = 1;
+  const edited = (i: number) => {
+    const insertion = `\n  ${'r'.repeat((i % 3) + 1)}`;
+    return TextDocument.create('file:///bench.vnet', 'vnet', ++version, text.slice(0, anchor) + insertion + text.slice(anchor));
+  };
+  // The server analysed the document when it was opened (for diagnostics); the edits come after that.
+  const opened = TextDocument.create('file:///bench.vnet', 'vnet', version, text);
+  completionsAt(opened, opened.positionAt(anchor));
+  const completion = await measure(40, () => {
+    const document = edited(version);
+    const position = document.positionAt(anchor + 3 + (version % 3));
+    const items = completionsAt(document, position);
+    if (items.length === 0) throw new Error('completion returned nothing');
+  });
+  const hoverTarget = text.indexOf('veth ns1999:veth1999') + 6;
+  const hover = await measure(40, () => {
+    const document = edited(version);
+    const position = document.positionAt(hoverTarget + (anchor < hoverTarget ? 5 : 0) + ((version % 3) + 1));
+    if (!hoverAt(document, position)) throw new Error('hover returned nothing');
+  });
+  const naiveHover = await measure(15, () => {
+    const document = edited(version);
+    compileVnet(document.getText());
+    hoverAt(TextDocument.create(`file:///naive-${version}.vnet`, 'vnet', 1, document.getText()), document.positionAt(hoverTarget));
+  });
+  const naiveCompletion = await measure(15, () => {
+    const document = edited(version);
+    compileVnet(document.getText());
+    completionsAt(document, document.positionAt(anchor + 3));
+  });
+  const analyseOnly = await measure(15, () => analyze(text));
+
+  report(`Language: ${lineCount} lines, 2,000 namespaces`, [
+    { name: 'full parse + check + lowering (median)', ms: median(full), target: '≤ 100 ms', met: median(full) <= 100 },
+    { name: 'full parse + check + lowering (p95)', ms: percentile(full, 95), target: '≤ 100 ms', met: percentile(full, 95) <= 100 },
+    { name: 'parse + bind only (median)', ms: median(analyseOnly) },
+    { name: 'completion after an edit (p95)', ms: percentile(completion, 95), baseline: { name: 'full check on every keystroke + completion', ms: percentile(naiveCompletion, 95) }, target: '≤ 20 ms p95', met: percentile(completion, 95) <= 20 },
+    { name: 'hover after an edit (p95)', ms: percentile(hover, 95), baseline: { name: 'full check on every keystroke + hover', ms: percentile(naiveHover, 95) }, target: '≤ 20 ms p95', met: percentile(hover, 95) <= 20 },
+    { name: `for scale: JSON.parse of the same network as Topology JSON (${Math.round(json.length / 1024)} KiB, median)`, ms: median(jsonParse) },
+  ]);
+}
+
+if (require.main === module) main().catch((error) => { console.error(error); process.exitCode = 1; });

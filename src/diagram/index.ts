@@ -1,0 +1,26 @@
+// Topology → SVG, the whole way: what `vnet graph` calls, and what the webview's worker and UI call in parts.
+
+import type { DiagramInput, SavedLayout } from '../model/protocol';
+import { buildDiagramModel } from './build-model';
+import { createElkEngine } from './elk-engine';
+import { layoutDiagram, type DiagramLayout, type ElkEngine } from './layout';
+import { renderDiagram } from './render';
+import { serializeSvg } from './svg-tree';
+import { applyOffsets } from './user-positions';
+
+export interface TopologySvg {
+  svg: string;
+  layout: DiagramLayout;
+}
+
+/** Lays out and draws a diagram as a standalone SVG document, with the user's saved positions if given. */
+export async function renderTopologySvg(
+  input: DiagramInput,
+  options: { elk?: ElkEngine; saved?: SavedLayout | null; signal?: AbortSignal } = {},
+): Promise<TopologySvg> {
+  const model = buildDiagramModel(input);
+  const base = await layoutDiagram(model, options.elk ?? createElkEngine(), { order: options.saved?.order, signal: options.signal });
+  const layout = applyOffsets(base, options.saved?.offsets ?? {});
+  const svg = `<?xml version="1.0" encoding="UTF-8"?>\n${serializeSvg(renderDiagram(layout, { standalone: true }))}\n`;
+  return { svg, layout };
+}

@@ -1,0 +1,228 @@
+// The topology panel host: one WebviewPanel per source (a host, a .vnet file, or both for the drift view).
+// It loads the source (cancellable), posts the data to the webview, reloads when the source changes, keeps
+// the user's positions per lab in the workspace state, and carries out what the webview asks for.
+
+import * as vscode from 'vscode';
+import type { ContextMenus, DiagramInput, ElementRef, ShowMessage, ToWebviewMessage } from '../../model/protocol';
+import { describeError } from '../../model/errors';
+import { LayoutStore } from './layout-store';
+import { handlePanelMessage, type PanelActions } from './message-handler';
+import { buildPanelHtml, createNonce } from './panel-html';
+import { locateInVnet } from './source-locator';
+
+/** What a panel shows. The extension builds these for hosts, files and drift (see topology-sources.ts). */
+export interface TopologySource {
+  /** Stable key: one panel per key, and dragged positions are remembered per key. */
+  readonly key: string;
+  readonly title: string;
+  /** Reads the network(s) now. Called on open, on refresh, and when onDidChange fires. */
+  load(signal: AbortSignal): Promise<DiagramInput>;
+  /** Fires when the data may have changed (the file was edited, the live watcher saw a change). */
+  readonly onDidChange?: vscode.Event<void>;
+  /** The .vnet file, for "Go to .vnet source". */
+  readonly sourceUri?: vscode.Uri;
+}
+
+export interface TopologyPanelOptions {
+  /** The tree view's context menu commands per element kind, offered in the diagram's context menu too. */
+  menus?: ContextMenus;
+  /** Turns a diagram element into the argument the tree's commands expect (default: the ElementRef). */
+  commandArgument?: (element: ElementRef) => unknown;
+  /** Reveals an element in the Hosts tree; without it the panel offers no "Reveal in tree". */
+  revealInTree?: (element: ElementRef) => Promise<void> | void;
+  /** Where in the .vnet file an element is declared (default: a reading of the file, source-locator.ts). */
+  locateSource?: (element: ElementRef, document: vscode.TextDocument) => vscode.Range | undefined;
+  /** The output channel's append (errors, refused messages). */
+  log?: (message: string) => void;
+}
+
+const VIEW_TYPE = 'vnet.topology';
+const REFRESH_DEBOUNCE_MS = 300;
+const openPanels = new Map<string, TopologyPanel>();
+
+/** Opens (or reveals) the panel for a source. The extension's "VNet: Show Topology" command calls this. */
+export function showTopologyPanel(context: vscode.ExtensionContext, source: TopologySource, options: TopologyPanelOptions = {}): TopologyPanel {
+  const existing = openPanels.get(source.key);
+  if (existing) {
+    existing.reveal();
+    existing.refresh();
+    return existing;
+  }
+  const panel = new TopologyPanel(context, source, options);
+  openPanels.set(source.key, panel);
+  panel.onDidDispose(() => openPanels.delete(source.key));
+  return panel;
+}
+
+/** The open panel for a source key, e.g. to select an element from the tree's "Show in Topology". */
+export function findTopologyPanel(key: string): TopologyPanel | undefined {
+  return openPanels.get(key);
+}
+
+export class TopologyPanel implements vscode.Disposable {
+  static readonly viewType = VIEW_TYPE;
+
+  private readonly panel: vscode.WebviewPanel;
+  private readonly store: LayoutStore;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposeEmitter.event;
+  private loading: AbortController | null = null;
+  private latest: DiagramInput | null = null;
+  private webviewReady = false;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly source: TopologySource,
+    private readonly options: TopologyPanelOptions,
+  ) {
+    this.store = new LayoutStore(context.workspaceState);
+    const dist = vscode.Uri.joinPath(context.extensionUri, 'dist');
+    this.panel = vscode.window.createWebviewPanel(VIEW_TYPE, source.title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [dist],
+      // The webview keeps its own state (positions, view) with setState and asks for the data again on
+      // 'ready', so it need not be kept alive while hidden.
+      retainContextWhenHidden: false,
+    });
+    this.panel.webview.html = buildPanelHtml({
+      cspSource: this.panel.webview.cspSource,
+      nonce: createNonce(),
+      scriptUri: this.panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      title: source.title,
+    });
+    this.disposables.push(
+      this.panel.onDidDispose(() => this.dispose()),
+      this.panel.webview.onDidReceiveMessage((message: unknown) => {
+        void handlePanelMessage(message, { labKey: source.key, menus: this.menus }, this.actions).catch((error: unknown) => this.log(`Topology panel: ${describeError(error)}`));
+      }),
+    );
+    if (source.onDidChange) this.disposables.push(source.onDidChange(() => this.scheduleRefresh()));
+    this.refresh();
+  }
+
+  private get menus(): ContextMenus {
+    return this.options.menus ?? {};
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, false);
+  }
+
+  /** Reads the source again and redraws; an earlier read still running is cancelled. */
+  refresh(): void {
+    this.loading?.abort();
+    const controller = new AbortController();
+    this.loading = controller;
+    this.post({ type: 'status', state: 'loading', message: 'Reading the network…' });
+    this.source.load(controller.signal).then(
+      (input) => {
+        if (controller.signal.aborted || this.disposed) return;
+        this.latest = input;
+        this.postShow();
+      },
+      (error: unknown) => {
+        if (controller.signal.aborted || this.disposed) return;
+        const message = describeError(error);
+        this.log(`Topology of ${this.source.title}: ${message}`);
+        this.post({ type: 'status', state: 'error', message });
+      },
+    );
+  }
+
+  /** Selects and centres an element in the diagram (the tree's "Show in Topology"). */
+  select(element: ElementRef): void {
+    this.reveal();
+    this.post({ type: 'select', element });
+  }
+
+  private scheduleRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => this.refresh(), REFRESH_DEBOUNCE_MS);
+  }
+
+  private postShow(): void {
+    if (!this.latest || !this.webviewReady) return;
+    const message: ShowMessage = {
+      type: 'show',
+      labKey: this.source.key,
+      input: this.latest,
+      layout: this.store.get(this.source.key),
+      menus: this.menus,
+      canRevealInTree: this.options.revealInTree !== undefined,
+      canGoToSource: this.source.sourceUri !== undefined,
+    };
+    this.post(message);
+  }
+
+  private post(message: ToWebviewMessage): void {
+    if (this.disposed) return;
+    void this.panel.webview.postMessage(message);
+  }
+
+  private log(message: string): void {
+    this.options.log?.(message);
+  }
+
+  private readonly actions: PanelActions = {
+    ready: () => {
+      this.webviewReady = true;
+      if (this.latest) this.postShow();
+    },
+    refresh: () => this.refresh(),
+    revealInTree: async (element) => {
+      await this.options.revealInTree?.(element);
+    },
+    goToSource: async (element) => {
+      const uri = this.source.sourceUri;
+      if (!uri) return;
+      const document = await vscode.workspace.openTextDocument(uri);
+      let range = this.options.locateSource?.(element, document);
+      if (!range) {
+        const spot = locateInVnet(document.getText(), element);
+        if (spot) range = new vscode.Range(spot.line, spot.character, spot.line, spot.character + spot.length);
+      }
+      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, selection: range, preview: true });
+      if (!range) void vscode.window.showInformationMessage(`${element.kind} is not declared in ${vscode.workspace.asRelativePath(uri)}: it exists only on the host.`);
+    },
+    runCommand: async (command, element) => {
+      const argument = this.options.commandArgument ? this.options.commandArgument(element) : element;
+      await vscode.commands.executeCommand(command, argument);
+    },
+    copy: async (text) => {
+      await vscode.env.clipboard.writeText(text);
+    },
+    saveLayout: async (labKey, layout) => {
+      await this.store.set(labKey, layout);
+    },
+    exportSvg: async (text) => this.saveExport('svg', new TextEncoder().encode(text)),
+    exportPng: async (bytes) => this.saveExport('png', bytes),
+    log: (message) => this.log(message),
+  };
+
+  private async saveExport(format: 'svg' | 'png', bytes: Uint8Array): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const base = this.source.title.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'topology';
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, `${base}.${format}`) : undefined,
+      filters: format === 'svg' ? { 'SVG image': ['svg'] } : { 'PNG image': ['png'] },
+      saveLabel: `Export ${format.toUpperCase()}`,
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, bytes);
+    void vscode.window.showInformationMessage(`Topology exported to ${vscode.workspace.asRelativePath(target)}.`);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.loading?.abort();
+    clearTimeout(this.refreshTimer);
+    this.panel.dispose();
+    for (const d of this.disposables) d.dispose();
+    this.disposeEmitter.fire();
+    this.disposeEmitter.dispose();
+  }
+}

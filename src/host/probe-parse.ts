@@ -1,0 +1,170 @@
+// The probe's output → one Topology. Pure: unit-tested on outputs captured from real kernels.
+
+import { VnetError } from '../model/errors';
+import { OWNER_PREFIX } from '../model/nat';
+import { printable } from '../model/names';
+import {
+  STATE_SCHEMA, type InterfaceKind, type IptablesBackend, type Namespace, type NetInterface, type Route, type Topology,
+} from '../model/topology';
+import { parseIptablesSave } from './iptables-save-parse';
+import { nameNamespaces, parseNsfsMounts, type NamespaceIdentity } from './namespace-names';
+import { parseIpJson } from './probe-ip-json';
+import { parseNetlinkLines } from './probe-netlink-lines';
+import type { RawLink, RawNamespaceState } from './probe-raw';
+import { splitProbeOutput, type NamespaceRecord } from './probe-records';
+import { linkRefKey, resolveVethPeers } from './veth-peers';
+
+const TOOL_ADVICE: Record<string, string> = {
+  ip: 'iproute2 (the ip command) is not installed there. Install it, e.g. apt-get install iproute2.',
+  iptables: 'iptables is not installed there. Install it, e.g. apt-get install iptables.',
+  nsenter: 'neither perl nor nsenter (util-linux) is there, and vnet needs one of them to read namespaces. Install util-linux.',
+  perl: 'perl is not there, and the netlink method was asked for. Install perl-base, or use the ip method.',
+  mktemp: 'mktemp (coreutils) is missing there.',
+};
+
+const KINDS: Record<string, InterfaceKind> = { veth: 'veth', bridge: 'bridge', vxlan: 'vxlan', dummy: 'dummy' };
+
+function kindOf(link: RawLink): InterfaceKind {
+  if (link.loopback) return 'loopback';
+  return (link.kind && KINDS[link.kind]) || 'other';
+}
+
+function isKernelMadeAddress(family: 4 | 6, scope: string): boolean {
+  // IPv6 link-local addresses: the kernel gives every interface one.
+  return family === 6 && scope === 'link';
+}
+
+function ownerOf(alias: string | null): string | null {
+  return alias && alias.startsWith(OWNER_PREFIX) ? alias.slice(OWNER_PREFIX.length) : null;
+}
+
+function rawStateOf(record: NamespaceRecord): { state: RawNamespaceState; problem: string | null } {
+  if (record.netlink) {
+    const parsed = parseNetlinkLines(record.netlink);
+    return { state: parsed, problem: record.partial ? 'the kernel refused part of the netlink dump' : null };
+  }
+  if (record.ipJson !== null) {
+    try {
+      return { state: parseIpJson(record.ipJson), problem: null };
+    } catch (error) {
+      return { state: { links: [], addresses: [], routes: [], forwarding: null }, problem: `ip printed JSON that does not parse (${(error as Error).message})` };
+    }
+  }
+  return { state: { links: [], addresses: [], routes: [], forwarding: null }, problem: 'nothing was read' };
+}
+
+function routesOf(state: RawNamespaceState): Route[] {
+  const routes: Route[] = [];
+  for (const raw of state.routes) {
+    // Routes the kernel adds itself (connected subnets, IPv6 link-local) are not anybody's configuration.
+    if (raw.protocol === 'kernel') continue;
+    if (raw.type !== 'unicast' && raw.type !== 'blackhole' && raw.type !== 'unreachable' && raw.type !== 'prohibit' && raw.type !== 'throw') continue;
+    for (const hop of raw.nexthops) {
+      const route: Route = { to: raw.to, via: hop.via, dev: hop.dev, protocol: raw.protocol };
+      if (raw.type !== 'unicast') route.type = raw.type;
+      routes.push(route);
+    }
+  }
+  return routes;
+}
+
+/** Parses the probe's stdout. Throws a VnetError for a missing tool or an output cut short. */
+export function parseProbeOutput(output: string, mark: string, host: string, stderr = ''): Topology {
+  const records = splitProbeOutput(output, mark);
+  if (records.fatal) {
+    const advice = TOOL_ADVICE[records.fatal.tool] ?? `${printable(records.fatal.tool)} is missing there.`;
+    throw new VnetError(records.fatal.code.startsWith('VN-') ? records.fatal.code : 'VN-HOST-TOOL', `Cannot read "${printable(host)}": ${advice}`);
+  }
+  if (!records.complete || records.rootInode === null) {
+    const why = stderr.trim().split('\n').filter(Boolean).slice(-3).join(' / ');
+    throw new VnetError('VN-PROBE-INCOMPLETE', `Reading "${printable(host)}" stopped before the end${why ? `: ${printable(why)}` : ''}. Run vnet show again; if it persists, report it with this message.`, stderr);
+  }
+  const warnings: string[] = records.restarts.map((why) => `The fast probe failed (${why}); the host was read with nsenter and ip instead.`);
+
+  // Namespaces that vanished while we read them are simply gone.
+  const readable = records.namespaces.filter((r) => r.failure === null);
+  const seen = new Set<number>();
+  const visited = readable.filter((r) => (seen.has(r.inode) ? false : (seen.add(r.inode), true)));
+  const naming = nameNamespaces(records.rootInode, visited.map((r) => r.inode), parseNsfsMounts(records.mountinfo), records.processes);
+  warnings.push(...naming.warnings);
+  for (const failed of records.namespaces.filter((r) => r.failure !== null && !seen.has(r.inode))) {
+    if (!/^gone/.test(failed.failure!)) warnings.push(`Namespace with inode ${failed.inode} could not be read (${failed.failure}).`);
+  }
+
+  const raw = new Map<number, RawNamespaceState>();
+  for (const record of visited) {
+    const { state, problem } = rawStateOf(record);
+    raw.set(record.inode, state);
+    if (problem) warnings.push(`Namespace "${naming.identities.get(record.inode)!.name}": ${problem}.`);
+  }
+  const peers = resolveVethPeers(new Map([...raw].map(([inode, state]) => [inode, state.links])));
+
+  const namespaces: Namespace[] = [];
+  for (const record of visited) {
+    const identity: NamespaceIdentity = naming.identities.get(record.inode)!;
+    const state = raw.get(record.inode)!;
+    const byIndex = new Map(state.links.map((l) => [l.index, l]));
+    const interfaces: NetInterface[] = [...state.links].sort((a, b) => a.index - b.index).map((link) => {
+      const peer = link.kind === 'veth' ? peers.get(linkRefKey(record.inode, link.index)) : undefined;
+      const peerNamespace = peer ? naming.identities.get(peer.inode) : undefined;
+      const peerLink = peer ? raw.get(peer.inode)?.links.find((l) => l.index === peer.index) : undefined;
+      const iface: NetInterface = {
+        name: link.name,
+        kind: kindOf(link),
+        state: link.up ? 'up' : 'down',
+        operstate: link.operstate ?? undefined,
+        mtu: link.mtu,
+        mac: link.mac,
+        addresses: state.addresses
+          .filter((a) => a.index === link.index && !isKernelMadeAddress(a.family, a.scope))
+          .map((a) => a.cidr),
+        master: link.master !== null ? byIndex.get(link.master)?.name ?? null : null,
+        peer: peerNamespace && peerLink ? { namespace: peerNamespace.name, interface: peerLink.name } : null,
+        owner: ownerOf(link.alias),
+        alias: link.alias,
+        altNames: link.altNames,
+        linkKind: kindOf(link) === 'other' ? link.kind : null,
+      };
+      if (iface.operstate === undefined) delete iface.operstate;
+      return iface;
+    });
+
+    const nat: Namespace['nat'] = [];
+    const natChains: string[] = [];
+    const backends: IptablesBackend[] = [];
+    let forwardPolicy: Namespace['forwardPolicy'] = 'ACCEPT';
+    for (const dump of record.iptables) {
+      if (dump.exitCode !== 0) {
+        warnings.push(`Namespace "${identity.name}": iptables-${dump.backend}-save failed (exit ${dump.exitCode ?? '?'}); its ${dump.backend} rules are not shown.`);
+        continue;
+      }
+      const parsed = parseIptablesSave(dump.text, dump.backend);
+      nat.push(...parsed.natRules);
+      for (const chain of parsed.natChains) if (!natChains.includes(chain)) natChains.push(chain);
+      // Both backends' hooks see every packet: a DROP in either one drops it.
+      if (parsed.forwardPolicy === 'DROP') forwardPolicy = 'DROP';
+      if (parsed.holdsRules) backends.push(dump.backend);
+    }
+    if (backends.length > 1) {
+      warnings.push(`Namespace "${identity.name}" has iptables rules in both backends (nft and legacy). Both apply to every packet, but each iptables command shows only its own: consider moving the legacy rules to nft (iptables-legacy-save | iptables-nft-restore).`);
+    }
+    namespaces.push({
+      name: identity.name,
+      root: identity.root,
+      ...(identity.anonymous ? { anonymous: true } : {}),
+      inode: record.inode,
+      ...(identity.path ? { path: identity.path } : {}),
+      forwarding: state.forwarding ?? false,
+      forwardPolicy: records.tools.nft || records.tools.legacy ? forwardPolicy : null,
+      interfaces,
+      routes: routesOf(state),
+      nat,
+      natChains,
+      iptablesBackends: backends,
+    });
+  }
+  namespaces.sort((a, b) => Number(b.root) - Number(a.root) || Number(Boolean(a.anonymous)) - Number(Boolean(b.anonymous)) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const topology: Topology = { schema: STATE_SCHEMA, host, namespaces };
+  if (warnings.length) topology.warnings = warnings;
+  return topology;
+}

@@ -1,0 +1,89 @@
+// A host over the system's OpenSSH: ~/.ssh/config, keys and agents work as they do for ssh itself. One
+// connection is shared by all calls (ControlMaster), every call is bounded, and nothing ever prompts.
+
+import { runProcess } from './process';
+import { callScript, callStream, DEFAULT_SCRIPT_TIMEOUT_MS, type CallContext } from './script-call';
+import { remoteCommand, rootScriptArgv, rootStreamArgv } from './remote-wrapper';
+import {
+  DEFAULT_CONNECT_TIMEOUT_SEC, DEFAULT_CONTROL_PERSIST_SEC, sshControlArgs, sshExecArgs, type SshSettings,
+} from './ssh-args';
+import { defaultControlDir, ensurePrivateDir } from './ssh-control-dir';
+import { parseDestination, type SshDestination } from './ssh-destination';
+import type { ExecOptions, ExecResult, StreamHandle, Transport } from './transport';
+
+export interface SshTransportOptions {
+  /** `--identity FILE`. */
+  identity?: string | null;
+  /** `--ssh-option KEY=VALUE`, in the order given; a record is taken in its key order. */
+  sshOptions?: ReadonlyArray<readonly [string, string]> | Record<string, string>;
+  connectTimeoutSec?: number;
+  controlPersistSec?: number;
+  /** Where control sockets live; null turns connection sharing off. Default: a private dir per user. */
+  controlDir?: string | null;
+  /** Bound for a call that gives no timeoutMs. */
+  defaultTimeoutMs?: number;
+  log?: (line: string) => void;
+  /** The ssh program (tests may point it elsewhere). */
+  sshCommand?: string;
+}
+
+export class SshTransport implements Transport {
+  readonly target: string;
+  private readonly destination: SshDestination;
+  private readonly settings: SshSettings;
+  private readonly context: CallContext;
+  private readonly ssh: string;
+  private controlReady: Promise<void> | undefined;
+
+  constructor(target: string, options: SshTransportOptions = {}) {
+    this.target = target;
+    this.destination = parseDestination(target);
+    const sshOptions = options.sshOptions === undefined ? [] : Array.isArray(options.sshOptions)
+      ? options.sshOptions as ReadonlyArray<readonly [string, string]>
+      : Object.entries(options.sshOptions as Record<string, string>);
+    this.settings = {
+      identity: options.identity ?? null,
+      options: sshOptions,
+      connectTimeoutSec: options.connectTimeoutSec ?? DEFAULT_CONNECT_TIMEOUT_SEC,
+      controlPersistSec: options.controlPersistSec ?? DEFAULT_CONTROL_PERSIST_SEC,
+      controlDir: options.controlDir === undefined ? defaultControlDir() : options.controlDir,
+    };
+    this.ssh = options.sshCommand ?? 'ssh';
+    this.context = {
+      target,
+      host: this.destination.host,
+      port: this.destination.port,
+      overSsh: true,
+      connectTimeoutSec: this.settings.connectTimeoutSec,
+      defaultTimeoutMs: options.defaultTimeoutMs ?? DEFAULT_SCRIPT_TIMEOUT_MS,
+      log: options.log,
+    };
+  }
+
+  private prepare(): Promise<void> {
+    const dir = this.settings.controlDir;
+    this.controlReady ??= dir ? ensurePrivateDir(dir).then(() => undefined) : Promise.resolve();
+    return this.controlReady;
+  }
+
+  async runScript(script: string, options?: ExecOptions): Promise<ExecResult> {
+    await this.prepare();
+    return callScript(this.context, this.ssh, sshExecArgs(this.destination, this.settings, remoteCommand(rootScriptArgv())), script, options);
+  }
+
+  stream(script: string, onLine: (line: string) => void, options?: ExecOptions): StreamHandle {
+    let handle: StreamHandle | undefined;
+    let stopped = false;
+    const done = this.prepare().then(() => {
+      handle = callStream(this.context, this.ssh, sshExecArgs(this.destination, this.settings, remoteCommand(rootStreamArgv())), script, onLine, options);
+      if (stopped) handle.stop();
+      return handle.done;
+    });
+    return { done, stop: () => { stopped = true; handle?.stop(); } };
+  }
+
+  async close(): Promise<void> {
+    if (!this.settings.controlDir) return;
+    await runProcess(this.ssh, sshControlArgs(this.destination, this.settings, 'exit'), { timeoutMs: 5000 }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,70 @@
+// The language's front door: text in, a syntax tree, diagnostics and the lowered Lab out.
+
+import type { Lab } from '../model/topology';
+import { bind } from './bind';
+import { check } from './check';
+import { CODES, type Problem, type VnetDiagnostic } from './diagnostics';
+import { lower } from './lower';
+import type { VnetModel } from './model';
+import { parse } from './parser';
+import { LineIndex } from './span';
+import type { VnetDocumentSyntax } from './syntax';
+
+export type { VnetDiagnostic, VnetQuickFix, Severity } from './diagnostics';
+export type { VnetDocumentSyntax } from './syntax';
+export type { VnetModel } from './model';
+
+export interface CompileResult {
+  /** The desired network, or null when the file has no usable lab name. Apply only when no diagnostic is an error. */
+  lab: Lab | null;
+  diagnostics: VnetDiagnostic[];
+  document: VnetDocumentSyntax;
+}
+
+/** Parses and binds: everything the editor features need, without the (costlier) checks. */
+export function analyze(text: string): VnetModel {
+  const lines = new LineIndex(text);
+  const syntax = parse(text);
+  return bind(text, lines, syntax);
+}
+
+/** Every problem of a bound model: syntax, names, and the semantic checks. */
+export function problemsOf(model: VnetModel): Problem[] {
+  const syntax: Problem[] = model.syntax.problems.map((p) => ({
+    span: { start: p.start, end: p.end },
+    severity: CODES[p.code]?.severity ?? 'error',
+    code: p.code,
+    message: p.message,
+    ...(p.fixes ? { fixes: p.fixes } : {}),
+  }));
+  const all = [...syntax, ...model.problems, ...check(model)];
+  return all.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+}
+
+export function toDiagnostic(model: VnetModel, problem: Problem): VnetDiagnostic {
+  const diagnostic: VnetDiagnostic = {
+    range: model.lines.range(problem.span),
+    severity: problem.severity,
+    code: problem.code,
+    message: problem.message,
+  };
+  if (problem.fixes?.length) {
+    diagnostic.fixes = problem.fixes.map((fix) => ({
+      title: fix.title,
+      edits: fix.edits.map((edit) => ({ range: model.lines.range(edit.span), newText: edit.newText })),
+    }));
+  }
+  return diagnostic;
+}
+
+export function compileModel(model: VnetModel): CompileResult {
+  return {
+    lab: lower(model),
+    diagnostics: problemsOf(model).map((p) => toDiagnostic(model, p)),
+    document: model.syntax,
+  };
+}
+
+export function compileVnet(text: string): CompileResult {
+  return compileModel(analyze(text));
+}

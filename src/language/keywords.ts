@@ -1,0 +1,109 @@
+// Which statements each kind of block accepts, with the one-line description shown by hover and
+// completion. The parser, the checker, completion and the docs all read these tables, so they agree.
+
+export type BlockContext = 'top' | 'machine' | 'place' | 'bridge' | 'chain';
+
+export interface KeywordInfo {
+  keyword: string;
+  /** How it is written, e.g. `veth PLACE:IFNAME -- PLACE:IFNAME`. */
+  syntax: string;
+  summary: string;
+}
+
+export const STATEMENTS: Record<BlockContext, KeywordInfo[]> = {
+  top: [
+    { keyword: 'lab', syntax: 'lab NAME [ssh TARGET]', summary: 'Names the lab. The name marks everything apply creates, so that destroy removes only that.' },
+    { keyword: 'machine', syntax: 'machine NAME [ssh TARGET] { … }', summary: 'One host of a lab that spans several hosts, reached over SSH at TARGET.' },
+    { keyword: 'host', syntax: 'host { … }', summary: "The host's root network namespace (always exists; `host` in endpoints)." },
+    { keyword: 'namespace', syntax: 'namespace NAME [{ … }]', summary: 'A named network namespace (`ip netns add NAME`).' },
+    { keyword: 'veth', syntax: 'veth PLACE:IFNAME -- PLACE:IFNAME', summary: 'A veth pair. PLACE is `host`, a namespace, or a bridge (the end becomes a port of it).' },
+  ],
+  machine: [
+    { keyword: 'host', syntax: 'host { … }', summary: "This machine's root network namespace." },
+    { keyword: 'namespace', syntax: 'namespace NAME [{ … }]', summary: 'A named network namespace on this machine.' },
+    { keyword: 'veth', syntax: 'veth PLACE:IFNAME -- PLACE:IFNAME', summary: 'A veth pair on this machine.' },
+  ],
+  place: [
+    { keyword: 'forwarding', syntax: 'forwarding on|off', summary: 'IPv4 and IPv6 forwarding in this namespace (net.ipv4.ip_forward). Off unless written.' },
+    { keyword: 'forward-policy', syntax: 'forward-policy accept|drop', summary: "Policy of the filter table's FORWARD chain (Docker sets it to drop)." },
+    { keyword: 'loopback', syntax: 'loopback up|down', summary: 'Sets `lo` up. A new namespace has lo down, so 127.0.0.1 does not answer until it is up.' },
+    { keyword: 'bridge', syntax: 'bridge NAME [{ address CIDR; mtu N; down }]', summary: 'A Linux bridge in this namespace; veth ends become its ports with `veth NAME:port -- …`.' },
+    { keyword: 'address', syntax: 'address IFNAME CIDR…', summary: 'Adds addresses (with prefix length) to an interface of this namespace.' },
+    { keyword: 'link', syntax: 'link IFNAME [mtu N] [up|down]', summary: 'Sets the MTU or state of an interface of this namespace. Interfaces are up unless set down.' },
+    { keyword: 'route', syntax: 'route default|CIDR [via ADDRESS] [dev IFNAME]', summary: 'A route of this namespace, as `ip route add`.' },
+    { keyword: 'nat', syntax: 'nat ACTION [MATCH…] | nat chain NAME { … }', summary: "A rule of this namespace's iptables nat table, or a user chain of it." },
+  ],
+  bridge: [
+    { keyword: 'address', syntax: 'address CIDR…', summary: 'Adds addresses to the bridge; the bridge address is usually the gateway of its ports.' },
+    { keyword: 'mtu', syntax: 'mtu N', summary: 'MTU of the bridge.' },
+    { keyword: 'down', syntax: 'down', summary: 'Leaves the bridge down (bridges are up unless written down).' },
+    { keyword: 'up', syntax: 'up', summary: 'The bridge is up (the default).' },
+  ],
+  chain: [
+    { keyword: 'masquerade', syntax: 'masquerade [MATCH…]', summary: 'Rewrites the source to the address of the outgoing interface (-j MASQUERADE).' },
+    { keyword: 'snat', syntax: 'snat to ADDRESS[:PORTS] [MATCH…]', summary: 'Rewrites the source address (-j SNAT --to-source).' },
+    { keyword: 'dnat', syntax: 'dnat [tcp|udp PORT] to ADDRESS[:PORT] | NAMESPACE[:PORT] [MATCH…]', summary: 'Rewrites the destination: a published port (-j DNAT --to-destination).' },
+    { keyword: 'jump', syntax: 'jump CHAIN [MATCH…]', summary: 'Sends matching packets to a user chain (-j CHAIN).' },
+    { keyword: 'accept', syntax: 'accept [MATCH…]', summary: 'Stops NAT processing for matching packets (-j ACCEPT).' },
+    { keyword: 'return', syntax: 'return [MATCH…]', summary: 'Returns to the calling chain (-j RETURN).' },
+  ],
+};
+
+export const NAT_ACTIONS = STATEMENTS.chain.map((k) => k.keyword);
+
+export interface MatcherInfo {
+  keyword: string;
+  syntax: string;
+  summary: string;
+}
+
+export const MATCHERS: MatcherInfo[] = [
+  { keyword: 'src', syntax: 'src ADDRESS[/PREFIX]', summary: 'Source address or subnet (-s).' },
+  { keyword: 'not-src', syntax: 'not-src ADDRESS[/PREFIX]', summary: 'Source is not this address or subnet (! -s).' },
+  { keyword: 'dst', syntax: 'dst ADDRESS[/PREFIX]', summary: 'Destination address or subnet (-d).' },
+  { keyword: 'not-dst', syntax: 'not-dst ADDRESS[/PREFIX]', summary: 'Destination is not this address or subnet (! -d).' },
+  { keyword: 'in', syntax: 'in IFNAME', summary: 'Arrives on this interface (-i); `+` at the end matches a prefix.' },
+  { keyword: 'not-in', syntax: 'not-in IFNAME', summary: 'Does not arrive on this interface (! -i).' },
+  { keyword: 'out', syntax: 'out IFNAME', summary: 'Leaves by this interface (-o).' },
+  { keyword: 'not-out', syntax: 'not-out IFNAME', summary: 'Does not leave by this interface (! -o).' },
+  { keyword: 'proto', syntax: 'proto PROTOCOL', summary: 'Protocol (-p), e.g. tcp, udp, icmp.' },
+  { keyword: 'tcp', syntax: 'tcp [PORT]', summary: 'TCP, to this destination port or range (-p tcp --dport PORT).' },
+  { keyword: 'udp', syntax: 'udp [PORT]', summary: 'UDP, to this destination port or range (-p udp --dport PORT).' },
+  { keyword: 'sctp', syntax: 'sctp [PORT]', summary: 'SCTP, to this destination port or range (-p sctp --dport PORT).' },
+  { keyword: 'to', syntax: 'to ADDRESS[:PORT] | NAMESPACE[:PORT]', summary: 'Where snat/dnat translate to; a namespace stands for its address.' },
+];
+
+export const PORT_PROTOCOLS = new Set(['tcp', 'udp', 'sctp']);
+
+/** Words with a fixed meaning somewhere; a name equal to one is printed quoted to stay unambiguous. */
+export const RESERVED_WORDS = new Set<string>([
+  ...Object.values(STATEMENTS).flat().map((k) => k.keyword),
+  ...MATCHERS.map((m) => m.keyword),
+  'ssh', 'chain', 'default', 'via', 'dev', 'on', 'off', 'drop', 'mtu', '--',
+]);
+
+export function statementInfo(context: BlockContext, keyword: string): KeywordInfo | undefined {
+  return STATEMENTS[context].find((k) => k.keyword === keyword);
+}
+
+/** Any context's description of a keyword, for hover. */
+export function anyStatementInfo(keyword: string): KeywordInfo | undefined {
+  for (const list of Object.values(STATEMENTS)) {
+    const found = list.find((k) => k.keyword === keyword);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Where a statement may be written, for "X belongs inside …" messages. */
+export function contextsOf(keyword: string): BlockContext[] {
+  return (Object.keys(STATEMENTS) as BlockContext[]).filter((c) => STATEMENTS[c].some((k) => k.keyword === keyword));
+}
+
+export const CONTEXT_NAMES: Record<BlockContext, string> = {
+  top: 'at the top level of the file',
+  machine: 'inside a machine { } block',
+  place: 'inside a host { } or namespace NAME { } block',
+  bridge: 'inside a bridge NAME { } block',
+  chain: 'inside a nat chain NAME { } block (or after `nat` in a place)',
+};

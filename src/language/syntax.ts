@@ -1,0 +1,227 @@
+// The syntax tree of a .vnet file. Every node carries the span of source it came from; fields a broken
+// statement could not fill are null rather than missing, so that later passes see the same shape always.
+
+import type { Comment } from './lexer';
+import type { Span } from './span';
+
+/** A name as written: bare (`veth1`) or quoted (`"my ns"`). */
+export interface Name {
+  span: Span;
+  text: string;
+  quoted: boolean;
+}
+
+/** A literal value: an address, a prefix, a port, a keyword argument such as `on`. */
+export interface Word {
+  span: Span;
+  text: string;
+}
+
+export interface Block {
+  span: Span;
+  open: Span;
+  /** Null when the file ends before the closing brace. */
+  close: Span | null;
+  statements: Statement[];
+}
+
+interface StatementBase {
+  span: Span;
+  /** Span of the leading keyword. */
+  keyword: Span;
+}
+
+export interface LabStatement extends StatementBase {
+  kind: 'lab';
+  name: Name | null;
+  ssh: Name | null;
+}
+
+export interface MachineStatement extends StatementBase {
+  kind: 'machine';
+  name: Name | null;
+  ssh: Name | null;
+  body: Block | null;
+}
+
+/** `host { … }` (the root namespace) or `namespace NAME { … }`. */
+export interface PlaceStatement extends StatementBase {
+  kind: 'host' | 'namespace';
+  name: Name | null;
+  body: Block | null;
+}
+
+/** One end of a veth pair: `place:ifname`, where place is `host`, a namespace, or a bridge (`ns/bridge`). */
+export interface Endpoint {
+  span: Span;
+  /** The namespace that qualifies a bridge (`ns1/br0:port`); null when not written. */
+  scope: Name | null;
+  place: Name | null;
+  iface: Name | null;
+}
+
+export interface VethStatement extends StatementBase {
+  kind: 'veth';
+  left: Endpoint | null;
+  right: Endpoint | null;
+}
+
+export interface BridgeStatement extends StatementBase {
+  kind: 'bridge';
+  name: Name | null;
+  body: Block | null;
+}
+
+/** `address IFNAME CIDR…` in a place, or `address CIDR…` inside a bridge block. */
+export interface AddressStatement extends StatementBase {
+  kind: 'address';
+  iface: Name | null;
+  cidrs: Word[];
+}
+
+export interface LinkStatement extends StatementBase {
+  kind: 'link';
+  iface: Name | null;
+  mtu: Word | null;
+  state: Word | null;
+}
+
+export interface MtuStatement extends StatementBase {
+  kind: 'mtu';
+  value: Word | null;
+}
+
+/** `up` or `down` inside a bridge block. */
+export interface StateStatement extends StatementBase {
+  kind: 'state';
+  value: Word;
+}
+
+export interface LoopbackStatement extends StatementBase {
+  kind: 'loopback';
+  state: Word | null;
+}
+
+export interface ForwardingStatement extends StatementBase {
+  kind: 'forwarding';
+  value: Word | null;
+}
+
+export interface ForwardPolicyStatement extends StatementBase {
+  kind: 'forward-policy';
+  value: Word | null;
+}
+
+export interface RouteStatement extends StatementBase {
+  kind: 'route';
+  to: Word | null;
+  via: Word | null;
+  dev: Name | null;
+}
+
+export type MatcherKind = 'src' | 'dst' | 'in' | 'out' | 'proto';
+
+export interface Matcher {
+  span: Span;
+  keyword: Span;
+  kind: MatcherKind;
+  negated: boolean;
+  /** An address for src/dst, an interface name for in/out, a protocol for proto. */
+  value: Name | null;
+  /** `tcp 8088`: the destination port written after a protocol. */
+  port: Word | null;
+}
+
+export type NatAction = 'masquerade' | 'snat' | 'dnat' | 'jump' | 'accept' | 'return';
+
+/** Where translated traffic goes: an address (`172.16.0.102:80`) or a namespace (`netns2:80`). */
+export interface NatTo {
+  span: Span;
+  /** The whole value as written (quotes resolved). */
+  text: string;
+  /** Set when the value names a namespace instead of an address. */
+  namespace: Name | null;
+  port: Word | null;
+}
+
+export interface NatRuleNode extends StatementBase {
+  kind: 'nat-rule';
+  action: Word | null;
+  /** The chain a `jump` goes to. */
+  chain: Name | null;
+  matchers: Matcher[];
+  to: NatTo | null;
+}
+
+/** `nat RULE` in a place. */
+export interface NatStatement extends StatementBase {
+  kind: 'nat';
+  rule: NatRuleNode;
+}
+
+/** `nat chain NAME { RULE… }`: a user chain (or a built-in chain written out as a block). */
+export interface NatChainStatement extends StatementBase {
+  kind: 'nat-chain';
+  name: Name | null;
+  body: Block | null;
+}
+
+/** A line that could not be read as any statement; kept so that formatting and folding still see it. */
+export interface ErrorStatement extends StatementBase {
+  kind: 'error';
+  body: Block | null;
+}
+
+export type Statement =
+  | LabStatement
+  | MachineStatement
+  | PlaceStatement
+  | VethStatement
+  | BridgeStatement
+  | AddressStatement
+  | LinkStatement
+  | MtuStatement
+  | StateStatement
+  | LoopbackStatement
+  | ForwardingStatement
+  | ForwardPolicyStatement
+  | RouteStatement
+  | NatStatement
+  | NatChainStatement
+  | NatRuleNode
+  | ErrorStatement;
+
+export interface SyntaxProblem extends Span {
+  code: string;
+  message: string;
+  fixes?: TextFix[];
+}
+
+/** A replacement of a span of the source, the unit of every quick fix. */
+export interface TextEdit {
+  span: Span;
+  newText: string;
+}
+
+export interface TextFix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface VnetDocumentSyntax {
+  kind: 'document';
+  span: Span;
+  statements: Statement[];
+  comments: Comment[];
+  problems: SyntaxProblem[];
+}
+
+/** The nested bodies of a statement, for walks that do not care which kind holds them. */
+export function bodyOf(statement: Statement): Block | null {
+  switch (statement.kind) {
+    case 'machine': case 'host': case 'namespace': case 'bridge': case 'nat-chain': case 'error':
+      return statement.body;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,104 @@
+// One analysis per document text, shared by every feature: after an edit the first request that needs
+// it parses and binds, the others reuse it. Keyed by URI and compared by text, so a feature stays a
+// function of the document.
+//
+// Completion and hover may also use the document's previous analysis when the text changed since: the
+// edit is mapped away (offsets before it are unchanged, offsets after it shift by its length), so they
+// answer in a few milliseconds on a 10k-line file while the full analysis waits for the next request
+// that needs it (diagnostics, which run debounced after every edit).
+
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Position, Range } from 'vscode-languageserver';
+import { analyze, problemsOf } from '../language/index';
+import type { Problem } from '../language/diagnostics';
+import type { VnetModel } from '../language/model';
+import type { Span } from '../language/span';
+
+interface Entry {
+  text: string;
+  model: VnetModel;
+  problems: Problem[] | null;
+}
+
+const MAX_ENTRIES = 8;
+/** Past this many changed characters the previous analysis is too far off to lean on. */
+const MAX_STALE_CHANGE = 2000;
+const cache = new Map<string, Entry>();
+
+function store(uri: string, entry: Entry): void {
+  cache.delete(uri);
+  cache.set(uri, entry);
+  if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+}
+
+function entryFor(document: TextDocument): Entry {
+  const text = document.getText();
+  const entry = cache.get(document.uri);
+  if (entry && entry.text === text) return entry;
+  const fresh: Entry = { text, model: analyze(text), problems: null };
+  store(document.uri, fresh);
+  return fresh;
+}
+
+export function modelOf(document: TextDocument): VnetModel {
+  return entryFor(document).model;
+}
+
+export function problemsOfDocument(document: TextDocument): Problem[] {
+  const entry = entryFor(document);
+  entry.problems ??= problemsOf(entry.model);
+  return entry.problems;
+}
+
+/** A model with the way between the current text's offsets and the model's. */
+export interface RecentModel {
+  model: VnetModel;
+  /** The model offset of a current offset, or null when it falls inside the edit. */
+  toModel(offset: number): number | null;
+  /** The current offset of a model span, or null when the span was edited. */
+  fromModel(span: Span): Span | null;
+  /** Offsets below this are the same text in the document and in the model. */
+  unchangedBefore: number;
+  fresh: boolean;
+}
+
+function identity(model: VnetModel): RecentModel {
+  return { model, toModel: (offset) => offset, fromModel: (span) => span, unchangedBefore: model.text.length, fresh: true };
+}
+
+/** The current analysis when there is one, else the previous one mapped around the edit. */
+export function recentModelOf(document: TextDocument): RecentModel {
+  const text = document.getText();
+  const entry = cache.get(document.uri);
+  if (!entry || entry.text === text) return identity(entryFor(document).model);
+  const old = entry.text;
+  const limit = Math.min(old.length, text.length);
+  let prefix = 0;
+  while (prefix < limit && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < limit - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const oldEnd = old.length - suffix;
+  const newEnd = text.length - suffix;
+  if (Math.max(oldEnd - prefix, newEnd - prefix) > MAX_STALE_CHANGE) return identity(entryFor(document).model);
+  const delta = newEnd - oldEnd;
+  return {
+    model: entry.model,
+    fresh: false,
+    unchangedBefore: prefix,
+    toModel: (offset) => (offset <= prefix ? offset : offset >= newEnd ? offset - delta : null),
+    fromModel: (span) => (span.end <= prefix ? span : span.start >= oldEnd ? { start: span.start + delta, end: span.end + delta } : null),
+  };
+}
+
+export function offsetOf(model: VnetModel, position: Position): number {
+  return model.lines.offset(position);
+}
+
+export function rangeOf(model: VnetModel, span: Span): Range {
+  return model.lines.range(span);
+}
+
+/** Drops a closed document's analysis. */
+export function forget(uri: string): void {
+  cache.delete(uri);
+}

@@ -1,0 +1,70 @@
+// Document symbols (the outline): the lab, machines, host and namespaces with their bridges, routes and
+// NAT rules, and the veth pairs.
+
+import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { VnetModel } from '../language/model';
+import type { Span } from '../language/span';
+import type { Statement } from '../language/syntax';
+import { modelOf } from './analysis';
+
+function symbol(model: VnetModel, name: string, detail: string, kind: SymbolKind, span: Span, selection: Span, children: DocumentSymbol[] = []): DocumentSymbol {
+  return {
+    name: name || '?',
+    detail,
+    kind,
+    range: model.lines.range(span),
+    selectionRange: model.lines.range(selection),
+    children,
+  };
+}
+
+function text(model: VnetModel, span: Span): string {
+  return model.text.slice(span.start, span.end).replace(/\s+/g, ' ').trim();
+}
+
+function symbolsOf(model: VnetModel, statements: Statement[]): DocumentSymbol[] {
+  const out: DocumentSymbol[] = [];
+  for (const s of statements) {
+    switch (s.kind) {
+      case 'lab':
+        out.push(symbol(model, `lab ${s.name?.text ?? ''}`, s.ssh ? `ssh ${s.ssh.text}` : '', SymbolKind.Package, s.span, s.name?.span ?? s.keyword));
+        break;
+      case 'machine':
+        out.push(symbol(model, s.name?.text ?? 'machine', s.ssh ? `ssh ${s.ssh.text}` : 'machine', SymbolKind.Module, s.span, s.name?.span ?? s.keyword, symbolsOf(model, s.body?.statements ?? [])));
+        break;
+      case 'host':
+        out.push(symbol(model, 'host', 'root namespace', SymbolKind.Namespace, s.span, s.keyword, symbolsOf(model, s.body?.statements ?? [])));
+        break;
+      case 'namespace':
+        out.push(symbol(model, s.name?.text ?? 'namespace', 'namespace', SymbolKind.Namespace, s.span, s.name?.span ?? s.keyword, symbolsOf(model, s.body?.statements ?? [])));
+        break;
+      case 'bridge':
+        out.push(symbol(model, s.name?.text ?? 'bridge', 'bridge', SymbolKind.Struct, s.span, s.name?.span ?? s.keyword));
+        break;
+      case 'veth':
+        out.push(symbol(model, text(model, { start: s.keyword.end, end: s.span.end }) || 'veth', 'veth pair', SymbolKind.Interface, s.span, s.keyword));
+        break;
+      case 'route':
+        out.push(symbol(model, text(model, s.span), '', SymbolKind.Event, s.span, s.keyword));
+        break;
+      case 'nat':
+        out.push(symbol(model, text(model, s.span), 'nat rule', SymbolKind.Function, s.span, s.keyword));
+        break;
+      case 'nat-chain':
+        out.push(symbol(model, `nat chain ${s.name?.text ?? ''}`, 'nat chain', SymbolKind.Class, s.span, s.name?.span ?? s.keyword, symbolsOf(model, s.body?.statements ?? [])));
+        break;
+      case 'nat-rule':
+        out.push(symbol(model, text(model, s.span), 'nat rule', SymbolKind.Function, s.span, s.keyword));
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+export function documentSymbols(document: TextDocument): DocumentSymbol[] {
+  const model = modelOf(document);
+  return symbolsOf(model, model.syntax.statements);
+}

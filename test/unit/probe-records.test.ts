@@ -1,0 +1,70 @@
+// Record framing of the probe's output: a record line must carry this run's nonce, so nothing on the
+// host (a rule comment, an alias) can forge one; a restart discards the abandoned attempt.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { splitProbeOutput } from '../../src/host/probe-records';
+import { parseProbeOutput } from '../../src/host/probe-parse';
+import { isVnetError } from '../../src/model/errors';
+
+const M = '@@abc123def456';
+
+test('lines with another nonce are body text, not records', () => {
+  const output = [
+    `${M} probe 1`, `${M} tools nft=iptables-nft-save legacy=`, `${M} method netlink`, `${M} root 100`,
+    `${M} mountinfo`, `${M} procs`,
+    `${M} ns 100`, `${M} nl`, 'L 1 772 65609 6c6f 65536 000000000000 - - - 0 - - - -', 'F 0',
+    `${M} ipt nft`, '*nat', ':POSTROUTING ACCEPT [0:0]', '@@forged00000 ns 999', '-A POSTROUTING -j MASQUERADE', 'COMMIT',
+    `${M} iptrc nft 0`,
+    `${M} end`,
+  ].join('\n');
+  const records = splitProbeOutput(output, M);
+  assert.equal(records.complete, true);
+  assert.deepEqual(records.namespaces.map((n) => n.inode), [100]);
+  assert.match(records.namespaces[0].iptables[0].text, /@@forged00000 ns 999/);
+  assert.equal(records.namespaces[0].iptables[0].exitCode, 0);
+  const topology = parseProbeOutput(output, M, 'h');
+  assert.deepEqual(topology.namespaces.map((n) => n.name), ['host']);
+  assert.equal(topology.namespaces[0].nat.length, 1);
+});
+
+test('a restart throws away what the abandoned attempt printed', () => {
+  const output = [
+    `${M} probe 1`, `${M} tools nft= legacy=iptables-legacy-save`, `${M} method netlink`, `${M} root 100`, `${M} ns 100`, `${M} nl`, 'L 1 772 9 6c6f 65536 - - - - 6 - - - -',
+    `${M} ns 200`, `${M} nl`,
+    `${M} restart perl-exit-255`,
+    `${M} method ip`, `${M} root 100`, `${M} mountinfo`, `${M} procs`, `${M} ns 100`, `${M} ip`, '[{"ifindex":1,"ifname":"lo","flags":["UP"],"link_type":"loopback","mtu":65536}]', `${M} end`,
+  ].join('\n');
+  const records = splitProbeOutput(output, M);
+  assert.equal(records.method, 'ip');
+  assert.deepEqual(records.namespaces.map((n) => n.inode), [100]);
+  assert.deepEqual(records.restarts, ['perl-exit-255']);
+  assert.equal(records.tools.legacy, 'iptables-legacy-save', 'tools survive a restart');
+  const topology = parseProbeOutput(output, M, 'h');
+  assert.ok(topology.warnings?.some((w) => /perl-exit-255/.test(w)));
+});
+
+test('a missing tool is a VN-HOST-TOOL error that says what to install', () => {
+  for (const [tool, words] of [['ip', /iproute2/], ['iptables', /iptables/], ['nsenter', /util-linux/]] as const) {
+    assert.throws(() => parseProbeOutput(`${M} probe 1\n${M} fatal VN-HOST-TOOL ${tool}\n`, M, 'root@h'), (error: unknown) => {
+      assert.ok(isVnetError(error));
+      assert.equal(error.code, 'VN-HOST-TOOL');
+      assert.match(error.message, words);
+      assert.match(error.message, /root@h/);
+      return true;
+    });
+  }
+});
+
+test('output cut short is an error, never a partial Topology', () => {
+  const cut = `${M} probe 1\n${M} method netlink\n${M} root 100\n${M} ns 100\n${M} nl\nL 1 772 9 6c6f 65536 - - - - 6 - - - -\n`;
+  assert.throws(() => parseProbeOutput(cut, M, 'h', 'Connection reset\n'), (error: unknown) => isVnetError(error) && error.code === 'VN-PROBE-INCOMPLETE' && /Connection reset/.test(error.message));
+});
+
+test('a namespace that vanished while it was read is left out without a warning', () => {
+  const output = [`${M} probe 1`, `${M} method netlink`, `${M} root 100`, `${M} mountinfo`, `${M} procs`, '77 300',
+    `${M} ns 100`, `${M} nl`, `${M} ns 300`, `${M} nsfail gone`, `${M} end`].join('\n');
+  const topology = parseProbeOutput(output, M, 'h');
+  assert.deepEqual(topology.namespaces.map((n) => n.name), ['host']);
+  assert.equal(topology.warnings, undefined);
+});
