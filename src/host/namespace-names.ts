@@ -74,12 +74,16 @@ export function nameNamespaces(
   const warnings: string[] = [];
   const taken = new Set<string>();
   const candidates: NamespaceIdentity[] = [];
+  const pathsOf = new Map<number, string[]>();
+  for (const m of mounts) pathsOf.set(m.inode, [...(pathsOf.get(m.inode) ?? []), m.path]);
+  const lowestPid = new Map<number, number>();
+  for (const p of processes) lowestPid.set(p.inode, Math.min(p.pid, lowestPid.get(p.inode) ?? Infinity));
   for (const inode of inodes) {
     if (inode === rootInode) {
       candidates.push({ inode, name: ROOT_NAMESPACE, root: true, anonymous: false, path: null });
       continue;
     }
-    const paths = [...new Set(mounts.filter((m) => m.inode === inode).map((m) => m.path))].sort(byText);
+    const paths = [...new Set(pathsOf.get(inode) ?? [])].sort(byText);
     const named = paths.map((p) => [p, namedIn(p)] as const).filter(([, n]) => n !== null);
     if (named.length) {
       candidates.push({ inode, name: named[0][1]!, root: false, anonymous: false, path: named[0][0] });
@@ -89,9 +93,9 @@ export function nameNamespaces(
       candidates.push({ inode, name: paths[0], root: false, anonymous: true, path: paths[0] });
       continue;
     }
-    const pids = processes.filter((p) => p.inode === inode).map((p) => p.pid).sort((a, b) => a - b);
-    if (pids.length) {
-      candidates.push({ inode, name: `pid:${pids[0]}`, root: false, anonymous: true, path: `/proc/${pids[0]}/ns/net` });
+    const pid = lowestPid.get(inode);
+    if (pid !== undefined) {
+      candidates.push({ inode, name: `pid:${pid}`, root: false, anonymous: true, path: `/proc/${pid}/ns/net` });
       continue;
     }
     candidates.push({ inode, name: `inode:${inode}`, root: false, anonymous: true, path: null });

@@ -98,16 +98,32 @@ export function parseProbeOutput(output: string, mark: string, host: string, std
     if (problem) warnings.push(`Namespace "${naming.identities.get(record.inode)!.name}": ${problem}.`);
   }
   const peers = resolveVethPeers(new Map([...raw].map(([inode, state]) => [inode, state.links])));
+  const indexes = new Map<number, Map<number, RawLink>>();
+  const linksByIndex = (inode: number): Map<number, RawLink> => {
+    let map = indexes.get(inode);
+    if (!map) {
+      map = new Map((raw.get(inode)?.links ?? []).map((l) => [l.index, l]));
+      indexes.set(inode, map);
+    }
+    return map;
+  };
 
   const namespaces: Namespace[] = [];
   for (const record of visited) {
     const identity: NamespaceIdentity = naming.identities.get(record.inode)!;
     const state = raw.get(record.inode)!;
-    const byIndex = new Map(state.links.map((l) => [l.index, l]));
+    const byIndex = linksByIndex(record.inode);
+    const addressesOf = new Map<number, string[]>();
+    for (const a of state.addresses) {
+      if (isKernelMadeAddress(a.family, a.scope)) continue;
+      const list = addressesOf.get(a.index);
+      if (list) list.push(a.cidr);
+      else addressesOf.set(a.index, [a.cidr]);
+    }
     const interfaces: NetInterface[] = [...state.links].sort((a, b) => a.index - b.index).map((link) => {
       const peer = link.kind === 'veth' ? peers.get(linkRefKey(record.inode, link.index)) : undefined;
       const peerNamespace = peer ? naming.identities.get(peer.inode) : undefined;
-      const peerLink = peer ? raw.get(peer.inode)?.links.find((l) => l.index === peer.index) : undefined;
+      const peerLink = peer ? linksByIndex(peer.inode).get(peer.index) : undefined;
       const iface: NetInterface = {
         name: link.name,
         kind: kindOf(link),
@@ -115,9 +131,7 @@ export function parseProbeOutput(output: string, mark: string, host: string, std
         operstate: link.operstate ?? undefined,
         mtu: link.mtu,
         mac: link.mac,
-        addresses: state.addresses
-          .filter((a) => a.index === link.index && !isKernelMadeAddress(a.family, a.scope))
-          .map((a) => a.cidr),
+        addresses: addressesOf.get(link.index) ?? [],
         master: link.master !== null ? byIndex.get(link.master)?.name ?? null : null,
         peer: peerNamespace && peerLink ? { namespace: peerNamespace.name, interface: peerLink.name } : null,
         owner: ownerOf(link.alias),

@@ -40,19 +40,29 @@ export function resolveVethPeers(namespaces: ReadonlyMap<number, readonly RawLin
 
   // Groups to solve: X's veths that share an nsid.
   const nsidMap = new Map<number, Map<number, number>>();
+  /** Per namespace, the namespaces its nsids already stand for (an nsid names one namespace). */
+  const taken = new Map<number, Set<number>>();
   const groups: { inode: number; nsid: number; links: RawLink[] }[] = [];
   for (const [inode, links] of namespaces) {
     nsidMap.set(inode, new Map());
+    taken.set(inode, new Set());
     const byNsid = new Map<number, RawLink[]>();
     for (const link of links) {
       if (link.kind !== 'veth' || link.link === null || link.linkNetnsid === null) continue;
-      byNsid.set(link.linkNetnsid, [...(byNsid.get(link.linkNetnsid) ?? []), link]);
+      const group = byNsid.get(link.linkNetnsid);
+      if (group) group.push(link);
+      else byNsid.set(link.linkNetnsid, [link]);
     }
     for (const [nsid, group] of byNsid) groups.push({ inode, nsid, links: group });
   }
+  const assign = (x: number, nsid: number, y: number) => {
+    nsidMap.get(x)!.set(nsid, y);
+    taken.get(x)!.add(y);
+  };
+  const endIn = (v: RawLink, y: number): RawLink | undefined => byPair.get(key(v.link!, v.index))?.find((e) => e.inode === y)?.link;
 
   const candidatesFor = (group: (typeof groups)[number]): number[] => {
-    const assigned = new Set(nsidMap.get(group.inode)!.values());
+    const assigned = taken.get(group.inode)!;
     let candidates: Set<number> | undefined;
     for (const v of group.links) {
       const matches = new Set<number>();
@@ -78,10 +88,10 @@ export function resolveVethPeers(namespaces: ReadonlyMap<number, readonly RawLin
       const candidates = candidatesFor(group);
       if (candidates.length !== 1) { next.push(group); continue; }
       const y = candidates[0];
-      nsidMap.get(group.inode)!.set(group.nsid, y);
+      assign(group.inode, group.nsid, y);
       for (const v of group.links) {
-        const w = (byPair.get(key(v.link!, v.index)) ?? []).find((e) => e.inode === y)?.link;
-        if (w && !nsidMap.get(y)!.has(w.linkNetnsid!)) nsidMap.get(y)!.set(w.linkNetnsid!, group.inode);
+        const w = endIn(v, y);
+        if (w && !nsidMap.get(y)!.has(w.linkNetnsid!)) assign(y, w.linkNetnsid!, group.inode);
       }
       progress = true;
     }
@@ -92,7 +102,7 @@ export function resolveVethPeers(namespaces: ReadonlyMap<number, readonly RawLin
     const y = nsidMap.get(group.inode)!.get(group.nsid);
     if (y === undefined) continue;
     for (const v of group.links) {
-      const w = (byPair.get(key(v.link!, v.index)) ?? []).find((e) => e.inode === y)?.link;
+      const w = endIn(v, y);
       if (w) peers.set(refKey(group.inode, v.index), { inode: y, index: w.index });
     }
   }

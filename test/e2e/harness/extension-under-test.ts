@@ -1,7 +1,7 @@
 // The extension the e2e suite tests: this repository's, packaged into a .vsix the way `npm run package` makes
 // it. VNET_E2E_EXTENSION_SOURCE points the suite at another extension folder (used to develop the harness
 // against a throwaway extension before the real one existed).
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,14 +22,6 @@ export const extensionManifest = manifest;
 
 /** publisher.name, as VS Code identifies the extension (in logs, `vscode.extensions.getExtension`). */
 export const extensionId = `${manifest.publisher}.${manifest.name}`;
-
-/**
- * Why the e2e tests cannot run yet, or false when they can: the extension's entry point has to exist.
- * The lead removes this escape hatch once the extension lands.
- */
-export const extensionPending: string | false = existsSync(path.join(extensionSource, 'src/extension/activate.ts'))
-  ? false
-  : 'the extension entry point src/extension/activate.ts does not exist yet';
 
 let packaged: Promise<string> | undefined;
 

@@ -1,0 +1,66 @@
+// What each command does, by id. Loaded on the first command (activate() stays lean); every handler runs
+// under reportFailures, so a failure is a message that says what happened and what to do. Free of vscode.
+
+import type { CommandId } from './command-ids';
+import { addAddress, addBridge, addMasquerade, addNamespace, addPortForward, addRoute, toggleForwarding, toggleInterfaceState } from './create-flows';
+import { addHost, copyText, exportHost, refresh, removeHost, retry, selectActiveHost } from './host-commands';
+import { applyLab, destroyLab, planLab, type LabContext } from './lab-commands';
+import {
+  removeAddress, removeBridge, removeInterface, removeNamespace, removeNatRule, removeRoute, removeVethPair,
+} from './remove-flows';
+import { targetOf } from './resolve';
+import { reportFailures } from './run-operation';
+import { capture, openShell, ping } from './terminal-flows';
+import { addVethPair } from './veth-wizard';
+
+export interface ExtensionCommandContext extends LabContext {
+  /** Opens the topology panel for a host, a .vnet file, or what the user picks. */
+  showTopology(arg: unknown): Promise<void>;
+  /** Writes a new .vnet file into the labs folder and opens it. */
+  saveLabFile(fileName: string, text: string): Promise<void>;
+}
+
+type Handler = (ctx: ExtensionCommandContext, arg: unknown) => Promise<void>;
+
+const HANDLERS: Record<CommandId, Handler> = {
+  'vnet.refresh': (ctx, arg) => refresh(ctx, targetOf(arg)),
+  'vnet.addHost': (ctx) => addHost(ctx),
+  'vnet.removeHost': (ctx, arg) => removeHost(ctx, targetOf(arg)),
+  'vnet.retryHost': (ctx, arg) => retry(ctx, targetOf(arg)),
+  'vnet.showLog': async (ctx) => ctx.ui.showLog(),
+  'vnet.selectActiveHost': (ctx, arg) => selectActiveHost(ctx, targetOf(arg)),
+  'vnet.addNamespace': (ctx, arg) => addNamespace(ctx, targetOf(arg)),
+  'vnet.removeNamespace': (ctx, arg) => removeNamespace(ctx, targetOf(arg)),
+  'vnet.addVethPair': (ctx, arg) => addVethPair(ctx, targetOf(arg)),
+  'vnet.removeVethPair': (ctx, arg) => removeVethPair(ctx, targetOf(arg)),
+  'vnet.addBridge': (ctx, arg) => addBridge(ctx, targetOf(arg)),
+  'vnet.removeBridge': (ctx, arg) => removeBridge(ctx, targetOf(arg)),
+  'vnet.removeInterface': (ctx, arg) => removeInterface(ctx, targetOf(arg)),
+  'vnet.addAddress': (ctx, arg) => addAddress(ctx, targetOf(arg)),
+  'vnet.removeAddress': (ctx, arg) => removeAddress(ctx, targetOf(arg)),
+  'vnet.addRoute': (ctx, arg) => addRoute(ctx, targetOf(arg)),
+  'vnet.removeRoute': (ctx, arg) => removeRoute(ctx, targetOf(arg)),
+  'vnet.addMasquerade': (ctx, arg) => addMasquerade(ctx, targetOf(arg)),
+  'vnet.addPortForward': (ctx, arg) => addPortForward(ctx, targetOf(arg)),
+  'vnet.removeNatRule': (ctx, arg) => removeNatRule(ctx, targetOf(arg)),
+  'vnet.toggleForwarding': (ctx, arg) => toggleForwarding(ctx, targetOf(arg)),
+  'vnet.toggleInterfaceState': (ctx, arg) => toggleInterfaceState(ctx, targetOf(arg)),
+  'vnet.openShell': (ctx, arg) => openShell(ctx, targetOf(arg)),
+  'vnet.ping': (ctx, arg) => ping(ctx, targetOf(arg)),
+  'vnet.capture': (ctx, arg) => capture(ctx, targetOf(arg)),
+  'vnet.showTopology': (ctx, arg) => ctx.showTopology(arg),
+  'vnet.plan': (ctx, arg) => planLab(ctx, arg),
+  'vnet.apply': (ctx, arg) => applyLab(ctx, arg),
+  'vnet.destroy': (ctx, arg) => destroyLab(ctx, arg),
+  'vnet.exportHost': (ctx, arg) => exportHost(ctx, targetOf(arg), (name, text) => ctx.saveLabFile(name, text)),
+  'vnet.copyName': (ctx, arg) => copyText(ctx, arg, 'copyName'),
+  'vnet.copyAddress': (ctx, arg) => copyText(ctx, arg, 'copyAddress'),
+};
+
+export function runCommand(ctx: ExtensionCommandContext, id: CommandId, arg: unknown): Promise<void> {
+  return reportFailures(ctx, () => HANDLERS[id](ctx, arg));
+}
+
+export function handledCommands(): string[] {
+  return Object.keys(HANDLERS);
+}

@@ -1,0 +1,115 @@
+// "Show topology": opens the topology panel (src/extension/topology, another part of the extension) for a
+// host from the tree, a .vnet file, or what the user picks. A live host's diagram follows the host's
+// session, and its context menus run the tree's own commands on the element.
+
+import * as vscode from 'vscode';
+import type { ContextMenus, ElementRef } from '../model/protocol';
+import { VnetError } from '../model/errors';
+import type { HostSession } from './host-session';
+import type { HostsModel } from './hosts-model';
+import type { TreeNode } from './tree-model';
+import type { Ui } from './ui';
+import { iconSafe } from './text-safety';
+import { hostTitle } from './host-state';
+import { LANGUAGE_ID } from './language-client';
+
+/** The tree's commands, offered in the diagram's context menu for live hosts. */
+export const LIVE_MENUS: ContextMenus = {
+  host: [
+    { command: 'vnet.addNamespace', title: 'Add Namespace…' },
+    { command: 'vnet.addBridge', title: 'Add Bridge…' },
+    { command: 'vnet.addVethPair', title: 'Add veth Pair…' },
+    { command: 'vnet.refresh', title: 'Refresh' },
+  ],
+  namespace: [
+    { command: 'vnet.openShell', title: 'Open Shell in Namespace' },
+    { command: 'vnet.ping', title: 'Ping from Namespace…' },
+    { command: 'vnet.addVethPair', title: 'Add veth Pair…' },
+    { command: 'vnet.addRoute', title: 'Add Route…' },
+    { command: 'vnet.toggleForwarding', title: 'Toggle Forwarding' },
+    { command: 'vnet.removeNamespace', title: 'Remove Namespace…' },
+  ],
+  bridge: [
+    { command: 'vnet.addVethPair', title: 'Add veth Pair…' },
+    { command: 'vnet.addAddress', title: 'Add Address…' },
+    { command: 'vnet.capture', title: 'Capture on Interface' },
+    { command: 'vnet.removeBridge', title: 'Remove Bridge…' },
+  ],
+  interface: [
+    { command: 'vnet.addAddress', title: 'Add Address…' },
+    { command: 'vnet.capture', title: 'Capture on Interface' },
+    { command: 'vnet.toggleInterfaceState', title: 'Bring Up / Down' },
+    { command: 'vnet.removeInterface', title: 'Remove Interface…' },
+  ],
+  link: [{ command: 'vnet.removeVethPair', title: 'Remove veth Pair…' }],
+  route: [{ command: 'vnet.removeRoute', title: 'Remove Route…' }],
+  nat: [{ command: 'vnet.removeNatRule', title: 'Remove NAT Rule…' }],
+};
+
+function sessionChanges(session: HostSession): vscode.Event<void> {
+  return (listener, thisArgs, disposables) => {
+    const unsubscribe = session.onDidChange(() => listener.call(thisArgs));
+    const disposable = new vscode.Disposable(unsubscribe);
+    disposables?.push(disposable);
+    return disposable;
+  };
+}
+
+function uriOf(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string' && /^[a-z][\w+.-]*:/i.test(arg)) return vscode.Uri.parse(arg);
+  return undefined;
+}
+
+export class TopologyBridge {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly hosts: HostsModel,
+    private readonly ui: Ui,
+    private readonly reveal: (ref: ElementRef) => Promise<void>,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  async show(arg: unknown): Promise<void> {
+    const topology = await import('./topology/index.js');
+    const uri = uriOf(arg) ?? (arg === undefined ? this.activeVnetUri() : undefined);
+    if (uri) {
+      topology.showTopologyPanel(this.context, topology.fileTopologySource(uri), { log: this.log });
+      return;
+    }
+    const session = await this.sessionFor(arg);
+    session.start();
+    const source = topology.hostTopologySource(
+      session.destination,
+      // The session keeps the Topology current (watcher or polling): draw what it holds.
+      (signal) => (session.topology ? Promise.resolve(session.topology) : session.ensureTopology(signal)),
+      sessionChanges(session),
+    );
+    const panel = topology.showTopologyPanel(this.context, source, {
+      menus: LIVE_MENUS,
+      revealInTree: (element) => this.reveal(element),
+      log: this.log,
+    });
+    const ref = (arg as TreeNode | undefined)?.ref;
+    if (ref && ref.kind !== 'host') panel.select(ref);
+  }
+
+  private activeVnetUri(): vscode.Uri | undefined {
+    const document = vscode.window.activeTextEditor?.document;
+    return document?.languageId === LANGUAGE_ID ? document.uri : undefined;
+  }
+
+  private async sessionFor(arg: unknown): Promise<HostSession> {
+    const host = typeof arg === 'object' && arg !== null ? (arg as { host?: unknown }).host : undefined;
+    if (typeof host === 'string') {
+      const session = this.hosts.get(host);
+      if (session) return session;
+    }
+    const sessions = this.hosts.list();
+    if (!sessions.length) throw new VnetError('VN-HOST-NONE', 'There are no hosts to draw. Add one with "VNet: Add Host…", or open a .vnet file.');
+    if (sessions.length === 1) return sessions[0];
+    const picked = await this.ui.pick(sessions.map((s) => ({ label: iconSafe(hostTitle(s.entry)), value: s })), { title: 'Show topology', placeholder: 'Of which host?' });
+    if (!picked) throw new VnetError('VN-CANCELLED', 'Cancelled.');
+    return picked;
+  }
+}

@@ -1,0 +1,260 @@
+// The NAT part of a plan, for one namespace: the FORWARD policy, user chains and rules of the nat table,
+// as one atomic iptables-restore transaction. Rules are compared by natRuleKey (everything but the
+// comment), so a rule typed by hand and the same rule written by apply are one rule. Order matters in a
+// chain (the first match wins), so the lab's rules are matched against the file with a longest common
+// subsequence: rules in it stay where they are, the others are deleted, and missing rules are inserted
+// at the position that keeps the file's order, never moving a rule someone else owns.
+
+import type { OwnedRecord } from '../model/lab-state';
+import { checkChainName } from '../model/names';
+import { natRuleKey, renderNatRule, tokenizeIptables } from '../model/nat';
+import type { Namespace, NatRule } from '../model/topology';
+import { VnetError } from '../model/errors';
+import { adoptKeyForNat, type Ownership } from './ownership';
+import type { Conflict, HostCommand, StepAction } from './plan';
+import { inNamespace, type StepList } from './step-list';
+
+const BUILTIN_CHAINS = new Set(['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING']);
+
+const WORK = { policy: 0, deleteRule: 1, deleteChain: 2, createChain: 3, rule: 4 } as const;
+
+export interface NatDiffInput {
+  namespace: string;
+  /** Null when the lab wants nothing here any more (destroy, or a namespace left out of the file). */
+  desired: Namespace | null;
+  /** Null for a namespace the plan creates. */
+  live: Namespace | null;
+  own: Ownership;
+  steps: StepList;
+  conflicts: Conflict[];
+  /** Records that stay in the state file after the plan (chains, FORWARD policy). */
+  keep: OwnedRecord[];
+}
+
+interface Pending {
+  work: number;
+  action: StepAction;
+  description: string;
+  commands: HostCommand[];
+}
+
+interface ChainEntry {
+  key: string;
+  rule: NatRule | null;
+  owned: boolean;
+  adoptable: boolean;
+}
+
+export function diffNat(input: NatDiffInput): void {
+  const { namespace, desired, live, own } = input;
+  const pending: Pending[] = [];
+  const where = inNamespace(namespace);
+  const iptables = (table: 'nat' | 'filter', args: string[]): HostCommand => ({ tool: 'iptables', namespace, table, args });
+  const ownsAll = own.ownsNamespace(namespace);
+
+  // FORWARD policy of the filter table: null in the file means "leave it as it is". As with forwarding,
+  // the policy before the first lab changed it is passed on between labs and restored by the last one.
+  const wantPolicy = desired?.forwardPolicy ?? null;
+  const livePolicy = live ? live.forwardPolicy : 'ACCEPT';
+  const previousPolicy = own.previousForwardPolicy(namespace);
+  const holders = ownsAll ? [] : own.otherHolders('forwardPolicy', namespace);
+  if (wantPolicy) {
+    const original = previousPolicy ?? (holders.length ? holders[0].previous as 'ACCEPT' | 'DROP' : livePolicy);
+    if (wantPolicy !== livePolicy) {
+      const commands: HostCommand[] = [];
+      if (!ownsAll && previousPolicy === null && original) {
+        commands.push({ tool: 'claim', record: { kind: 'forwardPolicy', namespace, previous: original } });
+      }
+      commands.push(iptables('filter', [':FORWARD', wantPolicy]));
+      pending.push({ work: WORK.policy, action: 'change', description: `set FORWARD policy ${wantPolicy} ${where}`, commands });
+    }
+    if (!ownsAll && original) input.keep.push({ kind: 'forwardPolicy', namespace, previous: original });
+  } else if (previousPolicy) {
+    const record: OwnedRecord = { kind: 'forwardPolicy', namespace, previous: previousPolicy };
+    const commands: HostCommand[] = [];
+    if (live && livePolicy !== previousPolicy && !holders.length) commands.push(iptables('filter', [':FORWARD', previousPolicy]));
+    commands.push({ tool: 'release', record });
+    const description = holders.length
+      ? `leave FORWARD policy ${livePolicy ?? 'as it is'} ${where} (lab ${holders[0].lab} wants it too)`
+      : `restore FORWARD policy ${previousPolicy} ${where}`;
+    pending.push({ work: WORK.policy, action: 'change', description, commands });
+  }
+
+  // User chains.
+  const desiredChains = desired?.natChains ?? [];
+  const liveChains = live?.natChains ?? [];
+  for (const chain of desiredChains) {
+    const problem = checkChainName(chain);
+    if (problem) throw new VnetError('VN-PLAN-NAME', `${problem.message} (chain in ${namespace})`);
+  }
+  const deletedChains = new Set<string>();
+  const blockedChains = new Set<string>();
+  for (const chain of desiredChains) {
+    const record: OwnedRecord = { kind: 'chain', namespace, table: 'nat', chain };
+    if (!liveChains.includes(chain)) {
+      const commands: HostCommand[] = ownsAll ? [] : [{ tool: 'claim', record }];
+      commands.push(iptables('nat', ['-N', chain]));
+      pending.push({ work: WORK.createChain, action: 'create', description: `create NAT chain ${chain} ${where}`, commands });
+      if (!ownsAll) input.keep.push(record);
+    } else if (!own.ownsChain(namespace, chain)) {
+      const adopt = adoptKeyForNat(namespace);
+      if (own.isAdopted(adopt)) {
+        pending.push({ work: WORK.createChain, action: 'change', description: `adopt NAT chain ${chain} ${where}`, commands: [{ tool: 'claim', record }] });
+        input.keep.push(record);
+      } else {
+        blockedChains.add(chain);
+        input.conflicts.push({
+          element: `NAT chain ${chain} ${where}`,
+          reason: `it exists and lab "${own.lab}" did not create it`,
+          adopt,
+        });
+      }
+    } else if (!ownsAll) {
+      input.keep.push(record);
+    }
+  }
+  for (const chain of liveChains) {
+    if (desiredChains.includes(chain) || !own.ownsChain(namespace, chain)) continue;
+    const foreignJumps = (live?.nat ?? []).filter((rule) => rule.target.kind === 'jump' && rule.target.chain === chain
+      && !own.ownsRule(namespace, rule));
+    if (foreignJumps.length) {
+      input.conflicts.push({
+        element: `NAT chain ${chain} ${where}`,
+        reason: `lab "${own.lab}" would delete it, but rules it does not own jump to it: ${foreignJumps.map((r) => natRuleKey(r)).join('; ')}`,
+        adopt: adoptKeyForNat(namespace),
+      });
+      continue;
+    }
+    deletedChains.add(chain);
+    const commands: HostCommand[] = [iptables('nat', ['-F', chain]), iptables('nat', ['-X', chain])];
+    if (!ownsAll) commands.push({ tool: 'release', record: { kind: 'chain', namespace, table: 'nat', chain } });
+    pending.push({ work: WORK.deleteChain, action: 'delete', description: `delete NAT chain ${chain} ${where}`, commands });
+  }
+
+  // Rules, chain by chain, in the order chains first appear.
+  const chains: string[] = [];
+  const seen = (chain: string) => { if (!chains.includes(chain)) chains.push(chain); };
+  for (const rule of desired?.nat ?? []) seen(rule.chain);
+  for (const rule of live?.nat ?? []) seen(rule.chain);
+  for (const chain of chains) {
+    if (deletedChains.has(chain)) continue;
+    if (!BUILTIN_CHAINS.has(chain) && !desiredChains.includes(chain) && !liveChains.includes(chain)) {
+      throw new VnetError('VN-PLAN-NAT', `A NAT rule ${where} uses chain ${chain}, which is neither built in nor declared. Declare the chain in the file.`);
+    }
+    diffChain(input, chain, blockedChains.has(chain), pending);
+  }
+
+  if (!pending.length) return;
+  const removalOnly = pending.every((p) => p.action !== 'create');
+  const stage = removalOnly ? 'nat-remove' : 'nat';
+  for (const p of pending) input.steps.add(stage, namespace, p.work, p.action, p.description, p.commands);
+}
+
+function diffChain(input: NatDiffInput, chain: string, blocked: boolean, pending: Pending[]): void {
+  const { namespace, desired, live, own } = input;
+  const where = inNamespace(namespace);
+  const iptables = (args: string[]): HostCommand => ({ tool: 'iptables', namespace, table: 'nat', args });
+  const adoptKey = adoptKeyForNat(namespace);
+  const desiredRules = blocked ? [] : (desired?.nat ?? []).filter((rule) => rule.chain === chain);
+  const desiredKeys = desiredRules.map((rule) => natRuleKey(rule));
+  const desiredKeySet = new Set(desiredKeys);
+
+  const entries: ChainEntry[] = (live?.nat ?? []).filter((rule) => rule.chain === chain).map((rule) => {
+    const key = natRuleKey(rule);
+    const owned = own.ownsRule(namespace, rule);
+    return { key, rule, owned, adoptable: !owned && desiredKeySet.has(key) };
+  });
+
+  // A desired rule that someone else already has: adopt it, or stop and say so.
+  const refused = new Set<string>();
+  for (const entry of entries) {
+    if (!entry.adoptable) continue;
+    if (own.isAdopted(adoptKey)) continue;
+    entry.adoptable = false;
+    refused.add(entry.key);
+    const owner = entry.rule?.owner;
+    input.conflicts.push({
+      element: `NAT rule ${where}: ${entry.key}`,
+      reason: owner ? `lab "${owner}" owns the same rule` : `the same rule exists and lab "${own.lab}" did not create it`,
+      adopt: adoptKey,
+    });
+  }
+
+  const candidates = entries.filter((entry) => entry.owned || entry.adoptable);
+  const wanted = desiredKeys.map((key, index) => ({ key, index })).filter((item) => !refused.has(item.key));
+  const pairs = longestCommonSubsequence(candidates.map((c) => c.key), wanted.map((w) => w.key));
+  const matchedCandidate = new Map<number, ChainEntry>();
+  const matched = new Set<ChainEntry>();
+  for (const [ci, wi] of pairs) {
+    matchedCandidate.set(wanted[wi].index, candidates[ci]);
+    matched.add(candidates[ci]);
+  }
+
+  const simulated = [...entries];
+  for (const candidate of candidates) {
+    if (matched.has(candidate) || !candidate.owned || !candidate.rule) continue;
+    const args = ruleTokens(candidate.rule.rule);
+    args[0] = '-D';
+    pending.push({ work: WORK.deleteRule, action: 'delete', description: `remove NAT rule ${where}: ${candidate.key}`, commands: [iptables(args)] });
+    simulated.splice(simulated.indexOf(candidate), 1);
+  }
+
+  const mark = own.mark;
+  let cursor: number | null = null;
+  for (let di = 0; di < desiredRules.length; di++) {
+    const rule = desiredRules[di];
+    if (refused.has(desiredKeys[di])) continue;
+    const body = ruleTokens(renderNatRule({ ...rule, comment: mark })).slice(2);
+    const existing = matchedCandidate.get(di);
+    if (existing) {
+      const position = simulated.indexOf(existing);
+      if (existing.adoptable) {
+        pending.push({
+          work: WORK.rule, action: 'change', description: `adopt NAT rule ${where}: ${desiredKeys[di]}`,
+          commands: [iptables(['-R', chain, String(position + 1), ...body])],
+        });
+      }
+      cursor = position + 1;
+      continue;
+    }
+    let at: number;
+    if (cursor !== null) {
+      at = cursor;
+    } else {
+      const next = desiredRules.findIndex((_, j) => j > di && matchedCandidate.has(j));
+      at = next >= 0 ? simulated.indexOf(matchedCandidate.get(next)!) : simulated.length;
+    }
+    const args = at >= simulated.length ? ['-A', chain, ...body] : ['-I', chain, String(at + 1), ...body];
+    pending.push({ work: WORK.rule, action: 'create', description: `add NAT rule ${where}: ${desiredKeys[di]}`, commands: [iptables(args)] });
+    simulated.splice(at, 0, { key: desiredKeys[di], rule: null, owned: true, adoptable: false });
+    cursor = at + 1;
+  }
+}
+
+/** Tokens of a rule as iptables-save prints it; the renderer quotes each for iptables-restore. */
+function ruleTokens(text: string): string[] {
+  const tokens = tokenizeIptables(text);
+  if (tokens[0] !== '-A' || tokens.length < 3) throw new VnetError('VN-PLAN-NAT', `Cannot read the NAT rule "${text}".`);
+  return tokens;
+}
+
+/** Index pairs [i in a, j in b] of one longest common subsequence, in order. */
+export function longestCommonSubsequence(a: readonly string[], b: readonly string[]): [number, number][] {
+  const n = a.length;
+  const m = b.length;
+  const table: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      table[i][j] = a[i] === b[j] ? table[i + 1][j + 1] + 1 : Math.max(table[i + 1][j], table[i][j + 1]);
+    }
+  }
+  const pairs: [number, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n && j < m) {
+    if (a[i] === b[j]) { pairs.push([i, j]); i++; j++; }
+    else if (table[i + 1][j] >= table[i][j + 1]) i++;
+    else j++;
+  }
+  return pairs;
+}

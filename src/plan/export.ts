@@ -1,0 +1,163 @@
+// `vnet export`: a live Topology → a Lab that reproduces it → .vnet text (printLab). Pure. What an apply
+// of the text could not reproduce, or must not touch, is left out and said so in a comment: anonymous
+// namespaces (Docker's, Mininet's), the host's own interfaces (eth0, lo) with their addresses and routes,
+// and what the kernel makes by itself (connected routes, link-local addresses).
+
+import { canonicalIp } from '../model/cidr';
+import type { LabState } from '../model/lab-state';
+import { checkLabName } from '../model/names';
+import { OWNER_PREFIX } from '../model/nat';
+import { ROOT_NAMESPACE, STATE_SCHEMA, type Lab, type Namespace, type NatRule, type NetInterface, type Route, type Topology } from '../model/topology';
+import { printLab } from '../language/print';
+import { describeRoute } from './diff';
+import { isKernelAddress, isKernelRoute } from './kernel-made';
+import { Ownership } from './ownership';
+
+const REPRODUCIBLE = new Set(['veth', 'bridge']);
+const DEFAULT_MTU: Record<string, number> = { veth: 1500, bridge: 1500, loopback: 65536 };
+
+export interface ExportOptions {
+  /** Name of the lab in the text. Default: the lab exported, else one made from the host's name. */
+  name?: string;
+  /** Export only what this lab owns (needs its state file). */
+  lab?: string | null;
+  state?: LabState | null;
+}
+
+export interface ExportResult {
+  lab: Lab;
+  /** What was left out, one sentence each (also written as comments at the top of the text). */
+  skipped: string[];
+}
+
+/** A lab name from a host target: `root@10.0.1.48` → `10.0.1.48`. */
+export function labNameFor(target: string): string {
+  const host = target.slice(target.lastIndexOf('@') + 1).replace(/^\[|\]$/g, '');
+  const name = host.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 32);
+  return name && !checkLabName(name) ? name : 'exported';
+}
+
+function cleanInterface(iface: NetInterface): NetInterface {
+  const mtu = iface.mtu !== null && iface.mtu !== DEFAULT_MTU[iface.kind] ? iface.mtu : null;
+  return {
+    name: iface.name,
+    kind: iface.kind,
+    state: iface.state,
+    mtu,
+    mac: null,
+    addresses: iface.addresses.filter((a) => !isKernelAddress(iface, a)),
+    master: iface.master,
+    peer: iface.peer,
+  };
+}
+
+function cleanRule(rule: NatRule): NatRule {
+  const mark = rule.comment?.startsWith(OWNER_PREFIX) ?? false;
+  const copy: NatRule = { ...rule, comment: mark ? null : rule.comment };
+  delete copy.owner;
+  delete copy.backend;
+  return copy;
+}
+
+export function exportLab(live: Topology, options: ExportOptions = {}): ExportResult {
+  const skipped: string[] = [];
+  const only = options.lab ?? null;
+  const own = only ? new Ownership(only, live, options.state ?? { lab: only, records: [] }) : null;
+  const namespaces: Namespace[] = [];
+  const kept = new Set<string>();
+
+  for (const ns of live.namespaces) {
+    if (ns.anonymous) {
+      skipped.push(`namespace ${ns.name}${ns.path ? ` (${ns.path})` : ''}: it has no name under /run/netns, so a file cannot create it`);
+      continue;
+    }
+    if (!ns.root && own && !own.ownsNamespace(ns.name)) continue;
+    kept.add(ns.root ? ROOT_NAMESPACE : ns.name);
+  }
+
+  for (const ns of live.namespaces) {
+    const name = ns.root ? ROOT_NAMESPACE : ns.name;
+    if (!kept.has(name)) continue;
+    const out: Namespace = {
+      name, root: ns.root, forwarding: ns.forwarding, interfaces: [], routes: [], nat: [], natChains: [],
+      forwardPolicy: ns.root ? ns.forwardPolicy : ns.forwardPolicy === 'DROP' ? 'DROP' : null,
+    };
+    for (const iface of ns.interfaces) {
+      if (own && !own.ownsInterface(name, iface)) continue;
+      if (iface.kind === 'loopback') {
+        if (ns.root || iface.state !== 'up') continue;
+        out.interfaces.push(cleanInterface(iface));
+        continue;
+      }
+      if (!REPRODUCIBLE.has(iface.kind)) {
+        if (ns.root) skipped.push(`interface ${iface.name}${iface.addresses.length ? ` (${iface.addresses.join(', ')})` : ''}: the host's own`);
+        else skipped.push(`interface ${iface.name} in ${name} (${iface.kind}): vnet creates only veth pairs and bridges`);
+        continue;
+      }
+      if (iface.kind === 'veth' && (!iface.peer || !kept.has(iface.peer.namespace))) {
+        skipped.push(`veth ${iface.name} in ${name}: its other end is ${iface.peer ? `in ${iface.peer.namespace}, which is not exported` : 'unknown'}`);
+        continue;
+      }
+      out.interfaces.push(cleanInterface(iface));
+    }
+    const exported = new Set(out.interfaces.map((i) => i.name));
+    for (const route of ns.routes) {
+      if (isKernelRoute(ns, route)) continue;
+      if (own && !own.ownsRoute(name, route)) continue;
+      if (ns.root && route.to === 'default') {
+        skipped.push(`route ${describeRoute(route)}: the host's own default route`);
+        continue;
+      }
+      if (route.dev && !exported.has(route.dev) && route.via === null) {
+        skipped.push(`route ${describeRoute(route)} in ${name}: its interface is not exported`);
+        continue;
+      }
+      const copy: Route = { to: route.to, via: route.via ? canonicalIp(route.via) : null, dev: route.dev && exported.has(route.dev) ? route.dev : null };
+      out.routes.push(copy);
+    }
+    for (const chain of ns.natChains) {
+      if (own && !own.ownsChain(name, chain)) continue;
+      out.natChains.push(chain);
+    }
+    for (const rule of ns.nat) {
+      if (own && !own.ownsRule(name, rule)) continue;
+      if (own && !out.natChains.includes(rule.chain) && !['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'].includes(rule.chain)) continue;
+      out.nat.push(cleanRule(rule));
+    }
+    if (own && ns.root) {
+      out.forwarding = ns.forwarding && own.previousForwarding(name) !== null;
+      out.forwardPolicy = own.previousForwardPolicy(name) !== null ? ns.forwardPolicy : null;
+    }
+    namespaces.push(out);
+  }
+
+  // Bridge ports whose bridge was left out are written without it.
+  for (const ns of namespaces) {
+    for (const iface of ns.interfaces) {
+      if (iface.master && !ns.interfaces.some((i) => i.name === iface.master && i.kind === 'bridge')) {
+        skipped.push(`${iface.name} in ${ns.name} is a port of ${iface.master}, which is not exported; it is written without it`);
+        iface.master = null;
+      }
+    }
+  }
+
+  const labName = options.name ?? only ?? labNameFor(live.host);
+  return {
+    lab: { name: labName, hosts: [{ name: ROOT_NAMESPACE, target: null, topology: { schema: STATE_SCHEMA, host: live.host, namespaces } }] },
+    skipped,
+  };
+}
+
+/** The .vnet text of an export, with what was left out as comments at the top. */
+export function exportText(live: Topology, options: ExportOptions = {}): string {
+  const { lab, skipped } = exportLab(live, options);
+  const header = [
+    `# Exported by vnet export from ${live.host.replace(/[\r\n]/g, ' ')}${options.lab ? `: what lab ${options.lab} owns there` : ''}.`,
+    '# Applying this file to an empty host builds the same network.',
+  ];
+  if (skipped.length) {
+    header.push('# Left out:');
+    for (const line of skipped) header.push(`#   - ${line.replace(/[\r\n]+/g, ' ')}`);
+  }
+  return `${header.join('\n')}\n${printLab(lab)}`;
+}

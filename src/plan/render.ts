@@ -1,0 +1,371 @@
+// render(plan) → one POSIX sh script, run over one ssh exec. Pure.
+//
+// - Consecutive `ip` commands for one namespace become one `ip -batch -` (the root namespace) or one
+//   `nsenter --net=/run/netns/NS ip -batch -` (`ip -n` would remount /sys for every call, and `ip netns
+//   exec` too). A token `ip -batch` cannot carry runs as its own `ip` process instead.
+// - The NAT and FORWARD-policy changes of one namespace become one atomic `iptables-restore --noflush`,
+//   checked first with `--test`: namespaces that exist already are all checked before anything changes.
+// - Forwarding is written to /proc/sys/net/ipv4/ip_forward from inside the namespace.
+// - The whole script runs under `flock /run/vnet/lock`, so two applies to one host wait for each other,
+//   and refuses to run when the lab's state file changed since the plan was made.
+// - Every phase prints `vnet:phase K` before it (on stdout and stderr) and `vnet:done K` after it; the
+//   first failure prints `vnet:fail K CODE` and stops. The host's own error is what the failing tool
+//   printed on stderr after the phase marker; parseOutcome maps it back to a step.
+//
+// Every name in a command is validated upstream and quoted here with the functions of src/model/shell.ts.
+
+import { HOST_LOCK_FILE, LAB_STATE_DIR, labStateFile, serializeLabState, serializeRecord } from '../model/lab-state';
+import { ipBatchQuote, iptablesRestoreQuote, shellCommand, shellQuote } from '../model/shell';
+import { ROOT_NAMESPACE } from '../model/topology';
+import type { HostCommand, Plan, PlanStep } from './plan';
+
+export type PhaseKind = 'ip-batch' | 'ip' | 'iptables' | 'forwarding';
+
+export interface Phase {
+  /** 1-based, as the script prints it. */
+  index: number;
+  kind: PhaseKind;
+  namespace: string;
+  /** Indexes (0-based) into plan.steps of the steps this phase runs, ascending. */
+  steps: number[];
+  /** For batch input (ip -batch, iptables-restore): the step of each input line (1-based line N → lineSteps[N-1]); -1 for framing lines. */
+  lineSteps: number[];
+}
+
+export interface RenderedScript {
+  text: string;
+  phases: Phase[];
+  steps: PlanStep[];
+}
+
+export interface RenderOptions {
+  /** How long the script waits for another apply's lock before giving up. */
+  lockWaitSeconds?: number;
+  /** Name of the verb in the script's header comment. */
+  verb?: string;
+  /**
+   * What the script does with the lab's state file:
+   * - rewrite (plans): refuse to run if it changed since planning, append claims, rewrite it at the end;
+   * - append (an operation done for a lab): only append claims and releases;
+   * - none (an operation owned by nobody): leave it alone.
+   */
+  stateMode?: 'rewrite' | 'append' | 'none';
+}
+
+/** Exit codes of the script itself (not of the steps, which are reported by `vnet:fail`). */
+export const SCRIPT_EXIT = { ok: 0, stepFailed: 1, missingTool: 2, lockTimeout: 3, stale: 4, noStateDir: 5 } as const;
+
+const HEREDOC = 'VNET_INPUT_END';
+
+/** Waits up to a minute for a root-namespace interface to be gone (where /sys shows the root namespace). */
+const VNET_GONE = [
+  'vnet_gone() {',
+  '  vnet_n=0',
+  '  while [ -e "/sys/class/net/$1" ]; do',
+  '    vnet_n=$((vnet_n + 1))',
+  '    [ "$vnet_n" -le 600 ] || { printf \'%s is still there a minute after its namespace was deleted\\n\' "$1" >&2; return 1; }',
+  '    sleep 0.1 2>/dev/null || sleep 1',
+  '  done',
+  '}',
+].join('\n');
+
+/** Parallel workers for per-namespace phases, and the fewest namespaces that make a worker worth it. */
+const MAX_WORKERS = 8;
+const PARALLEL_MIN_PER_WORKER = 4;
+
+/** Shared by the workers: a place for each one's error output, and a flag that stops the others. */
+const WORKER_PRELUDE = [
+  `VNET_TMP=$(mktemp -d ${LAB_STATE_DIR}/run.XXXXXX) || { vnet_mark 'vnet:no-state-dir'; exit ${SCRIPT_EXIT.noStateDir}; }`,
+  'trap \'rm -rf "$VNET_TMP"\' EXIT',
+  // A worker's failure: its phase's error output, as the main flow would print it, then stop the others.
+  'vnet_wfail() { { printf \'vnet:phase %s\\n\' "$1"; cat "$VNET_TMP/e$3"; } >&2; : > "$VNET_TMP/failed"; vnet_mark "vnet:fail $1 $2"; exit 1; }',
+];
+
+interface DraftPhase {
+  kind: PhaseKind;
+  namespace: string;
+  steps: number[];
+  /** ip: argv lists; iptables: [table, tokens]; forwarding: the value. */
+  ip: { step: number; args: string[] }[];
+  nat: { step: number; table: 'nat' | 'filter'; args: string[] }[];
+  forwarding: boolean | null;
+  claims: HostCommand[];
+  releases: HostCommand[];
+  /** Root-namespace interfaces to wait for to be gone, after the phase's commands. */
+  awaitGone: string[];
+}
+
+/** Groups the plan's commands into phases, in step order, merging what can share one process. */
+function phasesOf(steps: readonly PlanStep[]): DraftPhase[] {
+  const phases: DraftPhase[] = [];
+  const open = (kind: PhaseKind, namespace: string): DraftPhase => {
+    const last = phases[phases.length - 1];
+    if (last && last.kind === kind && last.namespace === namespace && (kind === 'ip-batch' || kind === 'iptables')) return last;
+    const phase: DraftPhase = { kind, namespace, steps: [], ip: [], nat: [], forwarding: null, claims: [], releases: [], awaitGone: [] };
+    phases.push(phase);
+    return phase;
+  };
+  steps.forEach((step, index) => {
+    let current: DraftPhase | null = null;
+    const pendingClaims: HostCommand[] = [];
+    const enter = (phase: DraftPhase) => {
+      if (!phase.steps.includes(index)) phase.steps.push(index);
+      phase.claims.push(...pendingClaims.splice(0));
+      current = phase;
+    };
+    for (const command of step.commands) {
+      switch (command.tool) {
+        case 'claim':
+          pendingClaims.push(command);
+          break;
+        case 'release':
+          if (current) (current as DraftPhase).releases.push(command);
+          else pendingClaims.push(command);
+          break;
+        case 'await-gone':
+          if (current) (current as DraftPhase).awaitGone.push(command.interface);
+          break;
+        case 'ip': {
+          const batchable = command.args.every((token) => batchToken(token) !== null);
+          const phase = open(batchable ? 'ip-batch' : 'ip', command.namespace);
+          enter(phase);
+          phase.ip.push({ step: index, args: command.args });
+          break;
+        }
+        case 'iptables': {
+          const phase = open('iptables', command.namespace);
+          enter(phase);
+          phase.nat.push({ step: index, table: command.table, args: command.args });
+          break;
+        }
+        case 'forwarding': {
+          const phase = open('forwarding', command.namespace);
+          enter(phase);
+          phase.forwarding = command.enable;
+          break;
+        }
+      }
+    }
+    // A step of claims or releases only (adopting a namespace): it rides on a phase of its own kind.
+    if (pendingClaims.length) {
+      const phase: DraftPhase = { kind: 'ip-batch', namespace: ROOT_NAMESPACE, steps: [index], ip: [], nat: [], forwarding: null, claims: [], releases: [], awaitGone: [] };
+      for (const command of pendingClaims) (command.tool === 'claim' ? phase.claims : phase.releases).push(command);
+      phases.push(phase);
+    }
+  });
+  return phases;
+}
+
+/**
+ * A token for `ip -batch`, or null. On top of what ipBatchQuote refuses, iproute2's line reader cuts every
+ * line at its first "#" (quoted or not) and joins a line ending in a backslash with the next one: such a
+ * token would change the command, or swallow the next one.
+ */
+function batchToken(token: string): string | null {
+  if (token.includes('#') || token.includes('\\')) return null;
+  return ipBatchQuote(token);
+}
+
+function nsenterPrefix(namespace: string): string {
+  return namespace === ROOT_NAMESPACE ? '' : `nsenter ${shellQuote(`--net=/run/netns/${namespace}`)} `;
+}
+
+function heredoc(lines: readonly string[]): string {
+  for (const line of lines) {
+    if (line === HEREDOC) throw new Error('A command line collides with the here-document delimiter.');
+  }
+  return `${lines.join('\n')}\n${HEREDOC}`;
+}
+
+function restoreInput(phase: DraftPhase): { lines: string[]; lineSteps: number[] } {
+  const lines: string[] = [];
+  const lineSteps: number[] = [];
+  for (const table of ['filter', 'nat'] as const) {
+    const rows = phase.nat.filter((row) => row.table === table);
+    if (!rows.length) continue;
+    lines.push(`*${table}`); lineSteps.push(-1);
+    for (const row of rows) {
+      // A built-in chain's policy line needs its counters for iptables-restore to accept it.
+      const text = row.args.length === 2 && row.args[0].startsWith(':')
+        ? `${row.args[0]} ${row.args[1]} [0:0]`
+        : row.args.map(iptablesRestoreQuote).join(' ');
+      lines.push(text); lineSteps.push(row.step);
+    }
+    lines.push('COMMIT'); lineSteps.push(-1);
+  }
+  return { lines, lineSteps };
+}
+
+/** Claims and releases of a phase, appended in one write; a claim that cannot be written stops the script. */
+function stateLines(commands: readonly HostCommand[], phase: number): string[] {
+  const out: string[] = [];
+  for (const command of commands) {
+    if (command.tool === 'claim') {
+      const write = `printf '%s\\n' ${shellQuote(serializeRecord(command.record))}`;
+      out.push(command.unlessPath ? `[ -e ${shellQuote(command.unlessPath)} ] || ${write}` : write);
+    } else if (command.tool === 'release') {
+      out.push(`printf '%s\\n' ${shellQuote(serializeRecord(command.record, true))}`);
+    }
+  }
+  if (!out.length) return [];
+  return ['{', ...out.map((line) => `  ${line}`), `} >> "$VNET_STATE" || vnet_fail ${phase} $?`];
+}
+
+export function render(plan: Plan, options: RenderOptions = {}): RenderedScript {
+  const drafts = phasesOf(plan.steps);
+  const needsNsenter = drafts.some((p) => p.namespace !== ROOT_NAMESPACE);
+  const needsIptables = drafts.some((p) => p.kind === 'iptables');
+  const tools = ['ip', 'flock', ...(needsNsenter ? ['nsenter'] : []), ...(needsIptables ? ['iptables-restore'] : [])];
+  const stateMode = options.stateMode ?? 'rewrite';
+  const stateFile = stateMode === 'none' ? '/dev/null' : labStateFile(plan.lab);
+  const expected = plan.stateText === null ? null : plan.stateText.replace(/\n+$/, '');
+  const lockWait = Math.max(1, Math.round(options.lockWaitSeconds ?? 300));
+  const out: string[] = [];
+  const phases: Phase[] = [];
+
+  out.push(
+    `# vnet ${options.verb ?? 'apply'}: lab ${plan.lab}, ${plan.steps.length} step(s), ${drafts.length} phase(s)`,
+    'set -u',
+    // Stop only at a phase boundary: a dropped connection or a cancel ends the script at its next marker
+    // (the write fails), never in the middle of a batch. Children inherit the ignored signals.
+    "trap '' HUP TERM",
+    'umask 022',
+    'export LC_ALL=C',
+    'PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"',
+    `VNET_STATE=${shellQuote(stateFile)}`,
+    // A marker that cannot be written means the connection is gone: stop at this phase boundary.
+    'vnet_mark() { printf \'%s\\n\' "$*" || exit 141; }',
+    `vnet_fail() { vnet_mark "vnet:fail $1 $2"; exit ${SCRIPT_EXIT.stepFailed}; }`,
+    ...(drafts.some((d) => d.awaitGone.length) ? [VNET_GONE] : []),
+    `for vnet_tool in ${tools.join(' ')}; do`,
+    `  command -v "$vnet_tool" >/dev/null 2>&1 || { vnet_mark "vnet:missing $vnet_tool"; exit ${SCRIPT_EXIT.missingTool}; }`,
+    'done',
+    `mkdir -p ${LAB_STATE_DIR} && exec 9>>${HOST_LOCK_FILE} || { vnet_mark 'vnet:no-state-dir'; exit ${SCRIPT_EXIT.noStateDir}; }`,
+    'if ! flock -n 9; then',
+    '  vnet_mark vnet:lock-wait',
+    `  flock -w ${lockWait} 9 || { vnet_mark vnet:lock-timeout; exit ${SCRIPT_EXIT.lockTimeout}; }`,
+    'fi',
+    ...(stateMode !== 'rewrite' ? [] : [expected === null
+      ? `[ ! -e "$VNET_STATE" ] || { vnet_mark vnet:stale; exit ${SCRIPT_EXIT.stale}; }`
+      : `[ "$(cat "$VNET_STATE" 2>/dev/null)" = ${shellQuote(expected)} ] || { vnet_mark vnet:stale; exit ${SCRIPT_EXIT.stale}; }`]),
+    'vnet_mark vnet:begin',
+  );
+
+  // Check every NAT transaction of a namespace that exists already, before anything changes.
+  const created = new Set(plan.steps.flatMap((s) => s.commands).flatMap((c) => (c.tool === 'ip' && c.args[0] === 'netns' && c.args[1] === 'add' ? [c.args[2]] : [])));
+  drafts.forEach((draft, i) => {
+    if (draft.kind !== 'iptables' || created.has(draft.namespace)) return;
+    const { lines } = restoreInput(draft);
+    out.push(
+      `vnet_mark 'vnet:check ${i + 1}'; printf '%s\\n' 'vnet:phase ${i + 1}' >&2`,
+      `${nsenterPrefix(draft.namespace)}iptables-restore --test --noflush <<'${HEREDOC}' || vnet_fail ${i + 1} $?`,
+      heredoc(lines),
+    );
+  });
+
+  /** The lines of one phase. In a worker, a failure is reported through the worker's own error file. */
+  const emitPhase = (draft: DraftPhase, index: number, worker: number | null): string[] => {
+    const lines: string[] = [];
+    const phase: Phase = { index, kind: draft.kind, namespace: draft.namespace, steps: draft.steps, lineSteps: [] };
+    phases.push(phase);
+    const fail = worker === null ? `vnet_fail ${index} $?` : `vnet_wfail ${index} $? ${worker}`;
+    const errors = worker === null ? '' : ` 2>"$VNET_TMP/e${worker}"`;
+    if (worker === null) lines.push(`vnet_mark 'vnet:phase ${index}'; printf '%s\\n' 'vnet:phase ${index}' >&2`);
+    else lines.push(`[ ! -e "$VNET_TMP/failed" ] || exit 0`, `vnet_mark 'vnet:phase ${index}'`);
+    const claims = stateMode === 'none' ? [] : stateLines(draft.claims, index);
+    lines.push(...claims);
+    const prefix = nsenterPrefix(draft.namespace);
+    switch (draft.kind) {
+      case 'ip-batch': {
+        if (!draft.ip.length) break;
+        const input = draft.ip.map((row) => row.args.map((token) => batchToken(token)!).join(' '));
+        phase.lineSteps = draft.ip.map((row) => row.step);
+        lines.push(`${prefix}ip -batch -${errors} <<'${HEREDOC}' || ${fail}`, heredoc(input));
+        break;
+      }
+      case 'ip':
+        phase.lineSteps = draft.ip.map((row) => row.step);
+        for (const row of draft.ip) lines.push(`${prefix}${shellCommand(['ip', ...row.args])}${errors} || ${fail}`);
+        break;
+      case 'iptables': {
+        const { lines: input, lineSteps } = restoreInput(draft);
+        phase.lineSteps = lineSteps;
+        if (created.has(draft.namespace)) {
+          lines.push(`${prefix}iptables-restore --test --noflush <<'${HEREDOC}' || ${fail}`, heredoc(input));
+        }
+        lines.push(`${prefix}iptables-restore --noflush <<'${HEREDOC}' || ${fail}`, heredoc(input));
+        break;
+      }
+      case 'forwarding': {
+        const value = draft.forwarding ? '1' : '0';
+        lines.push(draft.namespace === ROOT_NAMESPACE
+          ? `echo ${value} > /proc/sys/net/ipv4/ip_forward || ${fail}`
+          : `${prefix}sh -c 'echo ${value} > /proc/sys/net/ipv4/ip_forward' || ${fail}`);
+        break;
+      }
+    }
+    for (const name of draft.awaitGone) lines.push(`vnet_gone ${shellQuote(name)} || ${fail}`);
+    const releases = stateMode === 'none' ? [] : stateLines(draft.releases, index);
+    lines.push(...releases);
+    lines.push(`vnet_mark 'vnet:done ${index}'`);
+    return lines;
+  };
+
+  // Runs of per-namespace ip phases (each namespace's settings, or its teardown) do not depend on one
+  // another: they run in parallel workers, which is where most of a large lab's time goes (one nsenter
+  // and one ip process per namespace). The phases of one namespace stay in one worker, in order.
+  let parallelBlocks = 0;
+  for (let i = 0; i < drafts.length;) {
+    let j = i;
+    while (j < drafts.length && drafts[j].namespace !== ROOT_NAMESPACE && (drafts[j].kind === 'ip-batch' || drafts[j].kind === 'ip')) j++;
+    const namespaces = new Set(drafts.slice(i, j).map((d) => d.namespace));
+    if (namespaces.size < 2 * PARALLEL_MIN_PER_WORKER) {
+      out.push(...emitPhase(drafts[i], i + 1, null));
+      i++;
+      continue;
+    }
+    parallelBlocks++;
+    const workers = Math.min(MAX_WORKERS, Math.floor(namespaces.size / PARALLEL_MIN_PER_WORKER));
+    const order = [...namespaces];
+    const bodies: string[][] = Array.from({ length: workers }, () => []);
+    for (let k = i; k < j; k++) {
+      const worker = order.indexOf(drafts[k].namespace) % workers;
+      bodies[worker].push(...emitPhase(drafts[k], k + 1, worker));
+    }
+    if (parallelBlocks === 1) out.push(...WORKER_PRELUDE);
+    for (const body of bodies) out.push('(', ...body.map((line) => line), ') &');
+    out.push('wait', `[ ! -e "$VNET_TMP/failed" ] || exit ${SCRIPT_EXIT.stepFailed}`);
+    i = j;
+  }
+  phases.sort((a, b) => a.index - b.index);
+
+  // What the lab owns now, written whole: claims of elements the plan removed or never made are dropped.
+  if (stateMode !== 'rewrite') {
+    // An operation only appended its claims.
+  } else if (plan.finalState.records.length) {
+    out.push(
+      `printf '%s' ${shellQuote(serializeLabState(plan.finalState))} > "$VNET_STATE.tmp" && mv -f "$VNET_STATE.tmp" "$VNET_STATE" || vnet_fail ${drafts.length + 1} $?`,
+    );
+  } else {
+    out.push('rm -f "$VNET_STATE"');
+  }
+  out.push('vnet_mark vnet:ok');
+  return { text: `${out.join('\n')}\n`, phases, steps: plan.steps };
+}
+
+/**
+ * The state-file reading half of a plan, run beside the probe: every lab's state file on the host (the
+ * lab's own, and the others', which say who else owns what), each after a `vnet:state LAB` line.
+ */
+export function readStateScript(): string {
+  return [
+    `for vnet_f in ${LAB_STATE_DIR}/*.jsonl; do`,
+    '  [ -f "$vnet_f" ] || continue',
+    '  vnet_l=${vnet_f##*/}',
+    `  printf 'vnet:state %s\\n' "\${vnet_l%.jsonl}"`,
+    '  cat "$vnet_f"',
+    '  echo',
+    'done',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileVnet } from '../../src/language/index';
+import { diff } from '../../src/plan/diff';
+import { exportText, labNameFor } from '../../src/plan/export';
+import type { Topology } from '../../src/model/topology';
+import { desiredScenarioA, desiredScenarioH, emptyHost, liveAfterApply, TopologyBuilder } from './plan-fixtures';
+
+function compile(text: string): Topology {
+  const result = compileVnet(text);
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  assert.deepEqual(errors.map((e) => e.message), [], text);
+  return result.lab!.hosts[0].topology;
+}
+
+test('the export of an applied lab plans to nothing against the same host', () => {
+  for (const desired of [desiredScenarioA(), desiredScenarioH()]) {
+    const { live, state } = liveAfterApply(desired, 'x');
+    const text = exportText(live, { name: 'x' });
+    const again = compile(text);
+    const plan = diff({ lab: 'x', desired: again, live, state });
+    assert.deepEqual(plan.steps.map((s) => s.description), [], text);
+    assert.deepEqual(plan.conflicts, []);
+  }
+});
+
+test('the export leaves out the host\'s own interfaces, default route and anonymous namespaces, and says so', () => {
+  const { live } = liveAfterApply(desiredScenarioA(), 'x');
+  live.namespaces[0].routes.push({ to: 'default', via: '10.0.1.1', dev: 'eth0', protocol: 'dhcp' });
+  live.namespaces.push({ ...new TopologyBuilder().ns('docker-1234'), anonymous: true, path: '/run/docker/netns/1234', forwardPolicy: 'ACCEPT' });
+  const text = exportText(live);
+  assert.match(text, /^# Left out:$/m);
+  assert.match(text, /interface eth0 \(10\.0\.1\.48\/24\): the host's own/);
+  assert.match(text, /route default via 10\.0\.1\.1 dev eth0: the host's own default route/);
+  assert.match(text, /namespace docker-1234 \(\/run\/docker\/netns\/1234\)/);
+  assert.doesNotMatch(text.split('\n').filter((l) => !l.startsWith('#')).join('\n'), /eth0|docker|vnet:x/);
+  assert.match(text, /^lab testhost$/m);
+});
+
+test('a route over the host\'s LAN keeps its gateway and loses the interface the file cannot name', () => {
+  const b = new TopologyBuilder();
+  b.bridge('host', 'br0', { addresses: ['192.168.1.1/24'] });
+  b.route('host', '192.168.2.0/24', '10.0.2.16', 'eth0');
+  const live = emptyHost();
+  live.namespaces[0].interfaces.push(...b.topology.namespaces[0].interfaces);
+  live.namespaces[0].routes.push({ to: '192.168.2.0/24', via: '10.0.2.16', dev: 'eth0', protocol: 'boot' });
+  const desired = compile(exportText(live, { name: 'g' }));
+  assert.deepEqual(desired.namespaces[0].routes, [{ to: '192.168.2.0/24', via: '10.0.2.16', dev: null }]);
+});
+
+test('--lab exports only what that lab owns', () => {
+  const { live, state } = liveAfterApply(desiredScenarioH(), 'h');
+  const other = new TopologyBuilder();
+  live.namespaces.push({ ...other.ns('someone-else'), forwardPolicy: 'ACCEPT' });
+  live.namespaces[0].nat.push(...new TopologyBuilder().nat('host', '-A POSTROUTING -s 10.9.0.0/24 -j MASQUERADE').topology.namespaces[0].nat);
+  const text = exportText(live, { lab: 'h', state });
+  assert.doesNotMatch(text, /someone-else|10\.9\.0\.0/);
+  const desired = compile(text);
+  assert.deepEqual(diff({ lab: 'h', desired, live, state }).steps, []);
+});
+
+test('lab names made from host targets are valid lab names', () => {
+  assert.equal(labNameFor('root@10.0.1.48'), '10.0.1.48');
+  assert.equal(labNameFor('local'), 'local');
+  assert.equal(labNameFor('admin@[fe80::1%eth0]:22'), 'fe80-1-eth0-22');
+  assert.equal(labNameFor('@@@'), 'exported');
+});
