@@ -5,10 +5,7 @@ import { createTransport, type TransportOptions } from '../host/connect';
 import type { Transport } from '../host/transport';
 import type { ExtensionSettings, HostEntry } from './settings';
 
-/** The transport options for a host; `configFile` is OpenSSH's `-F`. */
-export type HostTransportOptions = TransportOptions & { configFile?: string | null };
-
-export function hostTransportOptions(entry: HostEntry, settings: ExtensionSettings, log: (line: string) => void): HostTransportOptions {
+export function hostTransportOptions(entry: HostEntry, settings: ExtensionSettings, log: (line: string) => void): TransportOptions {
   return {
     identity: entry.identityFile,
     sshOptions: settings.sshOptions,

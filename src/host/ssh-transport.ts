@@ -12,6 +12,8 @@ import { parseDestination, type SshDestination } from './ssh-destination';
 import type { ExecOptions, ExecResult, StreamHandle, Transport } from './transport';
 
 export interface SshTransportOptions {
+  /** An ssh config file (`ssh -F`), e.g. the extension's `vnet.ssh.configFile`. */
+  configFile?: string | null;
   /** `--identity FILE`. */
   identity?: string | null;
   /** `--ssh-option KEY=VALUE`, in the order given; a record is taken in its key order. */
@@ -42,6 +44,7 @@ export class SshTransport implements Transport {
       ? options.sshOptions as ReadonlyArray<readonly [string, string]>
       : Object.entries(options.sshOptions as Record<string, string>);
     this.settings = {
+      configFile: options.configFile ?? null,
       identity: options.identity ?? null,
       options: sshOptions,
       connectTimeoutSec: options.connectTimeoutSec ?? DEFAULT_CONNECT_TIMEOUT_SEC,

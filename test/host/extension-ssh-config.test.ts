@@ -47,7 +47,7 @@ test('a shell terminal reaches the alias through the config file and opens insid
   assert.match(output, /^ns=via-config$/m);
 });
 
-test('the Hosts view connects to an alias of vnet.ssh.configFile', { todo: 'the ssh transport does not take a config file (-F) yet: SshTransportOptions.configFile' }, async () => {
+test('the Hosts view connects to an alias of vnet.ssh.configFile', async () => {
   // Only this process's own control-socket directory besides the config file (see extension-support.ts).
   const base = settingsFor([]);
   const settings = { ...base, sshOptions: base.sshOptions.filter(([key]) => key === 'ControlPath'), sshConfigFile: configFile };

@@ -30,7 +30,8 @@ mount -t tmpfs -o mode=0755 tmpfs /run
 mkdir -p /run/netns /run/sshd
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t sysfs sysfs /sys
-mkdir -p -m 0700 ${TESTBED_DIR}
+# 0711: sshd reads authorized_keys as the logging-in user, so non-root users must be able to traverse it.
+mkdir -p -m 0711 ${TESTBED_DIR}
 cd ${TESTBED_DIR}
 ssh-keygen -q -t ed25519 -N '' -C vnet-testbed -f id_ed25519
 ssh-keygen -q -t ed25519 -N '' -C vnet-testbed-host -f host_ed25519

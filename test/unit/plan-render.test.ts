@@ -117,3 +117,23 @@ test('a script cut short without a failure marker is an interruption; the lock a
   assert.equal(missing.kind, 'missing-tool');
   assert.equal(missing.missingTool, 'nsenter');
 });
+
+test('a namespace deleted and an interface of its veth\'s name made again: the new one waits for the old to go', () => {
+  const { live, state } = liveAfterApply(desiredScenarioA(), 'a');
+  // netns1 goes; veth1 (its pair's host end) now pairs with an end in a new namespace netns9.
+  const desired = desiredScenarioA();
+  desired.namespaces = desired.namespaces.filter((n) => n.name !== 'netns1');
+  const b = new TopologyBuilder();
+  b.ns('netns9');
+  b.veth('netns9', 'veth9', 'host', 'veth1');
+  desired.namespaces.push(b.ns('netns9'));
+  const root = desired.namespaces.find((n) => n.root)!;
+  root.interfaces = root.interfaces.filter((i) => i.name !== 'veth1');
+  root.interfaces.push(b.ns('host').interfaces.find((i) => i.name === 'veth1')!);
+  const plan = diff({ lab: 'a', desired, live, state, stateText: 'x' });
+  const { text } = render(plan);
+  const del = text.indexOf('netns del netns1');
+  const wait = text.indexOf('vnet_gone veth1 ||');
+  const create = text.indexOf('link add name veth1 type veth peer name veth9 netns netns9');
+  assert.ok(del > 0 && del < wait && wait < create, text);
+});
