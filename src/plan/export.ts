@@ -95,7 +95,12 @@ export function exportLab(live: Topology, options: ExportOptions = {}): ExportRe
         continue;
       }
       if (iface.kind === 'veth' && (!iface.peer || !kept.has(iface.peer.namespace))) {
-        skipped.push(`veth ${iface.name} in ${name}: its other end is ${iface.peer ? `in ${iface.peer.namespace}, which is not exported` : 'unknown'}`);
+        if (!iface.peer && ns.root) {
+          // Its other end is outside this host (a container host's uplink, the testbed's eth0).
+          skipped.push(`interface ${iface.name}${iface.addresses.length ? ` (${iface.addresses.join(', ')})` : ''}: the host's own (a veth whose other end is outside this host)`);
+        } else {
+          skipped.push(`veth ${iface.name} in ${name}: its other end is ${iface.peer ? `in ${iface.peer.namespace}, which is not exported` : 'unknown'}`);
+        }
         continue;
       }
       out.interfaces.push(cleanInterface(iface));

@@ -98,14 +98,19 @@ interface DraftPhase {
 /** Groups the plan's commands into phases, in step order, merging what can share one process. */
 function phasesOf(steps: readonly PlanStep[]): DraftPhase[] {
   const phases: DraftPhase[] = [];
+  let stepWaits = false;
   const open = (kind: PhaseKind, namespace: string): DraftPhase => {
     const last = phases[phases.length - 1];
-    if (last && last.kind === kind && last.namespace === namespace && (kind === 'ip-batch' || kind === 'iptables')) return last;
+    // A phase that waits for interfaces to be gone ends with the last step that waits: what follows
+    // may create an interface of the same name.
+    const waitsEnded = last !== undefined && last.awaitGone.length > 0 && !stepWaits;
+    if (last && !waitsEnded && last.kind === kind && last.namespace === namespace && (kind === 'ip-batch' || kind === 'iptables')) return last;
     const phase: DraftPhase = { kind, namespace, steps: [], ip: [], nat: [], forwarding: null, claims: [], releases: [], awaitGone: [] };
     phases.push(phase);
     return phase;
   };
   steps.forEach((step, index) => {
+    stepWaits = step.commands.some((command) => command.tool === 'await-gone');
     let current: DraftPhase | null = null;
     const pendingClaims: HostCommand[] = [];
     const enter = (phase: DraftPhase) => {
