@@ -94,7 +94,10 @@ export function sshExecArgs(destination: SshDestination, settings: SshSettings, 
   return [...sshBaseArgs(destination, settings), '--', destination.host, remoteCommand];
 }
 
-/** `ssh -O exit …`: closes the shared connection. */
-export function sshControlArgs(destination: SshDestination, settings: SshSettings, command: 'exit' | 'check'): string[] {
+/**
+ * `ssh -O stop|exit|check …`. `stop` lets the shared connection finish the sessions it carries (another
+ * vnet process may be using it) and then end; `exit` ends it at once.
+ */
+export function sshControlArgs(destination: SshDestination, settings: SshSettings, command: 'stop' | 'exit' | 'check'): string[] {
   return [...sshBaseArgs(destination, settings), '-O', command, '--', destination.host];
 }

@@ -87,6 +87,6 @@ export class SshTransport implements Transport {
 
   async close(): Promise<void> {
     if (!this.settings.controlDir) return;
-    await runProcess(this.ssh, sshControlArgs(this.destination, this.settings, 'exit'), { timeoutMs: 5000 }).catch(() => undefined);
+    await runProcess(this.ssh, sshControlArgs(this.destination, this.settings, 'stop'), { timeoutMs: 5000 }).catch(() => undefined);
   }
 }

@@ -14,12 +14,13 @@ export function shellCommand(argv: readonly string[]): string {
 }
 
 /**
- * Quotes one token for `ip -batch`. iproute2 splits batch lines on blanks, understands one level of
- * '…' or "…" quoting with no escapes, and treats a leading # as a comment. A token it cannot carry
- * (both quote kinds, or a newline) returns null: run that command as its own process instead.
+ * Quotes one token for `ip -batch`. iproute2 splits batch lines on blanks and understands one level of
+ * '…' or "…" quoting with no escapes; its line reader cuts every line at its first # (quoted or not) and
+ * joins a line ending in a backslash with the next. A token it cannot carry (#, a backslash, both quote
+ * kinds, or a line break) returns null: run that command as its own process instead.
  */
 export function ipBatchQuote(token: string): string | null {
-  if (/[\r\n\0]/.test(token)) return null;
+  if (/[\r\n\0#\\]/.test(token)) return null;
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(token)) return token;
   if (!token.includes('"')) return `"${token}"`;
   if (!token.includes("'")) return `'${token}'`;

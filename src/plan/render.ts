@@ -131,7 +131,7 @@ function phasesOf(steps: readonly PlanStep[]): DraftPhase[] {
           if (current) (current as DraftPhase).awaitGone.push(command.interface);
           break;
         case 'ip': {
-          const batchable = command.args.every((token) => batchToken(token) !== null);
+          const batchable = command.args.every((token) => ipBatchQuote(token) !== null);
           const phase = open(batchable ? 'ip-batch' : 'ip', command.namespace);
           enter(phase);
           phase.ip.push({ step: index, args: command.args });
@@ -161,15 +161,6 @@ function phasesOf(steps: readonly PlanStep[]): DraftPhase[] {
   return phases;
 }
 
-/**
- * A token for `ip -batch`, or null. On top of what ipBatchQuote refuses, iproute2's line reader cuts every
- * line at its first "#" (quoted or not) and joins a line ending in a backslash with the next one: such a
- * token would change the command, or swallow the next one.
- */
-function batchToken(token: string): string | null {
-  if (token.includes('#') || token.includes('\\')) return null;
-  return ipBatchQuote(token);
-}
 
 function nsenterPrefix(namespace: string): string {
   return namespace === ROOT_NAMESPACE ? '' : `nsenter ${shellQuote(`--net=/run/netns/${namespace}`)} `;
@@ -283,7 +274,7 @@ export function render(plan: Plan, options: RenderOptions = {}): RenderedScript 
     switch (draft.kind) {
       case 'ip-batch': {
         if (!draft.ip.length) break;
-        const input = draft.ip.map((row) => row.args.map((token) => batchToken(token)!).join(' '));
+        const input = draft.ip.map((row) => row.args.map((token) => ipBatchQuote(token)!).join(' '));
         phase.lineSteps = draft.ip.map((row) => row.step);
         lines.push(`${prefix}ip -batch -${errors} <<'${HEREDOC}' || ${fail}`, heredoc(input));
         break;

@@ -15,7 +15,9 @@ let host: TestHost;
 before(async () => { bed = await Testbed.start(); host = await bed.addHost(); });
 after(async () => { await bed?.stop(); });
 
-const ARRIVES_MS = 10_000;
+// A bound for "it arrives", not for how fast: a loaded 2-core CI machine can take seconds to open ssh.
+// bench/show.bench.ts measures the latency.
+const ARRIVES_MS = 30_000;
 
 interface Recorder {
   watcher: HostWatcher;

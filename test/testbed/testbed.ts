@@ -158,6 +158,8 @@ export class Testbed {
         `ip link set ${lanPort} master lan0 up`,
         // replace, not add: hosts may be added concurrently on one subnet.
         `ip addr replace ${shellQuote(peerCidr)} dev lan0`,
+        // A removed host's MAC may still be cached for a reused address; ssh would stall on it.
+        `ip neigh flush to ${shellQuote(ip)}`,
       ].join(' && ');
       const setup = await run('nsenter', ['--net=/proc/' + this.worldPid + '/ns/net', '--', 'sh', '-c', lanSetup]);
       if (setup.exitCode !== 0) throw new TestbedError(`testbed: could not wire ${name} to the LAN: ${setup.stderr.trim()}`);

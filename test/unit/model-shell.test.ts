@@ -23,6 +23,8 @@ test('ip -batch quoting refuses what iproute2 cannot carry', () => {
   assert.equal(ipBatchQuote('a"b'), "'a\"b'");
   assert.equal(ipBatchQuote(`a"b'c`), null);
   assert.equal(ipBatchQuote('a\nb'), null);
+  assert.equal(ipBatchQuote('a#b'), null, 'iproute2 cuts batch lines at # even inside quotes');
+  assert.equal(ipBatchQuote('a\\'), null, 'a trailing backslash joins the next batch line');
 });
 
 test('names the kernel refuses are refused with a code', () => {

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { remoteCommand, rootScriptArgv, rootStreamArgv, streamInput, STREAM_END_MARK } from '../../src/host/remote-wrapper';
+import { remoteCommand, rootScriptArgv, rootStreamArgv, streamInput } from '../../src/host/remote-wrapper';
 
 function runWrapped(argv: string[], input: string, keepOpen = false): Promise<{ stdout: string; code: number | null }> {
   return new Promise((resolve) => {
@@ -32,9 +32,11 @@ test('a stream runs until its stdin closes, then everything it started is gone',
   assert.ok(Date.now() - started < 20_000, 'it did not wait for sleep');
 });
 
-test('the stream input ends with the end mark on its own line', () => {
-  assert.equal(streamInput('a'), `a\n${STREAM_END_MARK}\n`);
-  assert.equal(streamInput('a\n'), `a\n${STREAM_END_MARK}\n`);
+test('the stream input carries its length in bytes, so any text (unicode, no final newline) arrives whole', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
+  assert.equal(streamInput('é'), '2\né');
+  const script = "printf '%s\\n' 'naïve ✓'\necho last";
+  const result = await runWrapped(rootStreamArgv(), streamInput(script), true);
+  assert.equal(result.stdout, 'naïve ✓\nlast\n');
 });
 
 test('the remote command is one quoted line', () => {
