@@ -35,6 +35,8 @@ body { display: flex; flex-direction: column; color: var(--vscode-foreground); b
 .vnet-menu { position: fixed; z-index: 10; display: flex; flex-direction: column; min-width: 180px; padding: 4px 0;
   color: var(--vscode-menu-foreground); background: var(--vscode-menu-background); border: 1px solid var(--vscode-menu-border, var(--vscode-widget-border, transparent));
   box-shadow: 0 2px 8px var(--vscode-widget-shadow, rgba(0,0,0,.3)); }
+/* display:flex above would override the hidden attribute. */
+.vnet-menu[hidden] { display: none; }
 .vnet-menu button { text-align: left; color: inherit; background: none; border: none; padding: 4px 16px; cursor: pointer; font: inherit; }
 .vnet-menu button:hover, .vnet-menu button:focus { color: var(--vscode-menu-selectionForeground); background: var(--vscode-menu-selectionBackground); outline: none; }
 .vnet-notice { padding: 4px 8px; color: var(--vscode-editorWarning-foreground); }

@@ -2,7 +2,8 @@
 
 import { VnetError } from '../model/errors';
 import { OWNER_PREFIX } from '../model/nat';
-import { printable } from '../model/names';
+import { namespaceOwners, parseLabState } from '../model/lab-state';
+import { checkLabName, printable } from '../model/names';
 import {
   STATE_SCHEMA, type InterfaceKind, type IptablesBackend, type Namespace, type NetInterface, type Route, type Topology,
 } from '../model/topology';
@@ -75,6 +76,8 @@ export function parseProbeOutput(output: string, mark: string, host: string, std
     const advice = TOOL_ADVICE[records.fatal.tool] ?? `${printable(records.fatal.tool)} is missing there.`;
     throw new VnetError(records.fatal.code.startsWith('VN-') ? records.fatal.code : 'VN-HOST-TOOL', `Cannot read "${printable(host)}": ${advice}`);
   }
+  // A state file whose name is not a lab name was not written by VNet: it names no owner.
+  const owners = namespaceOwners(records.labStates.filter((file) => checkLabName(file.lab) === null).map((file) => parseLabState(file.lab, file.text)));
   if (!records.complete || records.rootInode === null) {
     const why = stderr.trim().split('\n').filter(Boolean).slice(-3).join(' / ');
     throw new VnetError('VN-PROBE-INCOMPLETE', `Reading "${printable(host)}" stopped before the end${why ? `: ${printable(why)}` : ''}. Run vnet show again; if it persists, report it with this message.`, stderr);
@@ -175,6 +178,7 @@ export function parseProbeOutput(output: string, mark: string, host: string, std
       nat,
       natChains,
       iptablesBackends: backends,
+      ...(!identity.root && !identity.anonymous && owners.has(identity.name) ? { owner: owners.get(identity.name) } : {}),
     });
   }
   namespaces.sort((a, b) => Number(b.root) - Number(a.root) || Number(Boolean(a.anonymous)) - Number(Boolean(b.anonymous)) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

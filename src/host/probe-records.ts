@@ -31,18 +31,21 @@ export interface ProbeRecords {
   fatal: { code: string; tool: string } | null;
   /** Why an earlier attempt was abandoned (the probe then started over the other way). */
   restarts: string[];
+  /** The labs' state files on the host (/run/vnet/LAB.jsonl): who owns which namespace. */
+  labStates: { lab: string; text: string }[];
   complete: boolean;
 }
 
 function emptyRecords(): ProbeRecords {
-  return { method: null, tools: { nft: null, legacy: null }, rootInode: null, mountinfo: [], processes: [], namespaces: [], fatal: null, restarts: [], complete: false };
+  return { method: null, tools: { nft: null, legacy: null }, rootInode: null, mountinfo: [], processes: [], namespaces: [], fatal: null, restarts: [], labStates: [], complete: false };
 }
 
 export function splitProbeOutput(output: string, mark: string): ProbeRecords {
   let records = emptyRecords();
   const prefix = `${mark} `;
   let body: string[] | null = null;
-  let section: 'mountinfo' | 'procs' | 'nl' | 'ip' | 'ipt' | null = null;
+  let section: 'mountinfo' | 'procs' | 'nl' | 'ip' | 'ipt' | 'labstate' | null = null;
+  let labState: ProbeRecords['labStates'][number] | null = null;
   let current: NamespaceRecord | null = null;
   let ipt: NamespaceRecord['iptables'][number] | null = null;
 
@@ -57,6 +60,7 @@ export function splitProbeOutput(output: string, mark: string): ProbeRecords {
     } else if (section === 'nl' && current) current.netlink = (current.netlink ?? []).concat(body);
     else if (section === 'ip' && current) current.ipJson = (current.ipJson ?? '') + body.join('\n');
     else if (section === 'ipt' && ipt) ipt.text = body.join('\n');
+    else if (section === 'labstate' && labState) labState.text = body.join('\n');
     body = null;
     section = null;
   };
@@ -72,7 +76,7 @@ export function splitProbeOutput(output: string, mark: string): ProbeRecords {
       case 'probe': break;
       case 'restart': {
         const restarts = [...records.restarts, args.join(' ')];
-        records = { ...emptyRecords(), tools: records.tools, restarts };
+        records = { ...emptyRecords(), tools: records.tools, restarts, labStates: records.labStates };
         current = null;
         ipt = null;
         break;
@@ -107,6 +111,12 @@ export function splitProbeOutput(output: string, mark: string): ProbeRecords {
       case 'iptrc':
         if (ipt && ipt.backend === args[0]) ipt.exitCode = Number(args[1]);
         ipt = null;
+        break;
+      case 'labstate':
+        labState = { lab: args.join(' '), text: '' };
+        records.labStates.push(labState);
+        section = 'labstate';
+        body = [];
         break;
       case 'fatal': records.fatal = { code: args[0] ?? 'VN-HOST-TOOL', tool: args[1] ?? '' }; break;
       case 'end': records.complete = true; break;

@@ -11,6 +11,7 @@
 // Names never pass through the shell's text: namespaces are found in /proc/self/mountinfo (whose paths
 // the kernel escapes) and /proc/*/ns/net, interfaces come from ip's JSON or as hex from netlink.
 
+import { LAB_STATE_DIR } from '../model/lab-state';
 import { shellQuote } from '../model/shell';
 import { PROBE_PERL } from './probe-netlink-perl';
 import { SETNS_SYSCALL_SH } from './setns-syscall';
@@ -84,6 +85,13 @@ if [ -z "$nft$legacy" ]; then
   case $(iptables-save --version 2>/dev/null) in *nf_tables*) nft=iptables-save ;; *) legacy=iptables-save ;; esac
 fi
 echo "$M tools nft=$nft legacy=$legacy"
+# The labs' state files say which lab made which namespace (the ownership mark of namespaces).
+for f in ${LAB_STATE_DIR}/*.jsonl; do
+  [ -f "$f" ] || continue
+  l=\${f##*/}
+  echo "$M labstate \${l%.jsonl}"
+  cat "$f"; echo
+done
 if [ "$method" != ip ] && have perl; then
   ${SETNS_SYSCALL_SH.replace(/\n/g, '\n  ')}
   if [ -n "$nr" ]; then

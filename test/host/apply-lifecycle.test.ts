@@ -83,7 +83,13 @@ test('destroy returns the host to its state before apply; a namespace and a NAT 
     const file = EXAMPLES.A;
     const applied = await vnet(['apply', file, ...host.vnetArgs, '--yes'], { host });
     assert.equal(applied.exitCode, 0, applied.stderr);
-    assert.notDeepEqual(normalize(await show(transport)), before);
+    const live = await show(transport);
+    assert.notDeepEqual(normalize(live), before);
+    // The ownership marks are read back: the lab's namespaces and interfaces, nobody's for the hand-made one.
+    const owner = (name: string) => live.namespaces.find((ns) => ns.name === name)?.owner;
+    assert.equal(owner('netns1'), 'a-bridge-nat');
+    assert.equal(owner('handmade'), undefined);
+    assert.equal(live.namespaces.find((ns) => ns.root)?.interfaces.find((i) => i.name === 'br0')?.owner, 'a-bridge-nat');
 
     const destroyed = await vnet(['destroy', file, ...host.vnetArgs, '--yes'], { host });
     assert.equal(destroyed.exitCode, 0, destroyed.stderr);

@@ -97,3 +97,9 @@ test('every contextValue token a menu matches is one the tree produces', () => {
     assert.match(entry.when ?? '', /^view == vnet\.hosts && /, `${menu} ${entry.command}`);
   }
 });
+
+test('when clauses use only operators VS Code knows (there is no "!~": such a clause never hides the item)', () => {
+  const menus = (contributes.menus ?? {}) as Record<string, MenuEntry[]>;
+  const clauses = Object.values(menus).flat().map((entry) => entry.when ?? '');
+  for (const clause of clauses) assert.doesNotMatch(clause, /!~/, clause);
+});

@@ -68,3 +68,30 @@ test('a namespace that vanished while it was read is left out without a warning'
   assert.deepEqual(topology.namespaces.map((n) => n.name), ['host']);
   assert.equal(topology.warnings, undefined);
 });
+
+test('lab state files in the probe output name the owner of each namespace', () => {
+  const mark = '@@abcdef12';
+  const base = (extra: string) => [
+    `${mark} probe 1`,
+    `${mark} tools nft=iptables-nft-save legacy=`,
+    extra,
+    `${mark} method ip`,
+    `${mark} root 100`,
+    `${mark} mountinfo`,
+    '1 2 0:4 net:[200] /run/netns/net1 rw - nsfs nsfs rw',
+    `${mark} procs`,
+    `${mark} ns 100`,
+    `${mark} ip`,
+    '[]',
+    `${mark} ns 200`,
+    `${mark} ip`,
+    '[]',
+    `${mark} end`,
+  ].join('\n');
+  const owned = parseProbeOutput(base(`${mark} labstate c-net1\n{"kind":"namespace","name":"net1"}`), mark, 'h');
+  assert.equal(owned.namespaces.find((ns) => ns.name === 'net1')?.owner, 'c-net1');
+  const forged = parseProbeOutput(base(`${mark} labstate bad name\n{"kind":"namespace","name":"net1"}`), mark, 'h');
+  assert.equal(forged.namespaces.find((ns) => ns.name === 'net1')?.owner, undefined);
+  const released = parseProbeOutput(base(`${mark} labstate c-net1\n{"kind":"namespace","name":"net1"}\n{"kind":"namespace","name":"net1","released":true}`), mark, 'h');
+  assert.equal(released.namespaces.find((ns) => ns.name === 'net1')?.owner, undefined);
+});

@@ -19,6 +19,13 @@ export interface CodeServerOptions {
   workspaceFiles?: Record<string, string>;
   /** Extra environment for code-server and so for the extension host (e.g. PATH for a fake ssh). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Where to listen, `HOST:PORT`. Default `127.0.0.1:0`: the kernel picks a free port, so parallel test files
+   * never collide. The demo asks for a fixed port people can type.
+   */
+  bindAddr?: string;
+  /** Prefix of the throwaway profile folder under the temp dir (default `vnet-e2e-`). */
+  profilePrefix?: string;
 }
 
 export interface CodeServer {
@@ -30,6 +37,8 @@ export interface CodeServer {
   readonly workspaceDir: string;
   /** Everything code-server printed, for failure messages. */
   readonly logFile: string;
+  /** Settles when the server process exits, by stop() or on its own (a long-running demo watches this). */
+  readonly exited: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -66,7 +75,7 @@ export function ensureCodeServer(): Promise<string> {
 
 export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
   const entry = await ensureCodeServer();
-  const root = await mkdtemp(path.join(os.tmpdir(), 'vnet-e2e-'));
+  const root = await mkdtemp(path.join(os.tmpdir(), options.profilePrefix ?? 'vnet-e2e-'));
   const profile = {
     root,
     userDataDir: path.join(root, 'user-data'),
@@ -75,7 +84,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     configFile: path.join(root, 'config.yaml'),
     logFile: path.join(root, 'code-server.log'),
   };
-  const env = serverEnvironment(options.env, path.join(root, 'xdg'));
+  const runtimeDir = path.join(root, 'r');
+  const env = serverEnvironment(options.env, path.join(root, 'xdg'), runtimeDir);
   const profileArgs = [
     '--config', profile.configFile,
     '--user-data-dir', profile.userDataDir,
@@ -83,6 +93,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   ];
   try {
     await prepareProfile(profile, options);
+    await mkdir(runtimeDir, { mode: 0o700 });
     for (const vsix of options.vsixPaths ?? []) {
       await run(process.execPath, [entry, ...profileArgs, '--force', '--install-extension', vsix], {
         env,
@@ -107,8 +118,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
-      // Port 0: the kernel picks a free port and code-server prints it, so parallel test files never collide.
-      '--bind-addr', '127.0.0.1:0',
+      '--bind-addr', options.bindAddr ?? '127.0.0.1:0',
       profile.workspaceDir,
     ],
     // Own process group: stop() kills the extension host and language servers it starts along with it.
@@ -118,7 +128,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
 
-  const stop = (): Promise<void> => stopServer(child, root, log);
+  const stop = (): Promise<void> => stopServer(child, root, runtimeDir, log, env);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     const url = await waitForListening(child, profile.logFile);
     await waitForHealthy(url);
@@ -129,6 +140,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       extensionsDir: profile.extensionsDir,
       workspaceDir: profile.workspaceDir,
       logFile: profile.logFile,
+      exited,
       stop,
     };
   } catch (error) {
@@ -164,7 +176,7 @@ async function prepareProfile(profile: Profile, options: CodeServerOptions): Pro
  * the XDG folders inside the throwaway profile (code-server keeps logs and a heartbeat in XDG_DATA_HOME, VS Code
  * a device id in XDG_CACHE_HOME). HOME stays, so ssh in the extension host sees the user's ~/.ssh as usual.
  */
-function serverEnvironment(extra: NodeJS.ProcessEnv | undefined, xdgRoot: string): NodeJS.ProcessEnv {
+function serverEnvironment(extra: NodeJS.ProcessEnv | undefined, xdgRoot: string, runtimeDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     // VSCODE_IPC_HOOK_CLI etc. (set when the tests run in a VS Code terminal) redirect
@@ -176,6 +188,9 @@ function serverEnvironment(extra: NodeJS.ProcessEnv | undefined, xdgRoot: string
     XDG_DATA_HOME: path.join(xdgRoot, 'data'),
     XDG_CACHE_HOME: path.join(xdgRoot, 'cache'),
     XDG_STATE_HOME: path.join(xdgRoot, 'state'),
+    // The extension keeps its ssh control sockets here (vnet-ssh-<uid>), so stop() can find and close them.
+    // Short on purpose: a unix socket path has at most 107 bytes, and ssh adds 17 while it creates one.
+    XDG_RUNTIME_DIR: runtimeDir,
   };
   return { ...env, ...xdg, ...extra };
 }
@@ -186,7 +201,7 @@ function waitForListening(child: ChildProcess, logFile: string): Promise<string>
     const timer = setTimeout(() => fail(`did not start listening within ${startTimeoutMs} ms`), startTimeoutMs);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString('utf8');
-      const match = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+      const match = /HTTP server listening on (http:\/\/[\w.:[\]-]+:\d+\/)/.exec(output);
       if (match) {
         cleanup();
         resolve(match[1]);
@@ -228,7 +243,13 @@ async function waitForHealthy(url: string): Promise<void> {
   throw new Error(`code-server at ${url} never became healthy: ${lastError}`);
 }
 
-async function stopServer(child: ChildProcess, root: string, log: NodeJS.WritableStream): Promise<void> {
+async function stopServer(
+  child: ChildProcess,
+  root: string,
+  runtimeDir: string,
+  log: NodeJS.WritableStream,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
   // No pid: the process never started, so there is nothing to wait for.
   if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -241,12 +262,33 @@ async function stopServer(child: ChildProcess, root: string, log: NodeJS.Writabl
   // Group members can outlive the leader (an extension host or language server mid-shutdown): they go too.
   killGroup(child.pid, 'SIGKILL');
   untrack(child.pid);
+  await closeSshMasters(runtimeDir, env);
   await new Promise<void>((resolve) => log.end(resolve));
   if (process.env.VNET_E2E_KEEP === '1') {
     process.stderr.write(`code-server profile kept at ${root}\n`);
     return;
   }
   await rm(root, { recursive: true, force: true });
+}
+
+/**
+ * ssh's shared connections (ControlPersist) detach from the process group that started them, so killing
+ * code-server leaves them behind, with their ProxyCommand, until the server side stops answering. Ask each one
+ * to exit through its control socket instead.
+ */
+async function closeSshMasters(runtimeDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  let sockets: string[] = [];
+  try {
+    const dirs = (await readdir(runtimeDir)).filter((name) => name.startsWith('vnet-ssh-'));
+    for (const dir of dirs) sockets.push(...(await readdir(path.join(runtimeDir, dir))).map((name) => path.join(runtimeDir, dir, name)));
+  } catch {
+    sockets = [];
+  }
+  await Promise.all(
+    sockets.map((socket) =>
+      run('ssh', ['-o', `ControlPath=${socket}`, '-O', 'exit', 'vnet-e2e'], { env, timeoutMs: 5_000 }).catch(() => undefined),
+    ),
+  );
 }
 
 /**

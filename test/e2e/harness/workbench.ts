@@ -115,6 +115,110 @@ export class Workbench {
       .evaluateAll((elements) => elements.map((e) => e.textContent ?? ''));
   }
 
+  /** Every tree row a view has rendered, in display order (a virtual list: only what is scrolled in). */
+  async treeRows(viewName: string): Promise<TreeRow[]> {
+    const rows = await this.view(viewName)
+      .locator('[role="treeitem"]')
+      .evaluateAll((elements) =>
+        elements.map((e) => ({
+          index: Number(e.getAttribute('data-index')),
+          level: Number(e.getAttribute('aria-level')),
+          label: e.querySelector('.label-name')?.textContent ?? '',
+          description: e.querySelector('.label-description')?.textContent ?? '',
+          expanded: e.hasAttribute('aria-expanded') ? e.getAttribute('aria-expanded') === 'true' : null,
+        })),
+      );
+    return rows.sort((a, b) => a.index - b.index);
+  }
+
+  /**
+   * The row at a path of labels (`['lab-a', 'Namespaces', 'netns1']`), expanding every ancestor on the way.
+   * Labels repeat in a tree (every host has a "Namespaces"), so each one is looked up only under its parent.
+   * Waits for each row to appear: a host's rows arrive once it is read over ssh.
+   *
+   * Rows are found again by their path for every gesture, never kept: a virtual list renumbers its rows
+   * whenever one above them expands (as a host's root namespace does by itself).
+   */
+  async treePath(viewName: string, path: readonly string[], timeoutMs = uiTimeoutMs): Promise<Locator> {
+    if (path.length === 0) throw new Error('treePath needs at least one label');
+    for (let depth = 1; depth < path.length; depth++) await this.expandPath(viewName, path.slice(0, depth), timeoutMs);
+    return this.rowLocator(viewName, await this.findRow(viewName, path, timeoutMs));
+  }
+
+  /** The rows right under the row at `path` (expanded first); waits until `ready` accepts them. */
+  async treeChildren(
+    viewName: string,
+    path: readonly string[],
+    ready: (children: TreeRow[]) => boolean = (children) => children.length > 0,
+    timeoutMs = uiTimeoutMs,
+  ): Promise<TreeRow[]> {
+    for (let depth = 1; depth <= path.length; depth++) await this.expandPath(viewName, path.slice(0, depth), timeoutMs);
+    let last: TreeRow[] = [];
+    try {
+      return await this.waitFor(
+        async () => {
+          const rows = await this.settledTreeRows(viewName);
+          const parent = rowAtPath(rows, path);
+          last = parent ? childRows(rows, parent) : [];
+          return parent && ready(last) ? last : undefined;
+        },
+        () => `the children of ${JSON.stringify(path)} in ${viewName}`,
+        timeoutMs,
+      );
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; last seen: ${JSON.stringify(last.map((r) => r.label))}`);
+    }
+  }
+
+  /** Collapses the row at `path` (no-op when collapsed), so the rows after it stay in view. */
+  async collapsePath(viewName: string, path: readonly string[], timeoutMs = uiTimeoutMs): Promise<void> {
+    await this.setExpanded(viewName, path, false, timeoutMs);
+  }
+
+  /** Expands the row at `path` (no-op when expanded); its ancestors must be expanded. */
+  private async expandPath(viewName: string, path: readonly string[], timeoutMs: number): Promise<void> {
+    await this.setExpanded(viewName, path, true, timeoutMs);
+  }
+
+  private async setExpanded(viewName: string, path: readonly string[], expanded: boolean, timeoutMs: number): Promise<void> {
+    const row = await this.findRow(viewName, path, timeoutMs);
+    if (row.expanded === null || row.expanded === expanded) return;
+    await this.rowLocator(viewName, row).locator('.monaco-tl-twistie').click();
+    await this.waitFor(
+      async () => {
+        const now = rowAtPath(await this.treeRows(viewName), path);
+        return now?.expanded === expanded ? true : undefined;
+      },
+      () => `${JSON.stringify(path)} to ${expanded ? 'expand' : 'collapse'}`,
+      timeoutMs,
+    );
+  }
+
+  /** Waits for the row at `path` (its ancestors already expanded) once the list has stopped changing. */
+  private findRow(viewName: string, path: readonly string[], timeoutMs: number): Promise<TreeRow> {
+    return this.waitFor(
+      async () => rowAtPath(await this.settledTreeRows(viewName), path),
+      () => `tree row ${JSON.stringify(path)} in ${viewName}`,
+      timeoutMs,
+    );
+  }
+
+  /** The rows, read until two reads a moment apart agree (rows being inserted would renumber the others). */
+  private async settledTreeRows(viewName: string): Promise<TreeRow[]> {
+    let previous = JSON.stringify(await this.treeRows(viewName));
+    for (;;) {
+      await this.page.waitForTimeout(50);
+      const rows = await this.treeRows(viewName);
+      const now = JSON.stringify(rows);
+      if (now === previous) return rows;
+      previous = now;
+    }
+  }
+
+  private rowLocator(viewName: string, row: TreeRow): Locator {
+    return this.view(viewName).locator(`[role="treeitem"][data-index="${row.index}"]`);
+  }
+
   /** Expands a collapsed tree item (no-op when already expanded). */
   async expand(item: Locator): Promise<void> {
     if ((await item.getAttribute('aria-expanded')) === 'false') await item.locator('.monaco-tl-twistie').click();
@@ -143,22 +247,46 @@ export class Workbench {
     await menu.waitFor({ state: 'hidden' });
   }
 
-  /** Answers the input box an extension opened (showInputBox): types the text and presses Enter. */
-  async answerInput(text: string): Promise<void> {
+  /** The entries of an element's context menu, as labels (the menu is closed again). */
+  async contextMenuEntries(target: Locator): Promise<string[]> {
+    await target.click({ button: 'right' });
+    const menu = this.page.locator('.context-view .monaco-menu');
+    await menu.waitFor();
+    const entries = await menu
+      .locator('.action-item .action-label')
+      .evaluateAll((elements) => elements.map((e) => e.textContent ?? '').filter((text) => text !== ''));
+    await this.page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden' });
+    return entries;
+  }
+
+  /**
+   * Answers the input box an extension opened (showInputBox): types the text and presses Enter. In a wizard,
+   * pass the step's `title` (or part of it): one widget serves every step, so without it the answer could land
+   * in the step that is just closing.
+   */
+  async answerInput(text: string, options: QuickInputOptions = {}): Promise<void> {
+    await this.waitForQuickInputTitle(options.title);
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor();
     await input.fill(text);
     await this.page.keyboard.press('Enter');
   }
 
-  /** Picks an item by label in the quick pick an extension opened (showQuickPick). */
-  async pick(label: string): Promise<void> {
+  /** Picks an item by label in the quick pick an extension opened (showQuickPick); `title` as for answerInput. */
+  async pick(label: string, options: QuickInputOptions = {}): Promise<void> {
+    await this.waitForQuickInputTitle(options.title);
     const row = this.page
       .locator('.quick-input-widget .quick-input-list .monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) })
       .first();
     await row.waitFor();
     await row.click();
+  }
+
+  private async waitForQuickInputTitle(title: string | RegExp | undefined): Promise<void> {
+    if (title === undefined) return;
+    await this.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: title }).waitFor();
   }
 
   /** Text of the active editor as rendered (only the lines in view; Monaco renders lazily). */
@@ -190,10 +318,14 @@ export class Workbench {
   async openFile(relativePath: string): Promise<Locator> {
     const input = await this.openQuickInput('Control+P');
     await input.fill(relativePath);
-    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
-    await row.waitFor();
-    await this.page.keyboard.press('Enter');
     const name = path.basename(relativePath);
+    // Wait for the file itself: until the search answers, the list still shows the recently opened files.
+    const row = this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactly(name) }) })
+      .first();
+    await row.waitFor();
+    await row.click();
     await this.page.locator(`.tabs-container .tab.active[data-resource-name="${cssString(name)}"]`).waitFor();
     const editor = this.page.locator('.editor-group-container.active .monaco-editor').first();
     await editor.waitFor();
@@ -221,6 +353,139 @@ export class Workbench {
     return (await toast.textContent()) ?? '';
   }
 
+  /** Answers a modal dialog (e.g. "Remove namespace … ?") with one of its buttons; returns what it said. */
+  async answerDialog(button: string): Promise<{ message: string; detail: string }> {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    const message = (await dialog.locator('.dialog-message-text').textContent()) ?? '';
+    const detail = (await dialog.locator('.dialog-message-detail').textContent().catch(() => '')) ?? '';
+    const choice = dialog.locator('.dialog-buttons .monaco-button').filter({ hasText: exactly(button) }).first();
+    try {
+      await choice.waitFor({ timeout: 5_000 });
+    } catch {
+      const offered = await dialog.locator('.dialog-buttons .monaco-button').allTextContents();
+      throw new Error(`the dialog "${message}" has no button "${button}"; it offers ${JSON.stringify(offered)}`);
+    }
+    await choice.click();
+    await dialog.waitFor({ state: 'hidden' });
+    return { message, detail };
+  }
+
+  /** Clicks a code lens of the active editor by its title (e.g. "Plan"). */
+  async clickCodeLens(title: string): Promise<void> {
+    const lens = this.activeEditor().locator('.codelens-decoration a').filter({ hasText: exactly(title) }).first();
+    await lens.waitFor();
+    await lens.click();
+  }
+
+  /** The active editor's Monaco widget. */
+  activeEditor(): Locator {
+    return this.page.locator('.editor-group-container.active .monaco-editor').first();
+  }
+
+  /** Puts the cursor of the active editor at a 1-based line and column (Go to Line, as a person would). */
+  async goToPosition(line: number, column: number): Promise<void> {
+    await this.activeEditor().locator('.view-lines').click();
+    const input = await this.openQuickInput('Control+G');
+    await input.fill(`:${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+    const cursor = this.page.locator('.statusbar-item[id="status.editor.selection"]');
+    await cursor.filter({ hasText: `Ln ${line}, Col ${column}` }).waitFor();
+  }
+
+  /**
+   * Opens completion at the cursor (Ctrl+Space) and returns the labels it offers once `ready` accepts them
+   * (the list can fill in as providers answer); closes it again.
+   */
+  async completionLabels(ready: (labels: string[]) => boolean = (labels) => labels.length > 0): Promise<string[]> {
+    await this.page.keyboard.press('Control+Space');
+    const rows = this.page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
+    await rows.first().waitFor();
+    let last: string[] = [];
+    try {
+      return await this.waitFor(async () => {
+        last = await rows.evaluateAll((elements) =>
+          elements.map((e) => e.querySelector('.label-name')?.textContent ?? e.getAttribute('aria-label') ?? ''),
+        );
+        return ready(last) ? last : undefined;
+      }, () => `completion items; offered ${JSON.stringify(last)}`);
+    } finally {
+      await this.page.keyboard.press('Escape');
+    }
+  }
+
+  /**
+   * Shows the hover at the cursor (Ctrl+K Ctrl+I) and returns its text once it matches `ready` (a hover says
+   * "Loading…" until the language server answers); closes it again.
+   */
+  async hoverText(ready: RegExp = /\S/): Promise<string> {
+    await this.page.keyboard.press('Control+K');
+    await this.page.keyboard.press('Control+I');
+    const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content').filter({ visible: true }).first();
+    await hover.waitFor();
+    let last = '';
+    try {
+      return await this.waitFor(async () => {
+        last = (await hover.innerText()).trim();
+        return ready.test(last) ? last : undefined;
+      }, () => `a hover matching ${ready}; it shows ${JSON.stringify(last)}`);
+    } finally {
+      await this.page.keyboard.press('Escape');
+    }
+  }
+
+  /** Renames the symbol at the cursor (F2, type, Enter) and waits for the rename box to close. */
+  async renameSymbol(newName: string): Promise<void> {
+    await this.page.keyboard.press('F2');
+    const input = this.page.locator('.rename-box input').first();
+    await input.waitFor();
+    await input.fill(newName);
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+  }
+
+  /** Saves the active editor (Ctrl+S) and waits until its tab is no longer dirty. */
+  async saveActiveEditor(): Promise<void> {
+    await this.activeEditor().locator('.view-lines').click();
+    await this.page.keyboard.press('Control+S');
+    await this.page.locator('.tabs-container .tab.active:not(.dirty)').waitFor();
+  }
+
+  /** The Problems view's entries (message and source, as its rows read them); opens the view. */
+  async problems(ready: (entries: string[]) => boolean = (entries) => entries.length > 0): Promise<string[]> {
+    const panel = this.page.locator('.markers-panel');
+    if (!(await panel.isVisible())) {
+      await this.page.locator('.monaco-workbench').focus();
+      await this.page.keyboard.press('Control+Shift+M');
+    }
+    await panel.waitFor();
+    return this.waitFor(
+      async () => {
+        const entries = await panel
+          .locator('.monaco-list-row')
+          .evaluateAll((elements) => elements.map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()));
+        return ready(entries) ? entries : undefined;
+      },
+      () => 'entries in the Problems view',
+    );
+  }
+
+  /**
+   * Polls `probe` until it returns a value (not undefined), or fails naming what it waited for. For state
+   * that no single element announces (a tree row among many, a file on disk); everything else uses
+   * playwright's own waiting.
+   */
+  async waitFor<T>(probe: () => Promise<T | undefined>, what: () => string, timeoutMs = uiTimeoutMs): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
   /** Saves a full-window screenshot as test-results/e2e/<name>.png and returns its path. */
   async screenshot(name: string): Promise<string> {
     const dir = path.join(resultsDir, 'e2e');
@@ -238,6 +503,45 @@ export class Workbench {
     await input.waitFor();
     return input;
   }
+}
+
+export interface QuickInputOptions {
+  /** The title the step shows (a substring, or a pattern). */
+  title?: string | RegExp;
+}
+
+export interface TreeRow {
+  /** Position in the rendered list (data-index); stable only until a row above it expands or collapses. */
+  index: number;
+  /** 1 for top-level rows. */
+  level: number;
+  label: string;
+  description: string;
+  /** null for a row without children. */
+  expanded: boolean | null;
+}
+
+/** The rows directly under `parent` (top-level rows when it is undefined), from a display-ordered list. */
+function childRows(rows: readonly TreeRow[], parent: TreeRow | undefined): TreeRow[] {
+  if (!parent) return rows.filter((r) => r.level === 1);
+  const start = rows.findIndex((r) => r.index === parent.index);
+  if (start < 0) return [];
+  const children: TreeRow[] = [];
+  for (const row of rows.slice(start + 1)) {
+    if (row.level <= parent.level) break;
+    if (row.level === parent.level + 1) children.push(row);
+  }
+  return children;
+}
+
+/** The row at a path of labels, each looked up under the previous one. */
+function rowAtPath(rows: readonly TreeRow[], path: readonly string[]): TreeRow | undefined {
+  let parent: TreeRow | undefined;
+  for (const label of path) {
+    parent = childRows(rows, parent).find((r) => r.label === label);
+    if (!parent) return undefined;
+  }
+  return parent;
 }
 
 function exactly(text: string): RegExp {
