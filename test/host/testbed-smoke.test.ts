@@ -107,7 +107,10 @@ test('killing the world process leaves no namespace and no process behind', asyn
   const sshdBefore = (await run('pgrep', ['-c', '-f', 'vnet-testbed/sshd_config'])).stdout.trim();
   process.kill(other.worldPid, 'SIGKILL');
   // Wait for the world's PID namespace to be reaped, then look for survivors.
-  for (let i = 0; i < 100 && existsSync(`/proc/${host.pid}`); i++) await new Promise((r) => setTimeout(r, 50));
+  // The world init stays a zombie until unshare reaps it: wait for both to be gone, not just killed.
+  for (let i = 0; i < 100 && (existsSync(`/proc/${host.pid}`) || existsSync(`/proc/${other.worldPid}`)); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
   assert.ok(!existsSync(`/proc/${host.pid}`), 'the host init must die with the world');
   assert.ok(!existsSync(`/proc/${other.worldPid}`), 'the world init is gone');
   const sshdAfter = (await run('pgrep', ['-c', '-f', 'vnet-testbed/sshd_config'])).stdout.trim();
