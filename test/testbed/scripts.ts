@@ -87,6 +87,9 @@ if [ -d /etc/sudoers.d ]; then mount --bind /run/testbed-etc/sudoers.d /etc/sudo
 mount -t tmpfs -o mode=0755 tmpfs /run
 mkdir -p /run/netns /run/sshd
 mount -t sysfs sysfs /sys
+# A home of its own: sshd runs root's login shell, and the machine's own rc files (a version manager's
+# hooks, a stale lock they wait on) must neither slow nor change an emulated host.
+mount -t tmpfs -o mode=0700 tmpfs /root
 hostname ${shellQuote(host.name)}
 ip link set lo up
 ${userSetup}
