@@ -1,5 +1,7 @@
 // The shape every `vnet` sub-command has: one file per command under src/cli/commands.
 
+import type { ParsedArgs } from './args';
+
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -15,4 +17,11 @@ export interface CliCommand {
   summary: string;
   usage: string;
   run(argv: string[], io: CliIo): Promise<number>;
+}
+
+/** `--help` on any command prints its usage; true when it did. */
+export function printHelpIfAsked(args: ParsedArgs, command: CliCommand, io: CliIo): boolean {
+  if (!args.booleans.has('help')) return false;
+  io.stdout(`Usage: ${command.usage}\n`);
+  return true;
 }

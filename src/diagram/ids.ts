@@ -43,8 +43,3 @@ export function egressPortId(host: string): string {
 export function linkId(endA: string, endB: string): string {
   return endA < endB ? `link:${endA}|${endB}` : `link:${endB}|${endA}`;
 }
-
-/** A directed link (DNAT arrows) keeps its direction in the id. */
-export function arrowId(source: string, target: string): string {
-  return `arrow:${source}>${target}`;
-}

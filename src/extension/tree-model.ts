@@ -13,7 +13,7 @@
 //   ├─ Links ─ veth pair ─ its two ends
 //   └─ NAT ─ namespace ─ chain ─ rule
 
-import { describeRoute } from '../plan/diff';
+import { describeRoute } from '../model/route';
 import type { ElementRef } from '../model/protocol';
 import { ROOT_NAMESPACE, type Namespace, type NatRule, type NetInterface, type Route, type Topology } from '../model/topology';
 import { hostTitle, type HostView } from './host-state';

@@ -52,7 +52,3 @@ export function streamInput(script: string): string {
   return `${Buffer.byteLength(script, 'utf8')}\n${script}`;
 }
 
-/** The one command line an ssh server receives (it runs it with the user's login shell). */
-export function remoteCommand(argv: readonly string[]): string {
-  return argv.map(shellQuote).join(' ');
-}

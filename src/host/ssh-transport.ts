@@ -3,7 +3,8 @@
 
 import { runProcess } from './process';
 import { callScript, callStream, DEFAULT_SCRIPT_TIMEOUT_MS, type CallContext } from './script-call';
-import { remoteCommand, rootScriptArgv, rootStreamArgv } from './remote-wrapper';
+import { shellCommand } from '../model/shell';
+import { rootScriptArgv, rootStreamArgv } from './remote-wrapper';
 import {
   DEFAULT_CONNECT_TIMEOUT_SEC, DEFAULT_CONTROL_PERSIST_SEC, sshControlArgs, sshExecArgs, type SshSettings,
 } from './ssh-args';
@@ -71,14 +72,14 @@ export class SshTransport implements Transport {
 
   async runScript(script: string, options?: ExecOptions): Promise<ExecResult> {
     await this.prepare();
-    return callScript(this.context, this.ssh, sshExecArgs(this.destination, this.settings, remoteCommand(rootScriptArgv())), script, options);
+    return callScript(this.context, this.ssh, sshExecArgs(this.destination, this.settings, shellCommand(rootScriptArgv())), script, options);
   }
 
   stream(script: string, onLine: (line: string) => void, options?: ExecOptions): StreamHandle {
     let handle: StreamHandle | undefined;
     let stopped = false;
     const done = this.prepare().then(() => {
-      handle = callStream(this.context, this.ssh, sshExecArgs(this.destination, this.settings, remoteCommand(rootStreamArgv())), script, onLine, options);
+      handle = callStream(this.context, this.ssh, sshExecArgs(this.destination, this.settings, shellCommand(rootStreamArgv())), script, onLine, options);
       if (stopped) handle.stop();
       return handle.done;
     });

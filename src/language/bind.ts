@@ -26,10 +26,6 @@ const DEFAULT_CHAIN: Record<NatAction, string> = {
   return: 'POSTROUTING',
 };
 
-export function defaultChainOf(action: NatAction): string {
-  return DEFAULT_CHAIN[action];
-}
-
 const SSH_TARGET = /^[^\s-][^\s]*$/;
 /** Names that certainly pass checkInterfaceName, tested with one regex (most names). */
 const SIMPLE_IFNAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/;

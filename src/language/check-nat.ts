@@ -2,13 +2,13 @@
 // DNAT targets that some namespace actually answers at, one DNAT per protocol and host port, and the
 // namespace settings NAT depends on (forwarding on, FORWARD policy not drop).
 
-import { cidrContains, formatCidr, networkOf, parseCidr, parseIp } from '../model/cidr';
+import { cidrContains, formatCidr, hasHostBits, networkOf, parseCidr, parseIp } from '../model/cidr';
 import { checkInterfaceName, printable } from '../model/names';
 import type { CheckContext, MachineFacts } from './check-context';
 import { insertIntoPlace } from './edits';
 import type { NatRuleModel, PlaceModel } from './model';
 import { connectedAddresses, describeIface, ipKey } from './net';
-import { resolveNatTo } from './nat-target';
+import { resolveNatTo, validPort } from './nat-target';
 import type { Matcher } from './syntax';
 
 const TRANSLATING = new Set(['masquerade', 'snat', 'dnat']);
@@ -28,7 +28,7 @@ function checkAddressMatch(context: CheckContext, matcher: Matcher): void {
     context.report(value.span, 'VN-ADDR-FAMILY', `${text} is IPv6, but VNet's NAT rules are iptables (IPv4) rules. Use an IPv4 address or subnet.`);
     return;
   }
-  if (cidr && networkOf(cidr).address !== cidr.address) {
+  if (cidr && hasHostBits(cidr)) {
     const fixed = formatCidr(networkOf(cidr));
     context.report(value.span, 'VN-ADDR-HOSTBITS',
       `${text} has host bits set; iptables matches the subnet ${fixed} and shows it that way. Write ${fixed}.`,
@@ -48,10 +48,7 @@ function checkInterfaceMatch(context: CheckContext, matcher: Matcher): void {
 function checkPort(context: CheckContext, matcher: Matcher): void {
   const port = matcher.port;
   if (!port) return;
-  const parts = port.text.split(':');
-  const numbers = parts.map((p) => (/^[0-9]{1,5}$/.test(p) ? Number(p) : NaN));
-  const ok = parts.length <= 2 && numbers.every((n) => n >= 1 && n <= 65535) && (numbers.length === 1 || numbers[0] <= numbers[1]);
-  if (!ok) {
+  if (!validPort(port.text, ':')) {
     context.report(port.span, 'VN-NAT-PORT', `Port "${printable(port.text)}" must be a number from 1 to 65535, or a range like 8000:8080.`);
   }
 }

@@ -2,7 +2,7 @@
 // the editor re-reads it on every keystroke; parsing one here costs a character loop and a single BigInt.
 // Anything else (IPv6, odd spellings) falls through to src/model/cidr.ts, so results are identical.
 
-import { cidrContains, formatCidr, formatIp, networkOf, parseCidr, parseIp, type Cidr, type IpAddress } from '../model/cidr';
+import { cidrContains, formatCidr, formatIp, hasHostBits, networkOf, parseCidr, parseIp, type Cidr, type IpAddress } from '../model/cidr';
 
 /** The IPv4 value of text[start, end) as a number, or -1 when it is not a strict dotted quad. */
 function ipv4Value(text: string, start: number, end: number): number {
@@ -93,7 +93,7 @@ export function fastContains(cidr: Cidr, ip: IpAddress): boolean {
 
 /** Whether the address of a CIDR is its network address (no host bits). */
 export function isNetworkAddress(cidr: Cidr): boolean {
-  if (cidr.family !== 4) return networkOf(cidr).address === cidr.address;
+  if (cidr.family !== 4) return !hasHostBits(cidr);
   return ((Number(cidr.address) & v4Mask(cidr.prefix)) >>> 0) === Number(cidr.address);
 }
 

@@ -82,10 +82,6 @@ export const RESERVED_WORDS = new Set<string>([
   'ssh', 'chain', 'default', 'via', 'dev', 'on', 'off', 'drop', 'mtu', '--',
 ]);
 
-export function statementInfo(context: BlockContext, keyword: string): KeywordInfo | undefined {
-  return STATEMENTS[context].find((k) => k.keyword === keyword);
-}
-
 /** Any context's description of a keyword, for hover. */
 export function anyStatementInfo(keyword: string): KeywordInfo | undefined {
   for (const list of Object.values(STATEMENTS)) {

@@ -163,14 +163,3 @@ export function occurrenceAt(model: VnetModel, offset: number): Occurrence | nul
   }
   return null;
 }
-
-/** Every place of a machine with the interface names it holds, for messages and completion. */
-export function allInterfaces(machine: MachineModel): IfaceModel[] {
-  const out: IfaceModel[] = [];
-  for (const place of machine.places.values()) out.push(...place.order);
-  return out;
-}
-
-export function placeLabel(place: PlaceModel): string {
-  return place.root ? 'host' : place.name;
-}

@@ -13,8 +13,9 @@ export interface NatAddress {
   port: string | null;
 }
 
-function validPort(text: string): boolean {
-  const parts = text.split('-');
+/** A port or a range: `-` between the ends in DNAT targets, `:` in a `--dport` match (iptables' own spellings). */
+export function validPort(text: string, separator: '-' | ':' = '-'): boolean {
+  const parts = text.split(separator);
   if (parts.length > 2 || parts.some((p) => !/^[0-9]{1,5}$/.test(p))) return false;
   const numbers = parts.map(Number);
   return numbers.every((n) => n >= 1 && n <= 65535) && (numbers.length === 1 || numbers[0] <= numbers[1]);

@@ -20,10 +20,6 @@ export function span(start: number, end: number): Span {
   return { start, end };
 }
 
-export function spanContains(outer: Span, offset: number): boolean {
-  return offset >= outer.start && offset <= outer.end;
-}
-
 export class LineIndex {
   /** Offset at which each line starts; line 0 starts at 0. */
   readonly lineStarts: number[];

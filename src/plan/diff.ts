@@ -13,7 +13,8 @@ import {
   ROOT_NAMESPACE, emptyNamespace, type Namespace, type NetInterface, type Route, type Topology,
 } from '../model/topology';
 import { diffNat } from './diff-nat';
-import { canonicalRouteTarget, isKernelAddress, isKernelRoute, routeFamily, routeKey } from './kernel-made';
+import { isKernelAddress, isKernelRoute, routeFamily, routeKey } from './kernel-made';
+import { canonicalRouteTarget, describeRoute } from '../model/route';
 import { adoptKeyForInterface, adoptKeyForNamespace, adoptKeyForRoute, interfaceOwner, Ownership } from './ownership';
 import type { Conflict, HostCommand, Plan } from './plan';
 import { inNamespace, StepList, WORK } from './step-list';
@@ -584,13 +585,6 @@ class Differ {
 function sameRoute(want: Route, live: Route): boolean {
   const via = (text: string | null) => (text ? canonicalIp(text) : null);
   return via(want.via) === via(live.via) && (want.dev === null || want.dev === live.dev);
-}
-
-export function describeRoute(route: Route): string {
-  let text = canonicalRouteTarget(route.to);
-  if (route.via) text += ` via ${canonicalIp(route.via)}`;
-  if (route.dev) text += ` dev ${route.dev}`;
-  return text;
 }
 
 function routeArgs(verb: 'add' | 'del' | 'replace', route: Route): string[] {

@@ -5,6 +5,7 @@
 import { VnetError } from '../model/errors';
 import { parseLabState, type LabState } from '../model/lab-state';
 import type { Topology } from '../model/topology';
+import { shellQuote } from '../model/shell';
 import type { Transport } from '../host/transport';
 import { diff } from './diff';
 import { parseOutcome, type Outcome } from './outcome';
@@ -123,16 +124,12 @@ export function conflictError(plans: readonly HostPlan[], lab: string): VnetErro
       if (conflict.adopt) keys.add(conflict.adopt);
     }
   }
-  const adoptAll = [...keys].map((k) => `--adopt ${quoteArg(k)}`).join(' ');
+  const adoptAll = [...keys].map((k) => `--adopt ${shellQuote(k)}`).join(' ');
   return new VnetError(
     'VN-OWNERSHIP',
     `Lab ${lab} would change ${lines.length === 1 ? 'an element' : `${lines.length} elements`} it does not own, so nothing was changed:\n  ${lines.join('\n  ')}\n`
       + (keys.size ? `To let lab ${lab} take them over, run again with ${adoptAll} (or --adopt all).` : 'Change the file to avoid them.'),
   );
-}
-
-function quoteArg(text: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Plans every host, lets the caller review, then runs the plans in parallel, one connection per host. */

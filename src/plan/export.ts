@@ -9,7 +9,7 @@ import { checkLabName } from '../model/names';
 import { OWNER_PREFIX } from '../model/nat';
 import { ROOT_NAMESPACE, STATE_SCHEMA, type Lab, type Namespace, type NatRule, type NetInterface, type Route, type Topology } from '../model/topology';
 import { printLab } from '../language/print';
-import { describeRoute } from './diff';
+import { describeRoute } from '../model/route';
 import { isKernelAddress, isKernelRoute } from './kernel-made';
 import { Ownership } from './ownership';
 

@@ -2,8 +2,9 @@
 // out of exports. A plan that tried to delete lo's 127.0.0.1/8 or a connected route would fight the
 // kernel on every apply.
 
-import { canonicalCidr, cidrContains, formatCidr, networkOf, parseCidr, parseIp } from '../model/cidr';
+import { cidrContains, formatCidr, networkOf, parseCidr, parseIp } from '../model/cidr';
 import type { Namespace, NetInterface, Route } from '../model/topology';
+import { canonicalRouteTarget } from '../model/route';
 
 const LINK_LOCAL_V6 = parseCidr('fe80::/10')!;
 const MULTICAST_V6 = parseCidr('ff00::/8')!;
@@ -48,17 +49,7 @@ export function isKernelRoute(namespace: Namespace, route: Route): boolean {
 export function routeFamily(route: Pick<Route, 'to' | 'via'>): 4 | 6 {
   const via = route.via ? parseIp(route.via) : null;
   if (via) return via.family;
-  const to = parseCidr(route.to) ?? (parseIp(route.to) ? parseCidr(`${route.to}/${parseIp(route.to)!.family === 4 ? 32 : 128}`) : null);
-  return to?.family ?? 4;
-}
-
-/** The spelling route targets are compared in: `default`, or a canonical CIDR (a bare address gets /32 or /128). */
-export function canonicalRouteTarget(to: string): string {
-  if (to === 'default' || to === '0.0.0.0/0' || to === '::/0') return 'default';
-  if (parseCidr(to)) return canonicalCidr(to);
-  const ip = parseIp(to);
-  if (ip) return canonicalCidr(`${to}/${ip.family === 4 ? 32 : 128}`);
-  return to;
+  return (parseCidr(route.to) ?? parseIp(route.to))?.family ?? 4;
 }
 
 /** What makes two routes the same route for a plan: family and destination (one route per destination). */

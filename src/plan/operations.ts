@@ -9,7 +9,7 @@ import { VnetError } from '../model/errors';
 import { natRuleKey, ownerMark, parseNatRule, renderNatRule, tokenizeIptables } from '../model/nat';
 import { ROOT_NAMESPACE, type AddressMatch, type Namespace, type NetInterface, type Topology } from '../model/topology';
 import type { Transport } from '../host/transport';
-import { describeRoute } from './diff';
+import { describeRoute } from '../model/route';
 import { runPlan } from './engine';
 import type { Outcome } from './outcome';
 import type { HostCommand, Plan, PlanStep, Stage, StepAction } from './plan';

@@ -9,9 +9,9 @@
 
 import { canonicalCidr } from '../model/cidr';
 import type { LabState, OwnedRecord } from '../model/lab-state';
-import { OWNER_PREFIX } from '../model/nat';
+import { OWNER_PREFIX, ownerMark } from '../model/nat';
 import { ROOT_NAMESPACE, type Namespace, type NatRule, type NetInterface, type Route, type Topology } from '../model/topology';
-import { canonicalRouteTarget } from './kernel-made';
+import { canonicalRouteTarget } from '../model/route';
 
 /** `--adopt all` takes over every conflicting element the file asks for. */
 export const ADOPT_ALL = 'all';
@@ -57,7 +57,7 @@ export class Ownership {
     for (const ns of live.namespaces) if (!ns.root && ns.owner === lab) this.ownedNamespaces.add(ns.name);
   }
 
-  get mark(): string { return `${OWNER_PREFIX}${this.lab}`; }
+  get mark(): string { return ownerMark(this.lab); }
 
   isAdopted(key: string): boolean {
     return this.adopt.has(ADOPT_ALL) || this.adopt.has(key);

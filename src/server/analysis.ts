@@ -8,7 +8,7 @@
 // that needs it (diagnostics, which run debounced after every edit).
 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Position, Range } from 'vscode-languageserver';
+import type { Position } from 'vscode-languageserver';
 import { analyze, problemsOf } from '../language/index';
 import type { Problem } from '../language/diagnostics';
 import type { VnetModel } from '../language/model';
@@ -92,10 +92,6 @@ export function recentModelOf(document: TextDocument): RecentModel {
 
 export function offsetOf(model: VnetModel, position: Position): number {
   return model.lines.offset(position);
-}
-
-export function rangeOf(model: VnetModel, span: Span): Range {
-  return model.lines.range(span);
 }
 
 /** Drops a closed document's analysis. */

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { remoteCommand, rootScriptArgv, rootStreamArgv, streamInput } from '../../src/host/remote-wrapper';
+import { rootScriptArgv, rootStreamArgv, streamInput } from '../../src/host/remote-wrapper';
+import { shellCommand } from '../../src/model/shell';
 
 function runWrapped(argv: string[], input: string, keepOpen = false): Promise<{ stdout: string; code: number | null }> {
   return new Promise((resolve) => {
@@ -40,7 +41,7 @@ test('the stream input carries its length in bytes, so any text (unicode, no fin
 });
 
 test('the remote command is one quoted line', () => {
-  const line = remoteCommand(rootScriptArgv());
+  const line = shellCommand(rootScriptArgv());
   assert.match(line, /^sh -c '/);
   assert.doesNotMatch(line, /\n'?$/);
 });

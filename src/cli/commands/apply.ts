@@ -7,10 +7,10 @@ import { converge, type ConvergeOptions, type HostPlan, type HostResult, type Pr
 import { formatPlans, formatStep, plansJson } from '../../plan/format';
 import { parseArgs, flagValue, type ParsedArgs } from '../args';
 import { VnetError } from '../../model/errors';
-import type { CliCommand, CliIo } from '../command';
+import { printHelpIfAsked, type CliCommand, type CliIo } from '../command';
 import { EXIT } from '../exit-codes';
 import { HOST_HELP, HOST_USAGE } from '../host-options';
-import { ADOPT_HELP, adoptFrom, LAB_FLAGS, loadLab, onlyFile, printHelpIfAsked, probe, reachLab } from './plan';
+import { ADOPT_HELP, adoptFrom, LAB_FLAGS, loadLab, onlyFile, probe, reachLab } from './plan';
 
 export const RUN_FLAGS = { ...LAB_FLAGS, yes: {}, 'lock-wait': { value: true } };
 

@@ -7,10 +7,10 @@ import { checkLabName } from '../../model/names';
 import { emptyTopology, type Lab } from '../../model/topology';
 import { LOCAL_TARGET } from '../../host/ssh-destination';
 import { flagValue, parseArgs } from '../args';
-import type { CliCommand } from '../command';
+import { printHelpIfAsked, type CliCommand } from '../command';
 import { EXIT } from '../exit-codes';
 import { HOST_HELP, HOST_USAGE } from '../host-options';
-import { loadLab, nothing, printHelpIfAsked, reachLab } from './plan';
+import { loadLab, nothing, reachLab } from './plan';
 import { RUN_EXIT_HELP, RUN_FLAGS, runConverge } from './apply';
 
 export const destroyCommand: CliCommand = {

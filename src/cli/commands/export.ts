@@ -7,10 +7,10 @@ import { checkLabName } from '../../model/names';
 import { readSnapshot } from '../../plan/engine';
 import { exportText } from '../../plan/export';
 import { flagValue, parseArgs } from '../args';
-import type { CliCommand } from '../command';
+import { printHelpIfAsked, type CliCommand } from '../command';
 import { EXIT } from '../exit-codes';
 import { HOST_FLAGS, HOST_HELP, HOST_USAGE, transportFromArgs } from '../host-options';
-import { printHelpIfAsked, probe } from './plan';
+import { probe } from './plan';
 
 export const exportCommand: CliCommand = {
   name: 'export',

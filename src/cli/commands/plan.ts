@@ -11,7 +11,7 @@ import { LOCAL_TARGET } from '../../host/ssh-destination';
 import { conflictError, planHost, type HostPlan, type HostTarget, type Probe } from '../../plan/engine';
 import { formatPlans, plansJson } from '../../plan/format';
 import { flagValue, parseArgs, type FlagSpec, type ParsedArgs } from '../args';
-import type { CliCommand, CliIo } from '../command';
+import { printHelpIfAsked, type CliCommand, type CliIo } from '../command';
 import { EXIT } from '../exit-codes';
 import { callTimeoutMs, hostArgsFrom, HOST_FLAGS, HOST_HELP, HOST_USAGE } from '../host-options';
 
@@ -90,12 +90,6 @@ export function nothing(host: Lab['hosts'][number]): Topology {
 
 export function adoptFrom(args: ParsedArgs): string[] {
   return args.flags.get('adopt') ?? [];
-}
-
-export function printHelpIfAsked(args: ParsedArgs, command: CliCommand, io: CliIo): boolean {
-  if (!args.booleans.has('help')) return false;
-  io.stdout(`Usage: ${command.usage}\n`);
-  return true;
 }
 
 export function onlyFile(args: ParsedArgs, verb: string): string {

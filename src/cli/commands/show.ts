@@ -4,7 +4,7 @@ import { VnetError } from '../../model/errors';
 import { renderTopologyTree } from '../../model/topology-tree';
 import { probeHost } from '../../host/probe';
 import { parseArgs } from '../args';
-import type { CliCommand } from '../command';
+import { printHelpIfAsked, type CliCommand } from '../command';
 import { EXIT } from '../exit-codes';
 import { callTimeoutMs, hostArgsFrom, HOST_FLAGS, HOST_HELP, HOST_USAGE, transportFromArgs } from '../host-options';
 
@@ -14,10 +14,7 @@ export const showCommand: CliCommand = {
   usage: `vnet show ${HOST_USAGE} [--json]\n\n${HOST_HELP}\n  --json                  print the state as JSON (schema vnet.state/1, see docs/state-json.md)`,
   async run(argv, io) {
     const args = parseArgs(argv, { ...HOST_FLAGS, json: {}, help: {} });
-    if (args.booleans.has('help')) {
-      io.stdout(`Usage: ${showCommand.usage}\n`);
-      return EXIT.ok;
-    }
+    if (printHelpIfAsked(args, showCommand, io)) return EXIT.ok;
     if (args.positionals.length) {
       throw new VnetError('VN-USAGE-ARGS', `vnet show takes no arguments ("${args.positionals[0]}"); name the host with --host.`);
     }

@@ -4,7 +4,7 @@
 
 import { VnetError } from '../../model/errors';
 import { ROOT_NAMESPACE, type Namespace, type NetInterface, type Topology } from '../../model/topology';
-import { describeRoute } from '../../plan/diff';
+import { describeRoute } from '../../model/route';
 import { describeRemoval, type Operation } from '../../plan/operations';
 import type { HostSession } from '../host-session';
 import { hostTitle } from '../host-state';

@@ -47,7 +47,7 @@ function cancelled(): never {
   throw new VnetError('VN-CANCELLED', 'Cancelled.');
 }
 
-export function isCancelled(error: unknown): boolean {
+export function isCancelled(error: unknown): error is VnetError {
   return error instanceof VnetError && error.code === 'VN-CANCELLED';
 }
 

@@ -1,12 +1,13 @@
 // Runs one of the engine's imperative operations on a host under a cancellable progress notification,
 // then reads the host again so the tree shows the result at once (the watcher would, a moment later).
 
-import { describeError, isVnetError } from '../../model/errors';
+import { describeError } from '../../model/errors';
 import { runOperation, type Operation } from '../../plan/operations';
 import type { HostSession } from '../host-session';
 import { hostTitle } from '../host-state';
 import { clip, plainMessage, plainText } from '../text-safety';
 import type { CommandContext } from './context';
+import { isCancelled } from './resolve';
 
 export async function runOperationOn(ctx: CommandContext, session: HostSession, op: Operation, title: string): Promise<void> {
   const host = hostTitle(session.entry);
@@ -27,7 +28,7 @@ export async function reportFailures(ctx: CommandContext, work: () => Promise<vo
   try {
     await work();
   } catch (error) {
-    if (isVnetError(error) && error.code === 'VN-CANCELLED') {
+    if (isCancelled(error)) {
       if (error.message !== 'Cancelled.') void ctx.ui.warn(plainMessage(error.message));
       return;
     }
