@@ -97,3 +97,13 @@ export function assertExactly(topology: Topology, expected: ExpectedHost, lanAdd
     if (expected.forwardPolicy?.[namespace.name]) assert.equal(namespace.forwardPolicy, expected.forwardPolicy[namespace.name]);
   }
 }
+
+/**
+ * A Topology's namespaces without the interfaces' operational state, for comparing two reads taken moments
+ * apart: a bridge's operstate may move on between them (UNKNOWN, then UP or DOWN as its ports settle).
+ */
+export function namespacesBesideOperstate(topology: Topology): Namespace[] {
+  return topology.namespaces.map((ns) => ({
+    ...ns, interfaces: ns.interfaces.map(({ operstate: _operstate, ...iface }) => iface),
+  }));
+}

@@ -225,9 +225,16 @@ export class Workbench {
     await item.and(this.page.locator('[aria-expanded="true"]')).waitFor();
   }
 
+  /** Right-clicks past tooltips: a row's hover, left open by the pointer, would take a click meant for the next row. */
+  private async rightClick(target: Locator): Promise<void> {
+    await this.page.mouse.move(0, 0);
+    await this.page.locator('.context-view .hover-contents').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    await target.click({ button: 'right' });
+  }
+
   /** Right-clicks an element (a tree item, an editor) and picks an entry of its context menu by label. */
   async contextMenu(target: Locator, action: string): Promise<void> {
-    await target.click({ button: 'right' });
+    await this.rightClick(target);
     const menu = this.page.locator('.context-view .monaco-menu');
     await menu.waitFor();
     const entry = menu.locator('.action-item .action-label').filter({ hasText: exactly(action) }).first();
@@ -249,7 +256,7 @@ export class Workbench {
 
   /** The entries of an element's context menu, as labels (the menu is closed again). */
   async contextMenuEntries(target: Locator): Promise<string[]> {
-    await target.click({ button: 'right' });
+    await this.rightClick(target);
     const menu = this.page.locator('.context-view .monaco-menu');
     await menu.waitFor();
     const entries = await menu
