@@ -336,11 +336,14 @@ export function render(plan: Plan, options: RenderOptions = {}): RenderedScript 
   phases.sort((a, b) => a.index - b.index);
 
   // What the lab owns now, written whole: claims of elements the plan removed or never made are dropped.
+  // The last line stamps this run. Without it the file could return to a text another apply planned from
+  // while this one was midway (its claims appended, then rewritten to the same records), and that apply's
+  // stale check would pass and replay steps already done. The stamp is no record: readers skip it.
   if (stateMode !== 'rewrite') {
     // An operation only appended its claims.
   } else if (plan.finalState.records.length) {
     out.push(
-      `printf '%s' ${shellQuote(serializeLabState(plan.finalState))} > "$VNET_STATE.tmp" && mv -f "$VNET_STATE.tmp" "$VNET_STATE" || vnet_fail ${drafts.length + 1} $?`,
+      `{ printf '%s' ${shellQuote(serializeLabState(plan.finalState))} && printf '{"kind":"written","run":"%s-%s"}\\n' "$(date +%s%N)" "$$"; } > "$VNET_STATE.tmp" && mv -f "$VNET_STATE.tmp" "$VNET_STATE" || vnet_fail ${drafts.length + 1} $?`,
     );
   } else {
     out.push('rm -f "$VNET_STATE"');
