@@ -158,8 +158,9 @@ export class Testbed {
         `ip link set ${lanPort} master lan0 up`,
         // replace, not add: hosts may be added concurrently on one subnet.
         `ip addr replace ${shellQuote(peerCidr)} dev lan0`,
-        // A removed host's MAC may still be cached for a reused address; ssh would stall on it.
-        `ip neigh flush to ${shellQuote(ip)}`,
+        // A removed host's MAC may still be cached for a reused address; ssh would stall on it. The flush
+        // fails with ENOENT when the kernel drops the entry between listing and deleting it: gone is the goal.
+        `{ ip neigh flush to ${shellQuote(ip)} 2>/dev/null || ip neigh flush to ${shellQuote(ip)} 2>/dev/null || true; }`,
       ].join(' && ');
       const setup = await run('nsenter', ['--net=/proc/' + this.worldPid + '/ns/net', '--', 'sh', '-c', lanSetup]);
       if (setup.exitCode !== 0) throw new TestbedError(`testbed: could not wire ${name} to the LAN: ${setup.stderr.trim()}`);
