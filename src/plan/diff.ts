@@ -298,7 +298,7 @@ class Differ {
     if (this.takenAsAltName(namespace, iface.name)) return;
     const live = this.liveInterface(namespace, iface.name);
     if (live && live.kind === iface.kind) {
-      this.claimExisting(namespace, live);
+      if (this.claimExisting(namespace, live)) this.keepRootInterfaces([[namespace, iface.name]]);
       return;
     }
     if (live) {

@@ -90,6 +90,10 @@ for (const id of ['A', 'B', 'C', 'D', 'E', 'F', 'H']) {
       const again = await vnet(['plan', file, ...host.vnetArgs], { host });
       assert.equal(again.exitCode, 0, again.stderr);
       assert.match(again.stdout, /is up to date: nothing to do/);
+      // Nor is there anything left to record: a second apply runs nothing at all.
+      const reapplied = await vnet(['apply', file, ...host.vnetArgs, '--yes'], { host });
+      assert.equal(reapplied.exitCode, 0, reapplied.stderr);
+      assert.match(reapplied.stdout, /Nothing to do: every host is up to date/);
     } finally {
       await host.remove();
     }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diff } from '../../src/plan/diff';
 import type { Plan } from '../../src/plan/plan';
+import { planChangesHost } from '../../src/plan/engine';
 import { emptyTopology, type Topology } from '../../src/model/topology';
 import type { LabState } from '../../src/model/lab-state';
 import { desiredScenarioA, desiredScenarioH, emptyHost, liveAfterApply, TopologyBuilder } from './plan-fixtures';
@@ -63,6 +64,8 @@ test('a second plan after apply is empty, for every shape of lab', () => {
     const plan = planFor(desired, live, state);
     assert.deepEqual(descriptions(plan), []);
     assert.deepEqual(plan.conflicts, []);
+    // Nor would it rewrite the state file: every record the lab holds is kept (a bridge in host too).
+    assert.equal(planChangesHost(plan, state), false, JSON.stringify({ state: state.records, final: plan.finalState.records }));
   }
 });
 

@@ -181,17 +181,21 @@ export class Workbench {
   }
 
   private async setExpanded(viewName: string, path: readonly string[], expanded: boolean, timeoutMs: number): Promise<void> {
-    const row = await this.findRow(viewName, path, timeoutMs);
-    if (row.expanded === null || row.expanded === expanded) return;
-    await this.rowLocator(viewName, row).locator('.monaco-tl-twistie').click();
-    await this.waitFor(
-      async () => {
-        const now = rowAtPath(await this.treeRows(viewName), path);
-        return now?.expanded === expanded ? true : undefined;
-      },
-      () => `${JSON.stringify(path)} to ${expanded ? 'expand' : 'collapse'}`,
-      timeoutMs,
-    );
+    const deadline = Date.now() + timeoutMs;
+    const reached = async () => rowAtPath(await this.treeRows(viewName), path)?.expanded === expanded;
+    for (;;) {
+      const row = await this.findRow(viewName, path, Math.max(1, deadline - Date.now()));
+      if (row.expanded === null || row.expanded === expanded) return;
+      // Rows can move between reading and clicking (a host that connects expands by itself and pushes the
+      // rows below it down): the locator matches only while that index still holds this label at this
+      // level, and a click that changed nothing is tried again from a fresh read.
+      const clicked = await this.rowLocator(viewName, row).locator('.monaco-tl-twistie').click({ timeout: 2_000 })
+        .then(() => true, () => false);
+      if (clicked && await this.waitFor(async () => ((await reached()) ? true : undefined), () => '', 3_000).catch(() => false)) return;
+      if (Date.now() > deadline) {
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${JSON.stringify(path)} to ${expanded ? 'expand' : 'collapse'}`);
+      }
+    }
   }
 
   /** Waits for the row at `path` (its ancestors already expanded) once the list has stopped changing. */
@@ -215,8 +219,11 @@ export class Workbench {
     }
   }
 
+  /** The row's element, for as long as its index still holds its label at its level (rows move). */
   private rowLocator(viewName: string, row: TreeRow): Locator {
-    return this.view(viewName).locator(`[role="treeitem"][data-index="${row.index}"]`);
+    return this.view(viewName)
+      .locator(`[role="treeitem"][data-index="${row.index}"][aria-level="${row.level}"]`)
+      .filter({ has: this.page.locator('.label-name', { hasText: sameTextAs(row.label) }) });
   }
 
   /** Expands a collapsed tree item (no-op when already expanded). */
@@ -553,6 +560,11 @@ function rowAtPath(rows: readonly TreeRow[], path: readonly string[]): TreeRow |
 
 function exactly(text: string): RegExp {
   return new RegExp(`^${escapeRegExp(text)}$`);
+}
+
+/** Matches an element whose text is `text`, whitespace collapsed as playwright collapses it. */
+function sameTextAs(text: string): RegExp {
+  return new RegExp(`^\\s*${escapeRegExp(text.trim()).replace(/\s+/g, '\\s+')}\\s*$`);
 }
 
 function escapeRegExp(text: string): string {
