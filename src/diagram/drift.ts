@@ -131,8 +131,9 @@ export function mergeNamespaces<T extends NamespaceView>(d: T, l: T): T {
       return withStatus(lp, differences.length ? 'differs' : 'same', differences);
     },
     (dp) => withStatus(dp, 'only-file'),
-    // Every namespace has a loopback; a file that does not mention it is not in drift.
-    (lp) => withStatus(lp, lp.interfaceKind === 'loopback' ? 'same' : 'only-host'),
+    // Every namespace has a loopback, and a host has its own ways out (eth0); a file that does not
+    // mention them is not in drift: it neither creates nor removes them (export leaves them out too).
+    (lp) => withStatus(lp, lp.interfaceKind === 'loopback' || lp.role === 'uplink' ? 'same' : 'only-host'),
   );
   const bridges = mergeById(
     d.bridges, l.bridges,

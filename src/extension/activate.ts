@@ -123,6 +123,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     remember: (key, value) => Promise.resolve(context.workspaceState.update(key, value)),
     log,
     showTopology: (arg) => topology.show(arg),
+    showDrift: (fileKey, labHost, destination) => topology.showDrift(fileKey, labHost, destination),
     saveLabFile: (fileName, text) => labFiles.save(fileName, text),
   };
 

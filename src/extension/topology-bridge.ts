@@ -94,6 +94,22 @@ export class TopologyBridge {
     if (ref && ref.kind !== 'host') panel.select(ref);
   }
 
+  /** The drift view of one host of a .vnet file against a host of the Hosts view, following both. */
+  async showDrift(fileKey: string, labHost: string | undefined, destination: string): Promise<void> {
+    const topology = await import('./topology/index.js');
+    const session = this.hosts.get(destination);
+    if (!session) throw new VnetError('VN-HOST-NONE', `${destination} is not in the Hosts view. Add it with "VNet: Add Host…", then show the drift again.`);
+    session.start();
+    const source = topology.driftTopologySource(
+      vscode.Uri.parse(fileKey),
+      session.destination,
+      (signal) => (session.topology ? Promise.resolve(session.topology) : session.ensureTopology(signal)),
+      sessionChanges(session),
+      labHost,
+    );
+    topology.showTopologyPanel(this.context, source, { log: this.log });
+  }
+
   private activeVnetUri(): vscode.Uri | undefined {
     const document = vscode.window.activeTextEditor?.document;
     return document?.languageId === LANGUAGE_ID ? document.uri : undefined;

@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
+import type { Locator } from 'playwright-core';
 import * as path from 'node:path';
 import { readExtensionHostLog } from './harness/code-server';
 import { extensionErrors } from './harness/extension-log';
@@ -22,6 +23,11 @@ async function exampleFiles(): Promise<Record<string, string>> {
     files[`examples/${name}`] = await readFile(path.join(dir, name), 'utf8');
   }
   return files;
+}
+
+/** The data-id of every element a locator matches. */
+function dataIds(locator: Locator): Promise<string[]> {
+  return locator.evaluateAll((elements) => elements.map((e) => e.getAttribute('data-id') ?? ''));
 }
 
 /** 1-based line and column of `needle` in `text`, plus `offset` characters into it. */
@@ -167,6 +173,40 @@ describe('.vnet files: language features and Plan/Apply against a testbed host',
       assert.deepEqual(bridges.map((r) => r.label), ['br0']);
       assert.match(bridges[0].description, /192\.168\.0\.1\/24 · 1 port/);
       await workbench.screenshot('plan-apply-converged');
+      assert.deepEqual(extensionErrors(await readExtensionHostLog(s.server), extensionId), []);
+    });
+  });
+
+  test('Show Drift draws what was changed by hand against the file, and follows the host back to the file', async () => {
+    const { s, bed } = current();
+    await keepEvidenceOnFailure(s, 'drift', async () => {
+      const { workbench } = s;
+      const host = bed.get(HOST);
+      // The lab of the test before, changed by hand: a namespace nobody declared, a route taken away.
+      await host.mustSh('ip netns list | grep -q "^net1\\b" && ip netns add stray && ip -n net1 route del default');
+
+      await workbench.openFile('examples/c-net1.vnet');
+      await workbench.runCommand('VNet: Show Drift Against Host…');
+      await workbench.pick(HOST, { title: 'Lab c-net1' });
+      const diagram = await workbench.webview(`Drift: examples/c-net1.vnet ↔ ${host.target}`);
+      await diagram.locator('svg.vnet-diagram g.vnet-box').first().waitFor({ timeout: 60_000 });
+
+      const onlyOnHost = diagram.locator('g.vnet-box.vnet-namespace.status-only-host');
+      await onlyOnHost.first().waitFor();
+      assert.deepEqual(await dataIds(onlyOnHost), ['ns:host/stray']);
+      const fileOnly = diagram.locator('.vnet-line.status-only-file', { hasText: /default via 192\.168\.0\.1/ });
+      await fileOnly.waitFor();
+      // What the file and the host agree on is drawn plainly.
+      assert.equal(await diagram.locator('g.vnet-box.vnet-namespace.status-same[data-id="ns:host/net1"]').count(), 1);
+      await workbench.page.mouse.move(0, 0);
+      await workbench.screenshot('drift-by-hand');
+
+      // Put back by hand: the open panel follows the host and shows no drift left.
+      await host.mustSh('ip netns del stray && ip -n net1 route add default via 192.168.0.1');
+      await onlyOnHost.first().waitFor({ state: 'detached', timeout: 30_000 });
+      await fileOnly.waitFor({ state: 'detached', timeout: 30_000 });
+      const drifting = ['only-host', 'only-file', 'differs'].flatMap((status) => [`.vnet-el.status-${status}`, `.vnet-line.status-${status}`]);
+      assert.equal(await diagram.locator(drifting.join(', ')).count(), 0, 'drift is left in the picture (the legend does not count)');
       assert.deepEqual(extensionErrors(await readExtensionHostLog(s.server), extensionId), []);
     });
   });

@@ -24,6 +24,8 @@ let labHost: TestHost;
 let model: HostsModel;
 const remembered = new Map<string, string>();
 const logged: string[] = [];
+/** What "Show Drift" asked the editor to draw: [file, host of the file, live host]. */
+const drifts: [string, string | undefined, string][] = [];
 
 before(async () => {
   bed = await Testbed.start();
@@ -56,6 +58,7 @@ function context(ui: ScriptedUi, files: Record<string, string> = {}): ExtensionC
     remember: async (key, value) => { remembered.set(key, value); },
     log: (line) => logged.push(line),
     showTopology: async () => undefined,
+    showDrift: async (fileKey, labHostName, destination) => { drifts.push([fileKey, labHostName, destination]); },
     saveLabFile: async () => undefined,
   };
 }
@@ -240,4 +243,24 @@ test('a .vnet file with an error is refused before any host is touched', async (
   assert.equal(ui.errors().length, 1);
   assert.match(ui.errors()[0], /^bad\.vnet has 1 error; nothing was planned\./);
   assert.equal(ui.asked.length, 0);
+});
+
+test('Show Drift asks which live host, and for a two-host file which of its hosts; a host the view lacks is refused', async () => {
+  const files = {
+    'two.vnet': 'lab two\nmachine a {\n  namespace x {}\n}\nmachine b ssh root@10.250.0.1 {\n  namespace y {}\n}\n',
+  };
+  drifts.length = 0;
+  const single = { 'c-net1.vnet': readFileSync(join(__dirname, '../../examples/c-net1.vnet'), 'utf8') };
+  await command('vnet.showDrift', 'c-net1.vnet', [{ pick: labHost.name }], { files: single });
+  assert.deepEqual(drifts.splice(0), [['file:///c-net1.vnet', undefined, labHost.target]], 'a one-host file has no host to choose');
+
+  const shown = await command('vnet.showDrift', 'two.vnet', [{ pick: 'a' }, { pick: labHost.name }], { files });
+  assert.deepEqual(shown.asked.length, 2);
+  assert.deepEqual(drifts, [['file:///two.vnet', 'a', labHost.target]]);
+
+  // Machine b names its own ssh target, which the Hosts view does not have: nothing to follow, so it says how.
+  const refused = await command('vnet.showDrift', 'two.vnet', [{ pick: 'b' }], { files, allowErrors: true });
+  assert.equal(refused.errors().length, 1);
+  assert.match(refused.errors()[0], /^root@10\.250\.0\.1 is not in the Hosts view.*Add it with "VNet: Add Host…"/);
+  assert.equal(drifts.length, 1);
 });

@@ -29,6 +29,7 @@ export const COMMAND_IDS = [
   'vnet.ping',
   'vnet.capture',
   'vnet.showTopology',
+  'vnet.showDrift',
   'vnet.plan',
   'vnet.apply',
   'vnet.destroy',

@@ -4,7 +4,8 @@
 import type { CommandId } from './command-ids';
 import { addAddress, addBridge, addMasquerade, addNamespace, addPortForward, addRoute, toggleForwarding, toggleInterfaceState } from './create-flows';
 import { addHost, copyText, exportHost, refresh, removeHost, retry, selectActiveHost } from './host-commands';
-import { applyLab, destroyLab, planLab, type LabContext } from './lab-commands';
+import { applyLab, destroyLab, planLab } from './lab-commands';
+import { showDrift, type DriftContext } from './drift-command';
 import {
   removeAddress, removeBridge, removeInterface, removeNamespace, removeNatRule, removeRoute, removeVethPair,
 } from './remove-flows';
@@ -13,7 +14,7 @@ import { reportFailures } from './run-operation';
 import { capture, openShell, ping } from './terminal-flows';
 import { addVethPair } from './veth-wizard';
 
-export interface ExtensionCommandContext extends LabContext {
+export interface ExtensionCommandContext extends DriftContext {
   /** Opens the topology panel for a host, a .vnet file, or what the user picks. */
   showTopology(arg: unknown): Promise<void>;
   /** Writes a new .vnet file into the labs folder and opens it. */
@@ -49,6 +50,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   'vnet.ping': (ctx, arg) => ping(ctx, targetOf(arg)),
   'vnet.capture': (ctx, arg) => capture(ctx, targetOf(arg)),
   'vnet.showTopology': (ctx, arg) => ctx.showTopology(arg),
+  'vnet.showDrift': (ctx, arg) => showDrift(ctx, arg),
   'vnet.plan': (ctx, arg) => planLab(ctx, arg),
   'vnet.apply': (ctx, arg) => applyLab(ctx, arg),
   'vnet.destroy': (ctx, arg) => destroyLab(ctx, arg),

@@ -50,7 +50,7 @@ interface PreparedTargets {
   release(): Promise<void>;
 }
 
-async function chooseDestination(ctx: LabContext, file: LabFile, lab: Lab, labHost: LabHost): Promise<string> {
+export async function chooseDestination(ctx: LabContext, file: LabFile, lab: Lab, labHost: LabHost): Promise<string> {
   if (labHost.target) return labHost.target;
   const key = `vnet.labTarget:${file.key}:${labHost.name}`;
   const remembered = ctx.recall(key);

@@ -60,8 +60,11 @@ export function hostTopologySource(host: string, read: ReadHost, onDidChange?: v
   };
 }
 
-/** The drift view: a single-host .vnet file against the live host it describes. */
-export function driftTopologySource(uri: vscode.Uri, host: string, read: ReadHost, onHostChange?: vscode.Event<void>): TopologySource {
+/**
+ * The drift view: one host of a .vnet file (`labHost`; may be left out when the file has one) against the
+ * live host it describes.
+ */
+export function driftTopologySource(uri: vscode.Uri, host: string, read: ReadHost, onHostChange?: vscode.Event<void>, labHost?: string): TopologySource {
   const fileChanged = fileChanges(uri);
   const onDidChange: vscode.Event<void> = (listener, thisArgs, disposables) => {
     const parts = [fileChanged(listener, thisArgs), ...(onHostChange ? [onHostChange(listener, thisArgs)] : [])];
@@ -70,16 +73,19 @@ export function driftTopologySource(uri: vscode.Uri, host: string, read: ReadHos
     return disposable;
   };
   return {
-    key: `drift:${uri.toString()}|${host}`,
-    title: `Drift: ${vscode.workspace.asRelativePath(uri)} ↔ ${host}`,
+    key: `drift:${uri.toString()}|${labHost ?? ''}|${host}`,
+    title: `Drift: ${vscode.workspace.asRelativePath(uri)}${labHost ? ` (${labHost})` : ''} ↔ ${host}`,
     sourceUri: uri,
     onDidChange,
     async load(signal): Promise<DiagramInput> {
       const [lab, live] = await Promise.all([readLab(uri), read(signal)]);
-      if (lab.hosts.length !== 1) {
-        throw new VnetError('VN-USAGE-HOSTS', `${lab.name} spans ${lab.hosts.length} hosts; the drift view compares one file host with one live host.`);
+      const side = labHost === undefined && lab.hosts.length === 1 ? lab.hosts[0] : lab.hosts.find((h) => h.name === labHost);
+      if (!side) {
+        throw new VnetError('VN-USAGE-HOSTS', labHost === undefined
+          ? `${lab.name} spans ${lab.hosts.length} hosts; the drift view compares one file host with one live host. Say which.`
+          : `${vscode.workspace.asRelativePath(uri)} no longer declares host "${labHost}". Show the drift again for one it declares.`);
       }
-      return { title: `${lab.name} ↔ ${host}`, hosts: [{ name: lab.hosts[0].name, desired: lab.hosts[0].topology, live }] };
+      return { title: `${lab.name} ↔ ${host}`, hosts: [{ name: side.name, desired: side.topology, live }] };
     },
   };
 }
