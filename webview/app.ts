@@ -130,7 +130,7 @@ export function startApp(scriptUrl: string | null): void {
       case 'fit': fit(); break;
       case 'post': post(effect.message); break;
       case 'persist':
-        if (state.labKey) { memory.layouts[state.labKey] = state.saved; vscode.setState(memory); }
+        if (state.labKey) { memory.layouts[state.labKey] = state.saved; memory.shown = state.labKey; vscode.setState(memory); }
         break;
     }
   }

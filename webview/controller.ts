@@ -60,9 +60,13 @@ export function initialState(): PanelState {
   };
 }
 
-/** What the webview remembers across hide/show (vscode.setState): the layouts of the labs it showed. */
+/**
+ * What the webview remembers across hide/show and window reloads (vscode.setState): the layouts of the labs
+ * it showed, and the key of the source it shows, from which the extension opens the panel again after a reload.
+ */
 export interface WebviewMemory {
   layouts: Record<string, SavedLayout>;
+  shown?: string;
 }
 
 function refMatches(a: ElementRef, b: ElementRef): boolean {

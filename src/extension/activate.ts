@@ -15,6 +15,7 @@ import { readSettings, type ExtensionSettings, type SettingsResult } from './set
 import { ActiveHostStatus } from './status-bar';
 import { defuseLinks, plainMessage } from './text-safety';
 import { TopologyBridge } from './topology-bridge';
+import { TOPOLOGY_VIEW_TYPE } from './topology/view-type';
 import type { TreeNode } from './tree-model';
 import { VscodeUi } from './vscode-ui';
 import { LabFiles } from './lab-files';
@@ -56,6 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }
   };
   const initial = readConfiguration();
+  let lastRead = initial;
   reportProblems(initial);
 
   const hosts = new HostsModel({ createTransport: (entry, settings: ExtensionSettings) => createHostTransport(entry, settings, log), log }, initial.settings);
@@ -86,9 +88,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (node) setActiveHost(node.host);
   }));
 
-  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => {
-    if (!event.affectsConfiguration('vnet')) return;
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration(() => {
+    // Not event.affectsConfiguration('vnet'): when the extension starts early (to restore a topology panel
+    // after a reload), it first sees the defaults, and the user's settings arrive in events that claim to
+    // affect nothing of ours. So the values themselves are compared.
     const next = readConfiguration();
+    if (JSON.stringify(next) === JSON.stringify(lastRead)) return;
+    lastRead = next;
     reportProblems(next);
     hosts.update(next.settings);
   }));
@@ -105,6 +111,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (node) await view.reveal(node, { select: true, focus: true, expand: true });
   };
   const topology = new TopologyBridge(context, hosts, ui, reveal, log);
+  // Topology panels open before a window reload come back with what they showed.
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(TOPOLOGY_VIEW_TYPE, {
+    deserializeWebviewPanel: (panel, state: unknown) => topology.restore(panel, state).catch((error: unknown) => {
+      log(`Topology panel not restored: ${error instanceof Error ? error.message : String(error)}`);
+      panel.dispose();
+    }),
+  }));
   const labFiles = new LabFiles(() => hosts.current);
 
   const commandContext: ExtensionCommandContext = {

@@ -5,7 +5,7 @@
 // Sessions are independent: a host that fails or disappears turns its own row into an error with Retry,
 // and every other host goes on working.
 
-import { describeError, isVnetError } from '../model/errors';
+import { VnetError, describeError, isVnetError } from '../model/errors';
 import type { Topology } from '../model/topology';
 import { probeHost } from '../host/probe';
 import type { Transport } from '../host/transport';
@@ -103,7 +103,7 @@ export class HostSession {
     if (this.connection.state === 'idle') {
       this.start();
       // start() began a read; wait for it rather than reading twice.
-      if (this.inflight) return this.inflight;
+      if (this.inflight) return signal ? waitUnlessAborted(this.inflight, signal, this.destination) : this.inflight;
     }
     return this.refresh(signal);
   }
@@ -136,11 +136,13 @@ export class HostSession {
    */
   refresh(signal?: AbortSignal): Promise<Topology> {
     if (this.inflight) {
+      // The queued read is shared, so no one caller's cancellation may end it: each caller stops waiting
+      // on its own (two topology panels, one of them refreshing again, must not cancel the other's read).
       this.queued ??= this.inflight.catch(() => undefined).then(() => {
         this.queued = null;
-        return this.read(signal);
+        return this.read();
       });
-      return this.queued;
+      return signal ? waitUnlessAborted(this.queued, signal, this.destination) : this.queued;
     }
     return this.read(signal);
   }
@@ -239,3 +241,15 @@ export class HostSession {
     await this.transport.close().catch(() => undefined);
   }
 }
+
+/** Waits for a shared read; the caller's cancellation ends the wait, not the read. */
+function waitUnlessAborted<T>(shared: Promise<T>, signal: AbortSignal, destination: string): Promise<T> {
+  const cancelled = () => new VnetError('VN-CANCELLED', `The read of "${destination}" was cancelled.`);
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+

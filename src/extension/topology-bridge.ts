@@ -12,6 +12,10 @@ import type { Ui } from './ui';
 import { iconSafe } from './text-safety';
 import { hostTitle } from './host-state';
 import { LANGUAGE_ID } from './language-client';
+import type { ReadHost, TopologyPanel } from './topology/index';
+
+/** The panel code, loaded on first use (activation stays lean). */
+type TopologyModule = typeof import('./topology/index');
 
 /** The tree's commands, offered in the diagram's context menu for live hosts. */
 export const LIVE_MENUS: ContextMenus = {
@@ -46,9 +50,12 @@ export const LIVE_MENUS: ContextMenus = {
   nat: [{ command: 'vnet.removeNatRule', title: 'Remove NAT Rule…' }],
 };
 
-function sessionChanges(session: HostSession): vscode.Event<void> {
+/** Fires when the host's session changed (it read the host again) or the list of hosts changed. */
+function hostChanges(hosts: HostsModel, destination: string): vscode.Event<void> {
   return (listener, thisArgs, disposables) => {
-    const unsubscribe = session.onDidChange(() => listener.call(thisArgs));
+    const unsubscribe = hosts.onDidChange((session) => {
+      if (!session || session.destination === destination) listener.call(thisArgs);
+    });
     const disposable = new vscode.Disposable(unsubscribe);
     disposables?.push(disposable);
     return disposable;
@@ -78,18 +85,7 @@ export class TopologyBridge {
       return;
     }
     const session = await this.sessionFor(arg);
-    session.start();
-    const source = topology.hostTopologySource(
-      session.destination,
-      // The session keeps the Topology current (watcher or polling): draw what it holds.
-      (signal) => (session.topology ? Promise.resolve(session.topology) : session.ensureTopology(signal)),
-      sessionChanges(session),
-    );
-    const panel = topology.showTopologyPanel(this.context, source, {
-      menus: LIVE_MENUS,
-      revealInTree: (element) => this.reveal(element),
-      log: this.log,
-    });
+    const panel = this.showHost(topology, session.destination);
     const ref = (arg as TreeNode | undefined)?.ref;
     if (ref && ref.kind !== 'host') panel.select(ref);
   }
@@ -97,17 +93,58 @@ export class TopologyBridge {
   /** The drift view of one host of a .vnet file against a host of the Hosts view, following both. */
   async showDrift(fileKey: string, labHost: string | undefined, destination: string): Promise<void> {
     const topology = await import('./topology/index.js');
-    const session = this.hosts.get(destination);
-    if (!session) throw new VnetError('VN-HOST-NONE', `${destination} is not in the Hosts view. Add it with "VNet: Add Host…", then show the drift again.`);
-    session.start();
-    const source = topology.driftTopologySource(
-      vscode.Uri.parse(fileKey),
-      session.destination,
-      (signal) => (session.topology ? Promise.resolve(session.topology) : session.ensureTopology(signal)),
-      sessionChanges(session),
-      labHost,
-    );
-    topology.showTopologyPanel(this.context, source, { log: this.log });
+    if (!this.hosts.get(destination)) throw new VnetError('VN-HOST-NONE', `${destination} is not in the Hosts view. Add it with "VNet: Add Host…", then show the drift again.`);
+    this.showDriftOf(topology, fileKey, labHost, destination);
+  }
+
+  /** After a window reload: fills a panel VS Code kept with what it showed before (its key, in `state`). */
+  async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const topology = await import('./topology/index.js');
+    const ref = topology.parseSourceKey(typeof state === 'object' && state !== null ? (state as { shown?: unknown }).shown : undefined);
+    if (!ref) {
+      // Nothing says what it showed (it never finished drawing): an empty panel helps nobody.
+      panel.dispose();
+      return;
+    }
+    switch (ref.kind) {
+      case 'file': topology.showTopologyPanel(this.context, topology.fileTopologySource(vscode.Uri.parse(ref.uri)), { log: this.log }, panel); break;
+      case 'host': this.showHost(topology, ref.destination, panel); break;
+      case 'drift': this.showDriftOf(topology, ref.uri, ref.labHost ?? undefined, ref.destination, panel); break;
+    }
+  }
+
+  private showHost(topology: TopologyModule, destination: string, restored?: vscode.WebviewPanel): TopologyPanel {
+    const live = this.liveSide(destination);
+    return topology.showTopologyPanel(this.context, topology.hostTopologySource(destination, live.read, live.onDidChange), {
+      menus: LIVE_MENUS,
+      revealInTree: (element) => this.reveal(element),
+      log: this.log,
+    }, restored);
+  }
+
+  private showDriftOf(topology: TopologyModule, fileKey: string, labHost: string | undefined, destination: string, restored?: vscode.WebviewPanel): void {
+    const live = this.liveSide(destination);
+    const source = topology.driftTopologySource(vscode.Uri.parse(fileKey), destination, live.read, live.onDidChange, labHost);
+    topology.showTopologyPanel(this.context, source, { log: this.log }, restored);
+  }
+
+  /**
+   * How a panel reads a host of the Hosts view and hears of its changes. The session is looked up on each
+   * read: a panel restored at start-up may come before the settings that name its host.
+   */
+  private liveSide(destination: string): { read: ReadHost; onDidChange: vscode.Event<void> } {
+    return {
+      read: (signal) => {
+        const session = this.hosts.get(destination);
+        if (!session) {
+          return Promise.reject(new VnetError('VN-HOST-NONE', `${destination} is not in the Hosts view. Add it with "VNet: Add Host…"; this panel then draws it.`));
+        }
+        session.start();
+        // The session keeps the Topology current (watcher or polling): draw what it holds.
+        return session.topology ? Promise.resolve(session.topology) : session.ensureTopology(signal);
+      },
+      onDidChange: hostChanges(this.hosts, destination),
+    };
   }
 
   private activeVnetUri(): vscode.Uri | undefined {

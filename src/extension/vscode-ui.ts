@@ -48,18 +48,20 @@ export class VscodeUi implements Ui {
     ));
   }
 
-  info(message: string, ...actions: string[]): Promise<string | undefined> {
-    return Promise.resolve(vscode.window.showInformationMessage(defuseLinks(message), ...actions));
+  // Async, so that a window going away (its channel closed, which throws at once) rejects the promise
+  // like any other failure to show a message, rather than throwing into the caller.
+  async info(message: string, ...actions: string[]): Promise<string | undefined> {
+    return vscode.window.showInformationMessage(defuseLinks(message), ...actions);
   }
 
-  warn(message: string, ...actions: string[]): Promise<string | undefined> {
+  async warn(message: string, ...actions: string[]): Promise<string | undefined> {
     this.channel.warn(message);
-    return Promise.resolve(vscode.window.showWarningMessage(defuseLinks(message), ...actions));
+    return vscode.window.showWarningMessage(defuseLinks(message), ...actions);
   }
 
-  error(message: string, ...actions: string[]): Promise<string | undefined> {
+  async error(message: string, ...actions: string[]): Promise<string | undefined> {
     this.channel.error(message);
-    return Promise.resolve(vscode.window.showErrorMessage(defuseLinks(message), ...actions));
+    return vscode.window.showErrorMessage(defuseLinks(message), ...actions);
   }
 
   showLog(): void {

@@ -210,4 +210,32 @@ describe('.vnet files: language features and Plan/Apply against a testbed host',
       assert.deepEqual(extensionErrors(await readExtensionHostLog(s.server), extensionId), []);
     });
   });
+
+  test('a topology panel open when the window reloads comes back, drawn from the same file and host', async () => {
+    const { s, bed } = current();
+    await keepEvidenceOnFailure(s, 'panel-restored', async () => {
+      const { workbench } = s;
+      const host = bed.get(HOST);
+      const title = `Drift: examples/c-net1.vnet ↔ ${host.target}`;
+      // The drift panel of the test before: open it if that test did not get so far.
+      if (!(await workbench.page.locator(`.tabs-container .tab[aria-label^="${title}"]`).count())) {
+        await workbench.openFile('examples/c-net1.vnet');
+        await workbench.runCommand('VNet: Show Drift Against Host…');
+        await workbench.pick(HOST, { title: 'Lab c-net1' });
+      }
+      await (await workbench.webview(title)).locator('svg.vnet-diagram g.vnet-box').first().waitFor({ timeout: 60_000 });
+
+      // As a person reloads: the command saves the workbench's state (open editors, webview states) first.
+      await workbench.runCommand('Developer: Reload Window');
+      await workbench.page.waitForEvent('load');
+      await workbench.waitUntilReady();
+      const diagram = await workbench.webview(title);
+      await diagram.locator('g.vnet-box.vnet-namespace[data-id="ns:host/net1"]').waitFor({ timeout: 60_000 });
+      // Still a drift view that follows the host: a change by hand shows up in the restored panel.
+      await host.mustSh('ip netns add after-reload');
+      await diagram.locator('g.vnet-box.vnet-namespace.status-only-host[data-id="ns:host/after-reload"]').waitFor({ timeout: 30_000 });
+      await host.mustSh('ip netns del after-reload');
+      assert.deepEqual(extensionErrors(await readExtensionHostLog(s.server), extensionId), []);
+    });
+  });
 });

@@ -167,6 +167,26 @@ test('a cancelled read says nothing about the host', async () => {
   await session.dispose();
 });
 
+test('a read two callers share goes on when one of them cancels; the other gets its result', async () => {
+  const probe = scriptedProbe();
+  const session = new HostSession(entry('h1'), { createTransport: (e) => fakeTransport(e.destination), log: () => undefined, probe: probe.probe, watch: fakeWatch().watch }, { refreshMode: 'manual', intervalMs: 1000 });
+  const first = session.refresh();
+  const [a, b] = [new AbortController(), new AbortController()];
+  // Both come while a read runs: they share the one read queued after it.
+  const readA = session.refresh(a.signal);
+  const readB = session.refresh(b.signal);
+  a.abort();
+  await assert.rejects(readA, (error: unknown) => error instanceof VnetError && error.code === 'VN-CANCELLED');
+  probe.answer(0, topologyWith('h1', 'n1'));
+  await first;
+  await tick();
+  assert.equal(probe.calls, 2, 'the queued read ran');
+  assert.equal(probe.signal(1)?.aborted, false, 'and no caller\'s cancellation reached it');
+  probe.answer(1, topologyWith('h1', 'n2'));
+  assert.ok((await readB).namespaces.some((ns) => ns.name === 'n2'));
+  await session.dispose();
+});
+
 test('the hosts model: one session per host, a failing host leaves the others working, settings changes reconcile', async () => {
   const transports: (Transport & { closed: boolean })[] = [];
   const probe = async (t: Transport) => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { compileVnet } from '../../src/language/index';
 import { parseProbeOutput } from '../../src/host/probe-parse';
 import { COMMAND_IDS } from '../../src/extension/commands/command-ids';
+import { TOPOLOGY_VIEW_TYPE } from '../../src/extension/topology/view-type';
 import { handledCommands } from '../../src/extension/commands/command-table';
 import { hostNode, walk } from '../../src/extension/tree-model';
 
@@ -31,13 +32,15 @@ test('contributed commands, registered ids and handlers are the same set', () =>
   assert.ok(COMMAND_IDS.includes('vnet.plan') && COMMAND_IDS.includes('vnet.apply'));
 });
 
-test('activation: on .vnet files, on the Hosts view and on the commands, never on "*"', () => {
+test('activation: on .vnet files, on the Hosts view, on the commands and on a topology panel to restore, never on "*"', () => {
   const events: string[] = pkg.activationEvents;
   assert.ok(!events.includes('*'));
   assert.ok(events.includes('onLanguage:vnet'));
   assert.ok(events.includes('onView:vnet.hosts'));
+  // A topology panel open before a reload is restored, which needs the extension running.
+  assert.ok(events.includes(`onWebviewPanel:${TOPOLOGY_VIEW_TYPE}`));
   for (const id of COMMAND_IDS) assert.ok(events.includes(`onCommand:${id}`), id);
-  assert.equal(events.filter((e) => !/^(onLanguage:vnet|onView:vnet\.hosts|onCommand:vnet\.\w+)$/.test(e)).length, 0);
+  assert.equal(events.filter((e) => !/^(onLanguage:vnet|onView:vnet\.hosts|onWebviewPanel:vnet\.topology|onCommand:vnet\.\w+)$/.test(e)).length, 0);
   assert.deepEqual(pkg.extensionKind, ['workspace']);
   assert.equal(pkg.main, './dist/extension.js');
 });

@@ -5,6 +5,7 @@ import { LayoutStore, type StateMemento } from '../../src/extension/topology/lay
 import { handlePanelMessage, type PanelActions } from '../../src/extension/topology/message-handler';
 import { buildPanelHtml, contentSecurityPolicy, createNonce } from '../../src/extension/topology/panel-html';
 import { locateInVnet } from '../../src/extension/topology/source-locator';
+import { parseSourceKey, sourceKey, type SourceRef } from '../../src/extension/topology/source-key';
 
 test('the panel HTML has a strict nonce CSP that allows the blob: layout worker, and no inline handlers', () => {
   const nonce = createNonce();
@@ -91,3 +92,19 @@ test('Go to .vnet source finds where an element is declared', () => {
   assert.equal(locateInVnet(text, { kind: 'nat', host: 'h', namespace: 'host', rule: '-A PREROUTING ! -i br0 -p tcp -m tcp --dport 8088 -j DNAT --to-destination 172.16.0.102:80' })?.line, 4);
   assert.equal(locateInVnet(text, { kind: 'namespace', host: 'h', namespace: 'docker-1' }), null);
 });
+
+test('a panel\'s key names its source, and reads back as the same source after a reload; junk reads as nothing', () => {
+  const refs: SourceRef[] = [
+    { kind: 'file', uri: 'file:///labs/a%20b.vnet' },
+    { kind: 'host', destination: 'root@10.0.1.48' },
+    { kind: 'drift', uri: 'file:///labs/x|y.vnet', labHost: null, destination: 'lab-a' },
+    { kind: 'drift', uri: 'vscode-remote://h/labs/g.vnet', labHost: 'b', destination: 'root@[fd00::1]:2222' },
+  ];
+  for (const ref of refs) assert.deepEqual(parseSourceKey(sourceKey(ref)), ref);
+  assert.equal(new Set(refs.map(sourceKey)).size, refs.length);
+  for (const junk of [undefined, null, 42, '', 'file:', 'host', ':x', 'other:x', 'drift:', 'drift:{', 'drift:[1,2,3]',
+    'drift:["u",null]', 'drift:["u",7,"h"]', 'drift:["","a","h"]', { shown: 'host:x' }]) {
+    assert.equal(parseSourceKey(junk), null, JSON.stringify(junk));
+  }
+});
+

@@ -29,11 +29,13 @@ export async function reportFailures(ctx: CommandContext, work: () => Promise<vo
     await work();
   } catch (error) {
     if (isCancelled(error)) {
-      if (error.message !== 'Cancelled.') void ctx.ui.warn(plainMessage(error.message));
+      if (error.message !== 'Cancelled.') void ctx.ui.warn(plainMessage(error.message)).catch(() => undefined);
       return;
     }
     const message = clip(plainMessage(describeError(error)), 1200);
-    const choice = await ctx.ui.error(message, 'Show log');
+    // When the window is going away (reloaded while a message waited for an answer), there is nowhere left
+    // to show the error, and the failure to show it is not one more error.
+    const choice = await ctx.ui.error(message, 'Show log').catch(() => undefined);
     if (choice === 'Show log') ctx.ui.showLog();
   }
 }

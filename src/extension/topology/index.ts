@@ -3,3 +3,4 @@
 
 export { showTopologyPanel, findTopologyPanel, TopologyPanel, type TopologySource, type TopologyPanelOptions } from './topology-panel';
 export { fileTopologySource, hostTopologySource, driftTopologySource, type ReadHost } from './topology-sources';
+export { parseSourceKey, type SourceRef } from './source-key';

@@ -9,6 +9,7 @@ import { LayoutStore } from './layout-store';
 import { handlePanelMessage, type PanelActions } from './message-handler';
 import { buildPanelHtml, createNonce } from './panel-html';
 import { locateInVnet } from './source-locator';
+import { TOPOLOGY_VIEW_TYPE } from './view-type';
 
 /** What a panel shows. The extension builds these for hosts, files and drift (see topology-sources.ts). */
 export interface TopologySource {
@@ -36,19 +37,24 @@ export interface TopologyPanelOptions {
   log?: (message: string) => void;
 }
 
-const VIEW_TYPE = 'vnet.topology';
 const REFRESH_DEBOUNCE_MS = 300;
 const openPanels = new Map<string, TopologyPanel>();
 
-/** Opens (or reveals) the panel for a source. The extension's "VNet: Show Topology" command calls this. */
-export function showTopologyPanel(context: vscode.ExtensionContext, source: TopologySource, options: TopologyPanelOptions = {}): TopologyPanel {
+/**
+ * Opens (or reveals) the panel for a source. The extension's "VNet: Show Topology" command calls this; after
+ * a window reload, `restored` is the panel VS Code kept, which is then filled instead of a new one.
+ */
+export function showTopologyPanel(
+  context: vscode.ExtensionContext, source: TopologySource, options: TopologyPanelOptions = {}, restored?: vscode.WebviewPanel,
+): TopologyPanel {
   const existing = openPanels.get(source.key);
   if (existing) {
+    restored?.dispose();
     existing.reveal();
     existing.refresh();
     return existing;
   }
-  const panel = new TopologyPanel(context, source, options);
+  const panel = new TopologyPanel(context, source, options, restored);
   openPanels.set(source.key, panel);
   panel.onDidDispose(() => openPanels.delete(source.key));
   return panel;
@@ -60,7 +66,6 @@ export function findTopologyPanel(key: string): TopologyPanel | undefined {
 }
 
 export class TopologyPanel implements vscode.Disposable {
-  static readonly viewType = VIEW_TYPE;
 
   private readonly panel: vscode.WebviewPanel;
   private readonly store: LayoutStore;
@@ -77,12 +82,17 @@ export class TopologyPanel implements vscode.Disposable {
     context: vscode.ExtensionContext,
     private readonly source: TopologySource,
     private readonly options: TopologyPanelOptions,
+    restored?: vscode.WebviewPanel,
   ) {
     this.store = new LayoutStore(context.workspaceState);
     const dist = vscode.Uri.joinPath(context.extensionUri, 'dist');
-    this.panel = vscode.window.createWebviewPanel(VIEW_TYPE, source.title, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [dist],
+    const webviewOptions = { enableScripts: true, localResourceRoots: [dist] };
+    if (restored) {
+      restored.webview.options = webviewOptions;
+      restored.title = source.title;
+    }
+    this.panel = restored ?? vscode.window.createWebviewPanel(TOPOLOGY_VIEW_TYPE, source.title, vscode.ViewColumn.Active, {
+      ...webviewOptions,
       // The webview keeps its own state (positions, view) with setState and asks for the data again on
       // 'ready', so it need not be kept alive while hidden.
       retainContextWhenHidden: false,
@@ -126,7 +136,7 @@ export class TopologyPanel implements vscode.Disposable {
       (error: unknown) => {
         if (controller.signal.aborted || this.disposed) return;
         const message = describeError(error);
-        this.log(`Topology of ${this.source.title}: ${message}`);
+        this.log(`${this.source.title}: ${message}`);
         this.post({ type: 'status', state: 'error', message });
       },
     );

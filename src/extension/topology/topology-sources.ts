@@ -7,6 +7,7 @@ import { VnetError } from '../../model/errors';
 import type { DiagramInput } from '../../model/protocol';
 import type { Lab, Topology } from '../../model/topology';
 import type { TopologySource } from './topology-panel';
+import { sourceKey } from './source-key';
 
 /** Reads a host's live network; the extension passes its probe (with its transport and output channel). */
 export type ReadHost = (signal: AbortSignal) => Promise<Topology>;
@@ -38,7 +39,7 @@ function fileChanges(uri: vscode.Uri): vscode.Event<void> {
 
 export function fileTopologySource(uri: vscode.Uri): TopologySource {
   return {
-    key: `file:${uri.toString()}`,
+    key: sourceKey({ kind: 'file', uri: uri.toString() }),
     title: `Topology: ${vscode.workspace.asRelativePath(uri)}`,
     sourceUri: uri,
     onDidChange: fileChanges(uri),
@@ -51,7 +52,7 @@ export function fileTopologySource(uri: vscode.Uri): TopologySource {
 
 export function hostTopologySource(host: string, read: ReadHost, onDidChange?: vscode.Event<void>): TopologySource {
   return {
-    key: `host:${host}`,
+    key: sourceKey({ kind: 'host', destination: host }),
     title: `Topology: ${host}`,
     onDidChange,
     async load(signal): Promise<DiagramInput> {
@@ -73,7 +74,7 @@ export function driftTopologySource(uri: vscode.Uri, host: string, read: ReadHos
     return disposable;
   };
   return {
-    key: `drift:${uri.toString()}|${labHost ?? ''}|${host}`,
+    key: sourceKey({ kind: 'drift', uri: uri.toString(), labHost: labHost ?? null, destination: host }),
     title: `Drift: ${vscode.workspace.asRelativePath(uri)}${labHost ? ` (${labHost})` : ''} ↔ ${host}`,
     sourceUri: uri,
     onDidChange,
