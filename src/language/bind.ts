@@ -359,8 +359,10 @@ class Binder {
     const namespace = name.text === 'host' ? undefined : machine.places.get(name.text);
     const bridges = this.bridgeIndex.get(name.text) ?? [];
     if (namespace && bridges.length > 0) {
-      this.report(name.span, 'error', 'VN-NAME-AMBIGUOUS',
-        `"${printable(name.text)}" is both a namespace and a bridge (in ${bridges[0].place.name}). Write \`${formatName(bridges[0].place.name)}/${formatName(name.text)}:IFNAME\` for the bridge, or rename one of them.`);
+      // The namespace wins, so that every network has a file (export writes such ends plainly); the
+      // bridge is always reachable by its full name.
+      this.report(name.span, 'warning', 'VN-NAME-SHADOWED',
+        `"${printable(name.text)}" is both a namespace and a bridge (in ${bridges[0].place.name}); here it means the namespace. For a port of the bridge, write \`${formatName(bridges[0].place.name)}/${formatName(name.text)}:IFNAME\`, or rename one of them.`);
     }
     if (namespace) {
       this.reference(namespace.symbol, name.span);

@@ -93,6 +93,26 @@ test('odd but legal live state prints as source that compiles back to it', () =>
   assert.match(text, /nat chain OUTPUT \{\n {4}dnat to 10\.1\.0\.2:80 dst 10\.9\.9\.9\n/);
 });
 
+test('a namespace named like a bridge: its own ends print plainly, the bridge\'s ports in full, and the file has no errors', () => {
+  const root = emptyNamespace('host', true);
+  const named = emptyNamespace('br0');
+  const n1 = emptyNamespace('n1');
+  root.interfaces = [
+    { name: 'br0', kind: 'bridge', state: 'up', mtu: null, mac: null, addresses: [], master: null, peer: null },
+    veth('p1', 'n1', 'e1', { master: 'br0' }),
+    veth('to-ns', 'br0', 'e0'),
+  ];
+  named.interfaces = [veth('e0', 'host', 'to-ns')];
+  n1.interfaces = [veth('e1', 'host', 'p1')];
+  const lab: Lab = { name: 'shadow', hosts: [{ name: 'host', target: null, topology: { schema: STATE_SCHEMA, host: 'host', namespaces: [root, named, n1] } }] };
+  const text = roundTrip(lab);
+  assert.match(text, /veth br0:e0 -- host:to-ns/);
+  assert.match(text, /veth host\/br0:p1 -- n1:e1|veth n1:e1 -- host\/br0:p1/);
+  const diagnostics = compileVnet(text).diagnostics;
+  assert.deepEqual(diagnostics.filter((d) => d.severity === 'error'), [], text);
+  assert.ok(diagnostics.some((d) => d.code === 'VN-NAME-SHADOWED' && d.severity === 'warning'), 'the reader is told which one it means');
+});
+
 test('multi-host labs print as machine blocks', () => {
   const a = emptyNamespace('host', true);
   a.forwarding = true;
