@@ -2,7 +2,6 @@
 
 import type { DiagramInput, SavedLayout } from '../model/protocol';
 import { buildDiagramModel } from './build-model';
-import { createElkEngine } from './elk-engine';
 import { layoutDiagram, type DiagramLayout, type ElkEngine } from './layout';
 import { renderDiagram } from './render';
 import { serializeSvg } from './svg-tree';
@@ -19,7 +18,9 @@ export async function renderTopologySvg(
   options: { elk?: ElkEngine; saved?: SavedLayout | null; signal?: AbortSignal } = {},
 ): Promise<TopologySvg> {
   const model = buildDiagramModel(input);
-  const base = await layoutDiagram(model, options.elk ?? createElkEngine(), { order: options.saved?.order, signal: options.signal });
+  // elk is loaded only when something is drawn: every `vnet` command would otherwise pay for it at start-up.
+  const elk = options.elk ?? (await import('./elk-engine.js')).createElkEngine();
+  const base = await layoutDiagram(model, elk, { order: options.saved?.order, signal: options.signal });
   const layout = applyOffsets(base, options.saved?.offsets ?? {});
   const svg = `<?xml version="1.0" encoding="UTF-8"?>\n${serializeSvg(renderDiagram(layout, { standalone: true }))}\n`;
   return { svg, layout };
