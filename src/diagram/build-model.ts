@@ -10,7 +10,7 @@ import type { AddressMatch, NatRule, Namespace, NetInterface, Route, Topology } 
 import { ROOT_NAMESPACE } from '../model/topology';
 import { mergeHosts, mergeLinks } from './drift';
 import {
-  OUTSIDE_ID, bridgeId, dnatPortId, egressPortId, hostId, interfaceId, linkId, namespaceId, natId, routeId,
+  OUTSIDE_ID, bridgeId, dnatGroupPortId, dnatPortId, egressPortId, hostId, interfaceId, linkId, namespaceId, natId, routeId,
 } from './ids';
 import type {
   BridgeView, DiagramMode, DiagramModel, HostView, LinkView, NamespaceView, NatView, OutsideView, PortView, RouteView,
@@ -331,7 +331,8 @@ function sameIp(cidr: string, ip: string): boolean {
 
 /**
  * What crosses the host's edge, drawn after desired and live are merged so that every rule keeps its drift
- * status: DNAT goes outside → a host port for the published port → the interface that owns the address;
+ * status: DNAT goes outside → a host port for the published port (one per element reached, when a host
+ * publishes many) → the interface that owns the address;
  * masquerade rules are marks on the ways out (uplinks, or an `egress` port when the host has none).
  */
 function buildOutsideLinks(host: HostView, multiHost: boolean): LinkView[] {
@@ -339,23 +340,7 @@ function buildOutsideLinks(host: HostView, multiHost: boolean): LinkView[] {
   const hostName = host.hostName;
   const masquerades = host.hostNat.filter((n) => n.action === 'masquerade' || n.action === 'snat');
   const dnats = host.hostNat.filter((n) => n.action === 'dnat');
-  for (const nat of dnats) {
-    const portIdValue = dnatPortId(nat.id);
-    const port: PortView = {
-      ...egressPort(hostName, nat.status),
-      id: portIdValue,
-      ref: nat.ref,
-      name: dnatPortLabel(nat),
-      role: 'dnat',
-      lines: [dnatPortLabel(nat)],
-    };
-    host.ports.push(port);
-    links.push(natLink(nat, 'dnat-entry', OUTSIDE_ID, portIdValue, nat.conditions ? [nat.conditions] : []));
-    const ip = nat.to ? ipOfDestination(nat.to) : null;
-    const target = ip ? findAddressOwner(host, ip) : null;
-    if (target) links.push(natLink(nat, 'dnat', portIdValue, target, [`→ ${nat.to}`]));
-    else port.lines = [port.name, `→ ${nat.to ?? '?'}`];
-  }
+  links.push(...(dnats.length > MAX_DNAT_PORTS ? buildDnatGroups(host, dnats) : buildDnatPorts(host, dnats)));
   if (masquerades.length) {
     const uplinks = host.ports.filter((p) => p.role === 'uplink');
     const unplaced = new Set(masquerades.map((m) => m.id));
@@ -380,6 +365,98 @@ function buildOutsideLinks(host: HostView, multiHost: boolean): LinkView[] {
     }
   }
   return links;
+}
+
+/** One host port per DNAT rule: an arrow from outside with the rule's conditions, one on to what it reaches. */
+function buildDnatPorts(host: HostView, dnats: readonly NatView[]): LinkView[] {
+  const links: LinkView[] = [];
+  for (const nat of dnats) {
+    const portIdValue = dnatPortId(nat.id);
+    const port: PortView = {
+      ...egressPort(host.hostName, nat.status),
+      id: portIdValue,
+      ref: nat.ref,
+      name: dnatPortLabel(nat),
+      role: 'dnat',
+      lines: [dnatPortLabel(nat)],
+    };
+    host.ports.push(port);
+    links.push(natLink(nat, 'dnat-entry', OUTSIDE_ID, portIdValue, nat.conditions ? [nat.conditions] : []));
+    const ip = nat.to ? ipOfDestination(nat.to) : null;
+    const target = ip ? findAddressOwner(host, ip) : null;
+    if (target) links.push(natLink(nat, 'dnat', portIdValue, target, [`→ ${nat.to}`]));
+    else port.lines = [port.name, `→ ${nat.to ?? '?'}`];
+  }
+  return links;
+}
+
+/** Above this many published ports, a host draws one port per element they reach instead of one per rule. */
+export const MAX_DNAT_PORTS = 12;
+
+/**
+ * A host that publishes many ports (a container host) would be drawn with a port and two arrows per rule:
+ * the rules are grouped by the element they reach, and each group is one port (`DNAT ×40`) that lists
+ * the ports it publishes, with all its rules in the details.
+ */
+function buildDnatGroups(host: HostView, dnats: readonly NatView[]): LinkView[] {
+  const hostName = host.hostName;
+  const groups = new Map<string, { target: string | null; members: NatView[] }>();
+  for (const nat of dnats) {
+    const ip = nat.to ? ipOfDestination(nat.to) : null;
+    const target = ip ? findAddressOwner(host, ip) : null;
+    const key = target ?? `to ${ip ?? nat.to ?? '?'}`;
+    const group = groups.get(key) ?? { target, members: [] };
+    group.members.push(nat);
+    groups.set(key, group);
+  }
+  const links: LinkView[] = [];
+  for (const [key, { target, members }] of groups) {
+    const status = members.every((m) => m.status === members[0].status) ? members[0].status : 'differs';
+    const id = dnatGroupPortId(hostName, key);
+    const name = `DNAT ×${members.length}`;
+    const destinations = [...new Set(members.map((m) => (m.to ? ipOfDestination(m.to) ?? m.to : '?')))];
+    const reach = `→ ${listed(destinations, 2)}`;
+    host.ports.push({
+      ...egressPort(hostName, status),
+      id,
+      name,
+      role: 'dnat',
+      lines: target ? [name, publishedPorts(members)] : [name, publishedPorts(members), reach],
+      rules: members.map((m) => m.rule),
+    });
+    const link = (linkKind: 'dnat' | 'dnat-entry', source: string, to: string, texts: string[]): LinkView => ({
+      id: `${linkKind}:${source}>${to}`,
+      kind: 'link',
+      ref: { kind: 'host', host: hostName, namespace: ROOT_NAMESPACE },
+      status,
+      differences: [],
+      linkKind,
+      source,
+      target: to,
+      state: 'up',
+      labels: texts.map((text) => ({ text, status })),
+      natIds: members.map((m) => m.id),
+    });
+    links.push(link('dnat-entry', OUTSIDE_ID, id, []));
+    if (target) links.push(link('dnat', id, target, [reach]));
+  }
+  return links;
+}
+
+/** `tcp 80, 443, udp 53 …`: the published ports of a group, as many as fit on a port. */
+function publishedPorts(members: readonly NatView[]): string {
+  const byProtocol = new Map<string, string[]>();
+  for (const m of members) {
+    const protocol = m.protocol ?? 'all';
+    byProtocol.set(protocol, [...(byProtocol.get(protocol) ?? []), m.dport ?? '*']);
+  }
+  const parts = [...byProtocol].map(([protocol, ports]) => `${protocol} ${[...new Set(ports)].join(', ')}`);
+  const text = parts.join(', ');
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
+function listed(items: readonly string[], most: number): string {
+  return items.length > most ? `${items.slice(0, most).join(', ')} … (${items.length})` : items.join(', ');
 }
 
 function dnatPortLabel(nat: NatView): string {

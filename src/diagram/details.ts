@@ -62,7 +62,8 @@ export function describeElement(element: DiagramElement): ElementDetails {
     case 'interface':
       if (element.role === 'dnat') {
         title = element.lines.join(' ');
-        kind = 'published port (DNAT)';
+        kind = element.rules ? 'published ports (DNAT)' : 'published port (DNAT)';
+        for (const rule of element.rules ?? []) fields.push(['rule', rule]);
         break;
       }
       if (element.role === 'egress') {

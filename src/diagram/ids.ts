@@ -35,6 +35,11 @@ export function dnatPortId(ruleId: string): string {
   return `dnat:${ruleId}`;
 }
 
+/** The host port that stands for many DNAT rules reaching one element (`key`: its id, or where they point). */
+export function dnatGroupPortId(host: string, key: string): string {
+  return `dnat-group:${part(host)}/${part(key)}`;
+}
+
 export function egressPortId(host: string): string {
   return `egress:${part(host)}`;
 }

@@ -38,6 +38,8 @@ export interface PortView extends ElementBase {
   mac: string | null;
   /** Lines drawn inside the port: its name, then its addresses. */
   lines: string[];
+  /** A port that stands for many DNAT rules: each of them, as iptables-save writes it. */
+  rules?: string[];
 }
 
 export interface RouteView extends ElementBase {

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildDiagramModel } from '../../src/diagram/build-model';
+import { buildDiagramModel, MAX_DNAT_PORTS } from '../../src/diagram/build-model';
+import { describeElement } from '../../src/diagram/details';
+import { searchText } from '../../src/diagram/search';
+import { parseNatRule } from '../../src/model/nat';
 import { bridgeId, egressPortId, interfaceId, namespaceId } from '../../src/diagram/ids';
 import { MAX_LISTED, namespaceLines } from '../../src/diagram/box-content';
 import { asLive, scenarioA, scenarioD, scenarioF, scenarioG, scenarioH } from './fixtures/scenario-topologies';
@@ -94,4 +97,41 @@ test('a box lists a bounded number of routes, drifting ones first, and counts th
   assert.equal(lines[0].text, '↳ 10.9.19.0/24 via 192.168.1.2', 'the route only on the host comes first');
   assert.equal(lines[0].status, 'only-host');
   assert.equal(lines[MAX_LISTED - 1].text, `… ${20 - (MAX_LISTED - 1)} more routes`);
+});
+
+test('a host that publishes many ports draws one port per element they reach, with every rule in its details', () => {
+  const withPorts = (topology: ReturnType<typeof scenarioA>, count: number) => {
+    const root = topology.namespaces.find((ns) => ns.root)!;
+    for (let i = 0; i < count; i++) {
+      const to = i % 3 === 2 ? '172.16.0.103' : '172.16.0.102';
+      root.nat.push(parseNatRule(`-A PREROUTING -p tcp -m tcp --dport ${9000 + i} -j DNAT --to-destination ${to}:${80 + i}`)!);
+    }
+    root.nat.push(parseNatRule('-A PREROUTING -p udp -m udp --dport 53 -j DNAT --to-destination 10.9.9.9:53')!);
+    return topology;
+  };
+  const model = buildDiagramModel({ title: 'many', hosts: [{ name: 'h', desired: withPorts(scenarioA(), 30) }] });
+  const ports = model.hosts[0].ports.filter((p) => p.role === 'dnat');
+  // Scenario A's own rule, 30 more and one to an address nobody has: one port per element reached, and one more.
+  assert.deepEqual(ports.map((p) => p.name).sort(), ['DNAT ×1', 'DNAT ×10', 'DNAT ×21']);
+  const big = ports.find((p) => p.name === 'DNAT ×21')!;
+  assert.equal(big.rules!.length, 21);
+  assert.match(big.lines[1], /^tcp 8088, 9000, 9001, 9003/);
+  assert.ok(searchText(big).includes('--dport 9028'), 'every rule can be searched for');
+  assert.equal(describeElement(big).fields.filter(([key]) => key === 'rule').length, 21);
+  const reached = model.links.filter((l) => l.linkKind === 'dnat').map((l) => [l.target, l.natIds.length]);
+  assert.deepEqual(reached.sort(), [[interfaceId('h', 'netns2', 'veth2-peer'), 21], [interfaceId('h', 'netns3', 'veth3-peer'), 10]]);
+  assert.equal(model.links.filter((l) => l.linkKind === 'dnat-entry').length, 3);
+  const lost = ports.find((p) => p.name === 'DNAT ×1')!;
+  assert.deepEqual(lost.lines, ['DNAT ×1', 'udp 53', '→ 10.9.9.9']);
+
+  // In a drift view a group that holds a rule only on the host is marked as differing.
+  const live = asLive(withPorts(scenarioA(), 30));
+  live.namespaces[0].nat.push(parseNatRule('-A PREROUTING -p tcp -m tcp --dport 7777 -j DNAT --to-destination 172.16.0.102:7777')!);
+  const drift = buildDiagramModel({ title: 'many', hosts: [{ name: 'h', desired: withPorts(scenarioA(), 30), live }] });
+  const statuses = drift.hosts[0].ports.filter((p) => p.role === 'dnat').map((p) => [p.name, p.status]).sort();
+  assert.deepEqual(statuses, [['DNAT ×1', 'same'], ['DNAT ×10', 'same'], ['DNAT ×22', 'differs']]);
+
+  // A few published ports stay one port each.
+  const few = buildDiagramModel({ title: 'few', hosts: [{ name: 'h', desired: withPorts(scenarioA(), MAX_DNAT_PORTS - 2) }] });
+  assert.equal(few.hosts[0].ports.filter((p) => p.role === 'dnat').length, MAX_DNAT_PORTS);
 });
