@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileVnet } from '../src/language/index';
 import { createTransport } from '../src/host/connect';
-import { probeHost } from '../src/host/probe';
+import { probeHost, probeSnapshot } from '../src/host/probe';
 import { emptyTopology, type Lab } from '../src/model/topology';
 import { converge } from '../src/plan/engine';
 import { Testbed, type TestHost } from '../test/testbed/testbed';
@@ -115,8 +115,8 @@ async function main(): Promise<void> {
       const empty = { ...target, desired: emptyTopology(host.target) };
       const samples = { apply: [] as number[], destroy: [] as number[], tutorialApply: [] as number[], tutorialDestroy: [] as number[], tutorialDestroyShort: [] as number[] };
       for (let run = 0; run < RUNS; run++) {
-        samples.apply.push(await timed(() => converge([target], { lab: lab.name, probe: probeHost, timeoutMs: 600_000 })));
-        samples.destroy.push(await timed(() => converge([empty], { lab: lab.name, probe: probeHost, timeoutMs: 600_000 })));
+        samples.apply.push(await timed(() => converge([target], { lab: lab.name, probe: probeSnapshot, timeoutMs: 600_000 })));
+        samples.destroy.push(await timed(() => converge([empty], { lab: lab.name, probe: probeSnapshot, timeoutMs: 600_000 })));
         await assertEmpty(host);
         samples.tutorialApply.push(await timed(() => mustRun(host, tutorialApply(count))));
         samples.tutorialDestroy.push(await timed(() => mustRun(host, tutorialDestroy(count))));

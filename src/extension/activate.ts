@@ -137,6 +137,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     log,
     showTopology: (arg) => topology.show(arg),
     showDrift: (fileKey, labHost, destination) => topology.showDrift(fileKey, labHost, destination),
+    findLabFiles: () => labFiles.find(),
     saveLabFile: (fileName, text) => labFiles.save(fileName, text),
   };
 

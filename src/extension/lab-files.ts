@@ -44,6 +44,14 @@ export class LabFiles {
     return { text, label: vscode.workspace.asRelativePath(uri), key: uri.toString() };
   }
 
+  /** The workspace's .vnet files (the first 500, shallowest first), each read when asked. */
+  async find(): Promise<{ label: string; read(): Promise<LabFile> }[]> {
+    const uris = await vscode.workspace.findFiles('**/*.vnet', '**/node_modules/**', 500);
+    const labelled = uris.map((uri) => ({ uri, label: vscode.workspace.asRelativePath(uri) }));
+    labelled.sort((a, b) => a.label.split('/').length - b.label.split('/').length || a.label.localeCompare(b.label));
+    return labelled.map(({ uri, label }) => ({ label, read: () => this.read(uri) }));
+  }
+
   /** Writes a new file into the labs folder (never over an existing one) and opens it. */
   async save(fileName: string, text: string): Promise<void> {
     const workspace = vscode.workspace.workspaceFolders?.[0]?.uri;

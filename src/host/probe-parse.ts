@@ -71,6 +71,23 @@ function routesOf(state: RawNamespaceState): Route[] {
 
 /** Parses the probe's stdout. Throws a VnetError for a missing tool or an output cut short. */
 export function parseProbeOutput(output: string, mark: string, host: string, stderr = ''): Topology {
+  return parseProbeSnapshot(output, mark, host, stderr).topology;
+}
+
+/** What a plan reads of a host: the live network, and the labs' state files as they were while it was read. */
+export interface ProbeSnapshot {
+  topology: Topology;
+  /** Each lab's state file text, by lab name. */
+  stateFiles: Map<string, string>;
+  /**
+   * Whether the state files were the same before and after the network was read. Every apply writes its
+   * lab's file before it changes anything and again when it is done, so then the two agree: no element
+   * is missing a claim, and no finished apply is missing from the network.
+   */
+  stateSteady: boolean;
+}
+
+export function parseProbeSnapshot(output: string, mark: string, host: string, stderr = ''): ProbeSnapshot {
   const records = splitProbeOutput(output, mark);
   if (records.fatal) {
     const advice = TOOL_ADVICE[records.fatal.tool] ?? `${printable(records.fatal.tool)} is missing there.`;
@@ -184,5 +201,8 @@ export function parseProbeOutput(output: string, mark: string, host: string, std
   namespaces.sort((a, b) => Number(b.root) - Number(a.root) || Number(Boolean(a.anonymous)) - Number(Boolean(b.anonymous)) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const topology: Topology = { schema: STATE_SCHEMA, host, namespaces };
   if (warnings.length) topology.warnings = warnings;
-  return topology;
+  const stateFiles = new Map(records.labStates.map((file) => [file.lab, file.text]));
+  const after = records.labStatesAfter;
+  const stateSteady = after !== null && after.length === stateFiles.size && after.every((file) => stateFiles.get(file.lab) === file.text);
+  return { topology, stateFiles, stateSteady };
 }

@@ -31,13 +31,15 @@ export interface ProbeRecords {
   fatal: { code: string; tool: string } | null;
   /** Why an earlier attempt was abandoned (the probe then started over the other way). */
   restarts: string[];
-  /** The labs' state files on the host (/run/vnet/LAB.jsonl): who owns which namespace. */
+  /** The labs' state files on the host (/run/vnet/LAB.jsonl), read first: who owns which namespace. */
   labStates: { lab: string; text: string }[];
+  /** The same files read again after everything else; null when the output stopped before. */
+  labStatesAfter: { lab: string; text: string }[] | null;
   complete: boolean;
 }
 
 function emptyRecords(): ProbeRecords {
-  return { method: null, tools: { nft: null, legacy: null }, rootInode: null, mountinfo: [], processes: [], namespaces: [], fatal: null, restarts: [], labStates: [], complete: false };
+  return { method: null, tools: { nft: null, legacy: null }, rootInode: null, mountinfo: [], processes: [], namespaces: [], fatal: null, restarts: [], labStates: [], labStatesAfter: null, complete: false };
 }
 
 export function splitProbeOutput(output: string, mark: string): ProbeRecords {
@@ -46,6 +48,7 @@ export function splitProbeOutput(output: string, mark: string): ProbeRecords {
   let body: string[] | null = null;
   let section: 'mountinfo' | 'procs' | 'nl' | 'ip' | 'ipt' | 'labstate' | null = null;
   let labState: ProbeRecords['labStates'][number] | null = null;
+  const labStatesAfter: ProbeRecords['labStates'] = [];
   let current: NamespaceRecord | null = null;
   let ipt: NamespaceRecord['iptables'][number] | null = null;
 
@@ -113,11 +116,15 @@ export function splitProbeOutput(output: string, mark: string): ProbeRecords {
         ipt = null;
         break;
       case 'labstate':
+      case 'labstate-after':
         labState = { lab: args.join(' '), text: '' };
-        records.labStates.push(labState);
+        (kind === 'labstate' ? records.labStates : labStatesAfter).push(labState);
         section = 'labstate';
         body = [];
         break;
+      case 'labstate-done': break;
+      // Only a list that was read to its end counts.
+      case 'labstate-after-done': records.labStatesAfter = labStatesAfter; break;
       case 'fatal': records.fatal = { code: args[0] ?? 'VN-HOST-TOOL', tool: args[1] ?? '' }; break;
       case 'end': records.complete = true; break;
       default: break;

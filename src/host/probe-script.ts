@@ -85,13 +85,18 @@ if [ -z "$nft$legacy" ]; then
   case $(iptables-save --version 2>/dev/null) in *nf_tables*) nft=iptables-save ;; *) legacy=iptables-save ;; esac
 fi
 echo "$M tools nft=$nft legacy=$legacy"
-# The labs' state files say which lab made which namespace (the ownership mark of namespaces).
-for f in ${LAB_STATE_DIR}/*.jsonl; do
-  [ -f "$f" ] || continue
-  l=\${f##*/}
-  echo "$M labstate \${l%.jsonl}"
-  cat "$f"; echo
-done
+# The labs' state files say which lab made which namespace (the ownership mark of namespaces). They are
+# read again at the end: a plan may trust this read only if no apply changed them in between.
+labstates() {
+  for f in ${LAB_STATE_DIR}/*.jsonl; do
+    [ -f "$f" ] || continue
+    l=\${f##*/}
+    echo "$M $1 \${l%.jsonl}"
+    cat "$f"; echo
+  done
+  echo "$M $1-done"
+}
+labstates labstate
 if [ "$method" != ip ] && have perl; then
   ${SETNS_SYSCALL_SH.replace(/\n/g, '\n  ')}
   if [ -n "$nr" ]; then
@@ -99,7 +104,7 @@ if [ "$method" != ip ] && have perl; then
 ${PROBE_PERL.trim()}
 VNET_PERL_END
     rc=$?
-    [ "$rc" = 0 ] && exit 0
+    [ "$rc" = 0 ] && { labstates labstate-after; exit 0; }
     # 42: setns is not what we expect here. Anything else: perl failed midway; start over the slow way.
     [ "$rc" = 42 ] || echo "$M restart perl-exit-$rc"
   fi
@@ -107,5 +112,6 @@ fi
 [ "$method" = netlink ] && fatal VN-HOST-TOOL perl
 inner=${shellQuote(IP_NAMESPACE)}
 ${IP_METHOD}
+labstates labstate-after
 `;
 }

@@ -1,8 +1,10 @@
-// probeHost: the whole live state of a host, in one exec, as a Topology.
+// probeHost: the whole live state of a host, in one exec, as a Topology; probeSnapshot: the same with the
+// labs' state files, as a plan needs them.
 
 import { randomBytes } from 'node:crypto';
 import type { Topology } from '../model/topology';
-import { parseProbeOutput } from './probe-parse';
+import { VnetError } from '../model/errors';
+import { parseProbeSnapshot, type ProbeSnapshot } from './probe-parse';
 import { probeScript, recordMark, type ProbeMethod } from './probe-script';
 import type { Transport } from './transport';
 
@@ -18,12 +20,33 @@ export interface ProbeOptions {
 export const DEFAULT_PROBE_TIMEOUT_MS = 60_000;
 
 export async function probeHost(transport: Transport, options: ProbeOptions = {}): Promise<Topology> {
+  return (await readOnce(transport, options)).topology;
+}
+
+/** How often a plan's read starts over because an apply changed the labs' state files meanwhile. */
+const SNAPSHOT_ATTEMPTS = 4;
+
+/**
+ * The live network and the labs' state files, in one exec, read so that they agree (see ProbeSnapshot):
+ * when an apply wrote its state file while the host was read, the read starts over.
+ */
+export async function probeSnapshot(transport: Transport, options: ProbeOptions = {}): Promise<ProbeSnapshot> {
+  for (let attempt = 1; ; attempt++) {
+    const snapshot = await readOnce(transport, options);
+    if (snapshot.stateSteady) return snapshot;
+    if (attempt >= SNAPSHOT_ATTEMPTS) {
+      throw new VnetError('VN-HOST-BUSY', `The labs' state files on "${transport.target}" changed every time the host was read: another apply or destroy is running there. Wait for it to finish, then run the command again.`);
+    }
+    options.log?.(`${transport.target}: a lab's state file changed while the host was read; reading again`);
+  }
+}
+
+async function readOnce(transport: Transport, options: ProbeOptions): Promise<ProbeSnapshot> {
   const nonce = randomBytes(8).toString('hex');
-  const script = probeScript({ nonce, method: options.method ?? 'auto' });
-  const result = await transport.runScript(script, {
+  const result = await transport.runScript(probeScript({ nonce, method: options.method ?? 'auto' }), {
     signal: options.signal,
     timeoutMs: options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
     log: options.log,
   });
-  return parseProbeOutput(result.stdout, recordMark(nonce), transport.target, result.stderr);
+  return parseProbeSnapshot(result.stdout, recordMark(nonce), transport.target, result.stderr);
 }

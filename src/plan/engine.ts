@@ -1,5 +1,5 @@
 // The engine behind `vnet plan`, `apply` and `destroy` and the extension's commands: read a host (the
-// probe and the lab's state file, side by side), plan, let the caller review, run the plan as one script,
+// probe, which reads the labs' state files too), plan, let the caller review, run the plan as one script,
 // and turn what the script printed into a result or an error that names the failing step.
 
 import { VnetError } from '../model/errors';
@@ -7,13 +7,15 @@ import { parseLabState, type LabState } from '../model/lab-state';
 import type { Topology } from '../model/topology';
 import { shellQuote } from '../model/shell';
 import type { Transport } from '../host/transport';
+import type { ProbeSnapshot } from '../host/probe-parse';
+import { checkLabName } from '../model/names';
 import { diff } from './diff';
 import { parseOutcome, type Outcome } from './outcome';
 import type { Conflict, Plan, PlanStep } from './plan';
-import { readStateScript, render } from './render';
+import { render } from './render';
 
-/** Reads a host's live Topology (src/host/probe.ts's probeHost). */
-export type Probe = (transport: Transport, options: { signal?: AbortSignal }) => Promise<Topology>;
+/** Reads a host: its live Topology and the labs' state files, as they agree (src/host/probe.ts's probeSnapshot). */
+export type Probe = (transport: Transport, options: { signal?: AbortSignal }) => Promise<ProbeSnapshot>;
 
 export interface HostSnapshot {
   live: Topology;
@@ -24,36 +26,16 @@ export interface HostSnapshot {
   others: LabState[];
 }
 
-const STATE_READ_TIMEOUT_MS = 30_000;
-
-/** Splits the output of readStateScript into each lab's state file text. */
-export function parseStateFiles(stdout: string): Map<string, string> {
-  const files = new Map<string, string>();
-  let current: string | null = null;
-  let lines: string[] = [];
-  const flush = () => { if (current !== null) files.set(current, lines.join('\n').replace(/\n+$/, '\n')); };
-  for (const line of stdout.split('\n')) {
-    const marker = /^vnet:state (.+)$/.exec(line);
-    if (marker) { flush(); current = marker[1]; lines = []; continue; }
-    if (current !== null) lines.push(line);
-  }
-  flush();
-  return files;
-}
-
-/** The probe and the labs' state files, read side by side (two execs over one shared connection). */
+/**
+ * The live network and the labs' state files, from one read in which the state files did not change
+ * (src/host/probe.ts's probeSnapshot). A plan from an older state and a newer network, or the reverse,
+ * would redo another apply's finished work, or take its new elements for someone else's.
+ */
 export async function readSnapshot(transport: Transport, lab: string, probe: Probe, signal?: AbortSignal): Promise<HostSnapshot> {
-  const [live, read] = await Promise.all([
-    probe(transport, { signal }),
-    transport.runScript(readStateScript(), { signal, timeoutMs: STATE_READ_TIMEOUT_MS }),
-  ]);
-  if (read.exitCode !== 0) {
-    throw new VnetError('VN-HOST-STATE', `Cannot read the labs' state files (/run/vnet) on "${transport.target}": ${read.stderr.trim() || `exit ${read.exitCode}`}.`);
-  }
-  const files = parseStateFiles(read.stdout);
-  const stateText = files.get(lab) ?? null;
-  const others = [...files].filter(([name]) => name !== lab).map(([name, text]) => parseLabState(name, text));
-  return { live, state: parseLabState(lab, stateText ?? ''), stateText, others };
+  const { topology, stateFiles } = await probe(transport, { signal });
+  const stateText = stateFiles.get(lab) ?? null;
+  const others = [...stateFiles].filter(([name]) => name !== lab && checkLabName(name) === null).map(([name, text]) => parseLabState(name, text));
+  return { live: topology, state: parseLabState(lab, stateText ?? ''), stateText, others };
 }
 
 export interface HostTarget {

@@ -351,20 +351,3 @@ export function render(plan: Plan, options: RenderOptions = {}): RenderedScript 
   out.push('vnet_mark vnet:ok');
   return { text: `${out.join('\n')}\n`, phases, steps: plan.steps };
 }
-
-/**
- * The state-file reading half of a plan, run beside the probe: every lab's state file on the host (the
- * lab's own, and the others', which say who else owns what), each after a `vnet:state LAB` line.
- */
-export function readStateScript(): string {
-  return [
-    `for vnet_f in ${LAB_STATE_DIR}/*.jsonl; do`,
-    '  [ -f "$vnet_f" ] || continue',
-    '  vnet_l=${vnet_f##*/}',
-    `  printf 'vnet:state %s\\n' "\${vnet_l%.jsonl}"`,
-    '  cat "$vnet_f"',
-    '  echo',
-    'done',
-    '',
-  ].join('\n');
-}

@@ -188,7 +188,8 @@ describe('.vnet files: language features and Plan/Apply against a testbed host',
       await workbench.openFile('examples/c-net1.vnet');
       await workbench.runCommand('VNet: Show Drift Against Host…');
       await workbench.pick(HOST, { title: 'Lab c-net1' });
-      const diagram = await workbench.webview(`Drift: examples/c-net1.vnet ↔ ${host.target}`);
+      const title = `Drift: examples/c-net1.vnet ↔ ${host.target}`;
+      const diagram = await workbench.webview(title);
       await diagram.locator('svg.vnet-diagram g.vnet-box').first().waitFor({ timeout: 60_000 });
 
       const onlyOnHost = diagram.locator('g.vnet-box.vnet-namespace.status-only-host');
@@ -207,6 +208,16 @@ describe('.vnet files: language features and Plan/Apply against a testbed host',
       await fileOnly.waitFor({ state: 'detached', timeout: 30_000 });
       const drifting = ['only-host', 'only-file', 'differs'].flatMap((status) => [`.vnet-el.status-${status}`, `.vnet-line.status-${status}`]);
       assert.equal(await diagram.locator(drifting.join(', ')).count(), 0, 'drift is left in the picture (the legend does not count)');
+
+      // The same view from the host's side: closed, then opened from the host's row with the file picked.
+      const tab = workbench.page.locator(`.tabs-container .tab[aria-label^="${title}"]`);
+      await workbench.runCommand('View: Close Editor');
+      await tab.waitFor({ state: 'detached' });
+      await workbench.openViewContainer('VNet');
+      await workbench.contextMenu(await workbench.treePath(VIEW, [HOST]), 'Compare with .vnet File…');
+      await workbench.pick('examples/c-net1.vnet', { title: `Compare ${host.target}` });
+      const again = await workbench.webview(title);
+      await again.locator('g.vnet-box.vnet-namespace.status-same[data-id="ns:host/net1"]').waitFor({ timeout: 60_000 });
       assert.deepEqual(extensionErrors(await readExtensionHostLog(s.server), extensionId), []);
     });
   });

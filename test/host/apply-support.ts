@@ -12,7 +12,7 @@ import { compileVnet } from '../../src/language/index';
 import { natRuleKey } from '../../src/model/nat';
 import type { Lab, Topology } from '../../src/model/topology';
 import { createTransport } from '../../src/host/connect';
-import { probeHost } from '../../src/host/probe';
+import { probeHost, probeSnapshot } from '../../src/host/probe';
 import type { Transport } from '../../src/host/transport';
 import { converge, planHost, type ConvergeOptions, type HostResult, type HostTarget } from '../../src/plan/engine';
 import type { RunResult } from '../testbed/run';
@@ -81,7 +81,7 @@ export function compileText(text: string): Lab {
   return result.lab;
 }
 
-export const probe = (transport: Transport, options: { signal?: AbortSignal }) => probeHost(transport, options);
+export const probe = (transport: Transport, options: { signal?: AbortSignal }) => probeSnapshot(transport, options);
 
 /** Applies (or with an empty desired topology, destroys) a lab on testbed hosts through the engine. */
 export async function convergeOn(lab: Lab, transports: Transport[], options: Partial<ConvergeOptions> = {}, desired?: (i: number) => Topology): Promise<HostResult[]> {

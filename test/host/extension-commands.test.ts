@@ -59,6 +59,9 @@ function context(ui: ScriptedUi, files: Record<string, string> = {}): ExtensionC
     log: (line) => logged.push(line),
     showTopology: async () => undefined,
     showDrift: async (fileKey, labHostName, destination) => { drifts.push([fileKey, labHostName, destination]); },
+    findLabFiles: async () => Object.entries(files).map(([name, text]) => ({
+      label: name, read: async () => ({ text, label: name, key: `file:///${name}` }),
+    })),
     saveLabFile: async () => undefined,
   };
 }
@@ -245,7 +248,7 @@ test('a .vnet file with an error is refused before any host is touched', async (
   assert.equal(ui.asked.length, 0);
 });
 
-test('Show Drift asks which live host, and for a two-host file which of its hosts; a host the view lacks is refused', async () => {
+test('Show Drift asks which live host, and for a two-host file which of its hosts; a host the view lacks is refused; Compare from a host asks for the file', async () => {
   const files = {
     'two.vnet': 'lab two\nmachine a {\n  namespace x {}\n}\nmachine b ssh root@10.250.0.1 {\n  namespace y {}\n}\n',
   };
@@ -263,4 +266,12 @@ test('Show Drift asks which live host, and for a two-host file which of its host
   assert.equal(refused.errors().length, 1);
   assert.match(refused.errors()[0], /^root@10\.250\.0\.1 is not in the Hosts view.*Add it with "VNet: Add Host…"/);
   assert.equal(drifts.length, 1);
+
+  // From the host's row: the file is picked from the workspace, then which of its hosts.
+  drifts.length = 0;
+  const hostRow = rows(labHost)[0];
+  await command('vnet.compareWithFile', hostRow, [{ pick: 'two.vnet' }, { pick: 'b' }], { files: { ...files, ...single } });
+  assert.deepEqual(drifts, [['file:///two.vnet', 'b', labHost.target]]);
+  const none = await command('vnet.compareWithFile', hostRow, [], { files: {}, allowErrors: true });
+  assert.match(none.errors()[0], /^There is no \.vnet file in the workspace to compare with\./);
 });

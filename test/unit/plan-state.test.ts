@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseLabState, serializeLabState, serializeRecord } from '../../src/model/lab-state';
-import { parseStateFiles } from '../../src/plan/engine';
 
 test('a state file folds claims and releases in order, and skips a line cut short by a crash', () => {
   const text = [
@@ -20,10 +19,4 @@ test('a state file folds claims and releases in order, and skips a line cut shor
     { kind: 'forwarding', namespace: 'host', previous: false },
   ]);
   assert.deepEqual(parseLabState('a', serializeLabState(state)).records, state.records);
-});
-
-test('the state files of several labs are told apart', () => {
-  const files = parseStateFiles('vnet:state a\n{"kind":"namespace","name":"x"}\n\nvnet:state b\n{"kind":"namespace","name":"y"}\n\n');
-  assert.deepEqual([...files.keys()], ['a', 'b']);
-  assert.equal(files.get('a'), '{"kind":"namespace","name":"x"}\n');
 });

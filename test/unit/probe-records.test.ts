@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { splitProbeOutput } from '../../src/host/probe-records';
-import { parseProbeOutput } from '../../src/host/probe-parse';
+import { parseProbeOutput, parseProbeSnapshot } from '../../src/host/probe-parse';
 import { isVnetError } from '../../src/model/errors';
 
 const M = '@@abc123def456';
@@ -95,3 +95,38 @@ test('lab state files in the probe output name the owner of each namespace', () 
   const released = parseProbeOutput(base(`${mark} labstate c-net1\n{"kind":"namespace","name":"net1"}\n{"kind":"namespace","name":"net1","released":true}`), mark, 'h');
   assert.equal(released.namespaces.find((ns) => ns.name === 'net1')?.owner, undefined);
 });
+
+test('a plan trusts the state files only when they read the same before and after the network', () => {
+  const mark = '@@abcdef12';
+  const output = (before: string, after: string | null) => [
+    `${mark} probe 1`,
+    `${mark} tools nft=iptables-nft-save legacy=`,
+    before,
+    `${mark} labstate-done`,
+    `${mark} method ip`,
+    `${mark} root 100`,
+    `${mark} mountinfo`,
+    `${mark} procs`,
+    `${mark} ns 100`,
+    `${mark} ip`,
+    '[]',
+    `${mark} end`,
+    ...(after === null ? [] : [after, `${mark} labstate-after-done`]),
+  ].join('\n');
+  const a = `${mark} labstate a\n{"kind":"namespace","name":"n1"}\n`;
+  const b = `${mark} labstate b\n{"kind":"namespace","name":"x"}\n`;
+  const steady = parseProbeSnapshot(output(`${a}\n${b}`, `${a}\n${b}`.replaceAll('labstate', 'labstate-after')), mark, 'h');
+  assert.equal(steady.stateSteady, true);
+  assert.deepEqual([...steady.stateFiles.keys()], ['a', 'b']);
+  assert.equal(steady.stateFiles.get('a'), '{"kind":"namespace","name":"n1"}\n');
+  // An apply appended a claim, or finished and rewrote its file, or made its first one: read again.
+  const claimed = `${mark} labstate-after a\n{"kind":"namespace","name":"n1"}\n{"kind":"namespace","name":"n2"}\n`;
+  assert.equal(parseProbeSnapshot(output(a, claimed), mark, 'h').stateSteady, false);
+  assert.equal(parseProbeSnapshot(output(a, `${a}\n${b}`.replaceAll('labstate', 'labstate-after')), mark, 'h').stateSteady, false);
+  assert.equal(parseProbeSnapshot(output('', `${mark} labstate-after a\n{}`), mark, 'h').stateSteady, false);
+  // Output that stops before the second reading proves nothing.
+  assert.equal(parseProbeSnapshot(output(a, null), mark, 'h').stateSteady, false);
+  // No state files at all, both times: steady.
+  assert.equal(parseProbeSnapshot(output('', ''), mark, 'h').stateSteady, true);
+});
+

@@ -41,7 +41,7 @@ export const exportCommand: CliCommand = {
       }
       text = exportText(snapshot.live, { lab, state: snapshot.state, name });
     } else {
-      text = exportText(await probe(transport, { signal: io.signal }), { name });
+      text = exportText((await probe(transport, { signal: io.signal })).topology, { name });
     }
     const output = flagValue(args, 'output');
     if (output && output !== '-') {

@@ -6,7 +6,7 @@ import { compileVnet } from '../../language/index';
 import { VnetError } from '../../model/errors';
 import { emptyTopology, type Lab, type Topology } from '../../model/topology';
 import { createTransport } from '../../host/connect';
-import { probeHost } from '../../host/probe';
+import { probeSnapshot } from '../../host/probe';
 import { LOCAL_TARGET } from '../../host/ssh-destination';
 import { conflictError, planHost, type HostPlan, type HostTarget, type Probe } from '../../plan/engine';
 import { formatPlans, plansJson } from '../../plan/format';
@@ -26,7 +26,7 @@ export const ADOPT_HELP = '  --adopt NAME            let the lab take over an el
   + '                          a namespace, NS:IFNAME, nat:NS, route:NS:DEST), or --adopt all (repeatable)';
 
 /** The probe every command uses; one place to change it. */
-export const probe: Probe = (transport, options) => probeHost(transport, { signal: options.signal });
+export const probe: Probe = (transport, options) => probeSnapshot(transport, { signal: options.signal });
 
 /** Reads and compiles a .vnet file; refuses one with errors, printing them as `vnet check` does. */
 export async function loadLab(file: string, io: CliIo): Promise<Lab> {

@@ -30,6 +30,7 @@ export const COMMAND_IDS = [
   'vnet.capture',
   'vnet.showTopology',
   'vnet.showDrift',
+  'vnet.compareWithFile',
   'vnet.plan',
   'vnet.apply',
   'vnet.destroy',

@@ -5,7 +5,7 @@ import type { CommandId } from './command-ids';
 import { addAddress, addBridge, addMasquerade, addNamespace, addPortForward, addRoute, toggleForwarding, toggleInterfaceState } from './create-flows';
 import { addHost, copyText, exportHost, refresh, removeHost, retry, selectActiveHost } from './host-commands';
 import { applyLab, destroyLab, planLab } from './lab-commands';
-import { showDrift, type DriftContext } from './drift-command';
+import { compareWithFile, showDrift, type DriftContext } from './drift-command';
 import {
   removeAddress, removeBridge, removeInterface, removeNamespace, removeNatRule, removeRoute, removeVethPair,
 } from './remove-flows';
@@ -51,6 +51,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   'vnet.capture': (ctx, arg) => capture(ctx, targetOf(arg)),
   'vnet.showTopology': (ctx, arg) => ctx.showTopology(arg),
   'vnet.showDrift': (ctx, arg) => showDrift(ctx, arg),
+  'vnet.compareWithFile': (ctx, arg) => compareWithFile(ctx, targetOf(arg)),
   'vnet.plan': (ctx, arg) => planLab(ctx, arg),
   'vnet.apply': (ctx, arg) => applyLab(ctx, arg),
   'vnet.destroy': (ctx, arg) => destroyLab(ctx, arg),

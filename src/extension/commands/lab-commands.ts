@@ -7,7 +7,7 @@ import { VnetError, isVnetError } from '../../model/errors';
 import { emptyTopology, type Lab, type LabHost } from '../../model/topology';
 import { compileVnet } from '../../language/index';
 import { converge, planHost, type HostResult, type HostTarget, type ProgressEvent } from '../../plan/engine';
-import { probeHost } from '../../host/probe';
+import { probeSnapshot } from '../../host/probe';
 import type { Transport } from '../../host/transport';
 import { hostTitle } from '../host-state';
 import { createHostTransport } from '../host-transport';
@@ -86,7 +86,7 @@ async function prepareTargets(ctx: LabContext, file: LabFile, lab: Lab, verb: La
 }
 
 function probeWith(ctx: LabContext) {
-  return (transport: Transport, options: { signal?: AbortSignal }) => probeHost(transport, { signal: options.signal, log: ctx.log });
+  return (transport: Transport, options: { signal?: AbortSignal }) => probeSnapshot(transport, { signal: options.signal, log: ctx.log });
 }
 
 export function describeProgress(host: string, event: ProgressEvent): string {
