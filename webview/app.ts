@@ -45,6 +45,12 @@ function button(parent: HTMLElement, title: string, label: string, onClick: () =
 export function startApp(scriptUrl: string | null): void {
   const vscode = vscodeApi();
   const memory: WebviewMemory = vscode.getState() ?? { layouts: {} };
+  // What this panel shows, remembered from the start: a reload before the first drawing must know it too.
+  const shown = document.querySelector('meta[name="vnet-source"]')?.getAttribute('content');
+  if (shown && memory.shown !== shown) {
+    memory.shown = shown;
+    vscode.setState(memory);
+  }
   let state: PanelState = initialState();
   let view: View = { x: 0, y: 0, k: 1 };
   /** The layout as drawn: elk's positions plus the user's offsets (and a drag in progress). */
@@ -130,7 +136,7 @@ export function startApp(scriptUrl: string | null): void {
       case 'fit': fit(); break;
       case 'post': post(effect.message); break;
       case 'persist':
-        if (state.labKey) { memory.layouts[state.labKey] = state.saved; memory.shown = state.labKey; vscode.setState(memory); }
+        if (state.labKey) { memory.layouts[state.labKey] = state.saved; vscode.setState(memory); }
         break;
     }
   }

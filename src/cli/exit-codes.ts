@@ -25,7 +25,7 @@ export function exitCodeFor(code: string): number {
     case 'VN-SSH-HOSTKEY': return EXIT.hostKey;
     case 'VN-HOST-PRIVILEGE': case 'VN-HOST-SUDO-PASSWORD': return EXIT.privilege;
     case 'VN-HOST-TOOL': return EXIT.missingTool;
-    case 'VN-APPLY-STEP': case 'VN-APPLY-INTERRUPTED': case 'VN-APPLY-STALE': return EXIT.applyFailed;
+    case 'VN-APPLY-STEP': case 'VN-APPLY-INTERRUPTED': case 'VN-APPLY-STALE': case 'VN-HOST-BUSY': return EXIT.applyFailed;
     case 'VN-OWNERSHIP': return EXIT.conflict;
     case 'VN-DECLINED': return EXIT.declined;
     case 'VN-TIMEOUT': case 'VN-SSH-TIMEOUT': return EXIT.timeout;

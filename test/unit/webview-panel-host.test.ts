@@ -11,7 +11,10 @@ test('the panel HTML has a strict nonce CSP that allows the blob: layout worker,
   const nonce = createNonce();
   assert.match(nonce, /^[A-Za-z0-9_-]{22}$/);
   assert.notEqual(createNonce(), nonce);
-  const html = buildPanelHtml({ cspSource: 'https://x.vscode-cdn.net', nonce, scriptUri: 'https://x.vscode-cdn.net/dist/webview.js', title: '<script>alert(1)</script> & "lab"' });
+  const html = buildPanelHtml({
+    cspSource: 'https://x.vscode-cdn.net', nonce, scriptUri: 'https://x.vscode-cdn.net/dist/webview.js', title: '<script>alert(1)</script> & "lab"',
+    sourceKey: 'host:root@"><script>x</script>',
+  });
   const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)![1];
   assert.ok(csp.includes("default-src 'none'"));
   assert.ok(csp.includes(`script-src 'nonce-${nonce}'`));
@@ -22,7 +25,9 @@ test('the panel HTML has a strict nonce CSP that allows the blob: layout worker,
   assert.ok(html.includes(`<style nonce="${nonce}">`));
   assert.ok(!/\son[a-z]+=/i.test(html), 'no inline event handlers');
   assert.ok(html.includes('<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;lab&quot;</title>'));
-  assert.throws(() => buildPanelHtml({ cspSource: 'x', nonce: 'short', scriptUri: 'y', title: 't' }));
+  // The source key is an attribute value, escaped like any host data.
+  assert.ok(html.includes('<meta name="vnet-source" content="host:root@&quot;&gt;&lt;script&gt;x&lt;/script&gt;">'));
+  assert.throws(() => buildPanelHtml({ cspSource: 'x', nonce: 'short', scriptUri: 'y', title: 't', sourceKey: 'k' }));
   assert.equal(contentSecurityPolicy('S', 'N').split('; ').find((d) => d.startsWith('connect-src')), 'connect-src S');
 });
 

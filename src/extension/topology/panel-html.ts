@@ -1,6 +1,6 @@
 // The topology panel's HTML: a strict Content Security Policy with a per-load nonce, one stylesheet and one
-// script, both nonce'd, and no inline handlers. The UI itself is built by the script (webview/), so no host
-// data is ever part of this markup. Pure (no vscode import) so that it is tested directly.
+// script, both nonce'd, and no inline handlers. The UI itself is built by the script (webview/); the only
+// names in this markup, the title and the source key, are escaped. Pure (no vscode import), tested directly.
 
 import { DIAGRAM_CSS } from '../../diagram/theme';
 import { PANEL_CSS } from '../../../webview/panel-css';
@@ -12,6 +12,8 @@ export interface PanelHtmlParts {
   /** asWebviewUri(dist/webview.js), as a string. */
   scriptUri: string;
   title: string;
+  /** The panel's source key (source-key.ts), kept by the webview so that a reload can open it again. */
+  sourceKey: string;
 }
 
 export function escapeHtml(text: string): string {
@@ -48,6 +50,7 @@ export function buildPanelHtml(parts: PanelHtmlParts): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<meta name="vnet-source" content="${escapeHtml(parts.sourceKey)}">
 <title>${escapeHtml(parts.title)}</title>
 <style nonce="${parts.nonce}">${DIAGRAM_CSS}${PANEL_CSS}</style>
 </head>

@@ -102,6 +102,7 @@ export class TopologyPanel implements vscode.Disposable {
       nonce: createNonce(),
       scriptUri: this.panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       title: source.title,
+      sourceKey: source.key,
     });
     this.disposables.push(
       this.panel.onDidDispose(() => this.dispose()),
