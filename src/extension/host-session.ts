@@ -252,4 +252,3 @@ function waitUnlessAborted<T>(shared: Promise<T>, signal: AbortSignal, destinati
     shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
-

@@ -92,9 +92,7 @@ export class TopologyBridge {
 
   /** The drift view of one host of a .vnet file against a host of the Hosts view, following both. */
   async showDrift(fileKey: string, labHost: string | undefined, destination: string): Promise<void> {
-    const topology = await import('./topology/index.js');
-    if (!this.hosts.get(destination)) throw new VnetError('VN-HOST-NONE', `${destination} is not in the Hosts view. Add it with "VNet: Add Host…", then show the drift again.`);
-    this.showDriftOf(topology, fileKey, labHost, destination);
+    this.showDriftOf(await import('./topology/index.js'), fileKey, labHost, destination);
   }
 
   /** After a window reload: fills a panel VS Code kept with what it showed before (its key, in `state`). */

@@ -129,4 +129,3 @@ test('a plan trusts the state files only when they read the same before and afte
   // No state files at all, both times: steady.
   assert.equal(parseProbeSnapshot(output('', ''), mark, 'h').stateSteady, true);
 });
-

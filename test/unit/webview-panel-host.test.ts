@@ -112,4 +112,3 @@ test('a panel\'s key names its source, and reads back as the same source after a
     assert.equal(parseSourceKey(junk), null, JSON.stringify(junk));
   }
 });
-

@@ -57,4 +57,3 @@ async function chooseLabHost(ctx: DriftContext, lab: Lab): Promise<LabHost> {
   if (!picked) cancelled();
   return picked;
 }
-
