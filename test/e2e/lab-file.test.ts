@@ -237,8 +237,10 @@ describe('.vnet files: language features and Plan/Apply against a testbed host',
       await (await workbench.webview(title)).locator('svg.vnet-diagram g.vnet-box').first().waitFor({ timeout: 60_000 });
 
       // As a person reloads: the command saves the workbench's state (open editors, webview states) first.
+      const reloaded = workbench.page.waitForEvent('load', { timeout: 60_000 });
+      reloaded.catch(() => undefined); // awaited below; this only keeps a failed command from leaving it unhandled
       await workbench.runCommand('Developer: Reload Window');
-      await workbench.page.waitForEvent('load');
+      await reloaded;
       await workbench.waitUntilReady();
       const diagram = await workbench.webview(title);
       await diagram.locator('g.vnet-box.vnet-namespace[data-id="ns:host/net1"]').waitFor({ timeout: 60_000 });
