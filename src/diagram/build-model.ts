@@ -437,7 +437,10 @@ function buildDnatGroups(host: HostView, dnats: readonly NatView[]): LinkView[] 
       labels: texts.map((text) => ({ text, status })),
       natIds: members.map((m) => m.id),
     });
-    links.push(link('dnat-entry', OUTSIDE_ID, id, []));
+    // The conditions the arrow in from outside carries, when every rule of the group has the same ones.
+    const conditions = new Set(members.map((m) => m.conditions));
+    const shared = conditions.size === 1 ? members[0].conditions : '';
+    links.push(link('dnat-entry', OUTSIDE_ID, id, shared ? [shared] : []));
     if (target) links.push(link('dnat', id, target, [reach]));
   }
   return links;

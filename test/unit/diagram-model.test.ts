@@ -120,7 +120,10 @@ test('a host that publishes many ports draws one port per element they reach, wi
   assert.equal(describeElement(big).fields.filter(([key]) => key === 'rule').length, 21);
   const reached = model.links.filter((l) => l.linkKind === 'dnat').map((l) => [l.target, l.natIds.length]);
   assert.deepEqual(reached.sort(), [[interfaceId('h', 'netns2', 'veth2-peer'), 21], [interfaceId('h', 'netns3', 'veth3-peer'), 10]]);
-  assert.equal(model.links.filter((l) => l.linkKind === 'dnat-entry').length, 3);
+  const entries = model.links.filter((l) => l.linkKind === 'dnat-entry');
+  assert.equal(entries.length, 3);
+  // The arrow in carries conditions only when all of its rules share them (scenario A's rule has `! -i br0`).
+  assert.deepEqual(entries.map((l) => l.labels.map((x) => x.text)), [[], [], []]);
   const lost = ports.find((p) => p.name === 'DNAT ×1')!;
   assert.deepEqual(lost.lines, ['DNAT ×1', 'udp 53', '→ 10.9.9.9']);
 
@@ -130,6 +133,14 @@ test('a host that publishes many ports draws one port per element they reach, wi
   const drift = buildDiagramModel({ title: 'many', hosts: [{ name: 'h', desired: withPorts(scenarioA(), 30), live }] });
   const statuses = drift.hosts[0].ports.filter((p) => p.role === 'dnat').map((p) => [p.name, p.status]).sort();
   assert.deepEqual(statuses, [['DNAT ×1', 'same'], ['DNAT ×10', 'same'], ['DNAT ×22', 'differs']]);
+
+  // Rules that all arrive the same way say so on the one arrow in.
+  const alike = scenarioA();
+  for (let i = 0; i < MAX_DNAT_PORTS; i++) {
+    alike.namespaces[0].nat.push(parseNatRule(`-A PREROUTING ! -i br0 -p tcp -m tcp --dport ${7000 + i} -j DNAT --to-destination 172.16.0.102:80`)!);
+  }
+  const alikeModel = buildDiagramModel({ title: 'alike', hosts: [{ name: 'h', desired: alike }] });
+  assert.deepEqual(alikeModel.links.filter((l) => l.linkKind === 'dnat-entry').map((l) => l.labels.map((x) => x.text)), [['not in br0']]);
 
   // A few published ports stay one port each.
   const few = buildDiagramModel({ title: 'few', hosts: [{ name: 'h', desired: withPorts(scenarioA(), MAX_DNAT_PORTS - 2) }] });
