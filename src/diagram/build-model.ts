@@ -446,16 +446,14 @@ function buildDnatGroups(host: HostView, dnats: readonly NatView[]): LinkView[] 
   return links;
 }
 
-/** `tcp 80, 443, udp 53 …`: the published ports of a group, as many as fit on a port. */
+/** `tcp 80, 443, udp 53`: the published ports of a group (the drawing cuts the line to fit, displayText). */
 function publishedPorts(members: readonly NatView[]): string {
   const byProtocol = new Map<string, string[]>();
   for (const m of members) {
     const protocol = m.protocol ?? 'all';
     byProtocol.set(protocol, [...(byProtocol.get(protocol) ?? []), m.dport ?? '*']);
   }
-  const parts = [...byProtocol].map(([protocol, ports]) => `${protocol} ${[...new Set(ports)].join(', ')}`);
-  const text = parts.join(', ');
-  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+  return [...byProtocol].map(([protocol, ports]) => `${protocol} ${[...new Set(ports)].join(', ')}`).join(', ');
 }
 
 function listed(items: readonly string[], most: number): string {
