@@ -18,7 +18,12 @@ import type {
 
 const MAX_ADDRESS_LINES = 3;
 
-export function buildDiagramModel(input: DiagramInput): DiagramModel {
+export interface DiagramModelOptions {
+  /** Above this many DNAT rules a host draws one port per element they reach (default MAX_DNAT_PORTS). */
+  maxDnatPorts?: number;
+}
+
+export function buildDiagramModel(input: DiagramInput, options: DiagramModelOptions = {}): DiagramModel {
   const hosts: HostView[] = [];
   const links: LinkView[] = [];
   let sides = { desired: false, live: false };
@@ -37,7 +42,7 @@ export function buildDiagramModel(input: DiagramInput): DiagramModel {
   }
   const mode: DiagramMode = sides.desired && sides.live ? 'drift' : sides.live ? 'live' : 'desired';
   const multiHost = hosts.length > 1;
-  for (const host of hosts) links.push(...buildOutsideLinks(host, multiHost));
+  for (const host of hosts) links.push(...buildOutsideLinks(host, multiHost, options.maxDnatPorts ?? MAX_DNAT_PORTS));
   const outside: OutsideView | null = links.some((l) => l.source === OUTSIDE_ID)
     ? {
       id: OUTSIDE_ID, kind: 'outside', ref: { kind: 'outside', host: '' }, status: 'same', differences: [],
@@ -335,12 +340,12 @@ function sameIp(cidr: string, ip: string): boolean {
  * publishes many) → the interface that owns the address;
  * masquerade rules are marks on the ways out (uplinks, or an `egress` port when the host has none).
  */
-function buildOutsideLinks(host: HostView, multiHost: boolean): LinkView[] {
+function buildOutsideLinks(host: HostView, multiHost: boolean, maxDnatPorts: number): LinkView[] {
   const links: LinkView[] = [];
   const hostName = host.hostName;
   const masquerades = host.hostNat.filter((n) => n.action === 'masquerade' || n.action === 'snat');
   const dnats = host.hostNat.filter((n) => n.action === 'dnat');
-  links.push(...(dnats.length > MAX_DNAT_PORTS ? buildDnatGroups(host, dnats) : buildDnatPorts(host, dnats)));
+  links.push(...(dnats.length > maxDnatPorts ? buildDnatGroups(host, dnats) : buildDnatPorts(host, dnats)));
   if (masquerades.length) {
     const uplinks = host.ports.filter((p) => p.role === 'uplink');
     const unplaced = new Set(masquerades.map((m) => m.id));
