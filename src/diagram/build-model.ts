@@ -3,10 +3,15 @@
 // namespace's interfaces are ports on the host box, DNAT rules become host ports with arrows, masquerade
 // rules become marks on the host's way out.
 
-import { canonicalCidr, canonicalIp, formatIp, parseCidr, parseIp } from '../model/cidr';
-import { describeAddressMatch, natRuleKey } from '../model/nat';
+import { canonicalCidr, canonicalIp, formatIp, parseCidr } from '../model/cidr';
+import { natRuleKey } from '../model/nat';
+import { natAddressIp } from '../model/nat-address';
+import { NAT_TARGETS, natTargetTo, type NatAction } from '../model/nat-targets';
+import { shortNatConditions, shortNatRule } from '../model/nat-wording';
+import { describeRoute } from '../model/route';
+import { isKernelRoute } from '../model/kernel-made';
 import type { DiagramInput } from '../model/protocol';
-import type { AddressMatch, NatRule, Namespace, NetInterface, Route, Topology } from '../model/topology';
+import type { NatRule, NatTarget, Namespace, NetInterface, Route, Topology } from '../model/topology';
 import { ROOT_NAMESPACE } from '../model/topology';
 import { mergeHosts, mergeLinks } from './drift';
 import {
@@ -141,7 +146,7 @@ function buildNamespace(hostName: string, ns: Namespace, placements: Map<string,
     ports,
     loopbacks,
     bridges: bridgeViews,
-    routes: ns.routes.map((route) => buildRoute(hostName, ns.name, route)),
+    routes: ns.routes.map((route) => buildRoute(hostName, ns, route)),
     nat: ns.nat.map((rule) => buildNat(hostName, ns.name, rule)),
   };
 }
@@ -179,73 +184,49 @@ function buildPort(hostName: string, namespace: string, iface: NetInterface): Po
   };
 }
 
-export function routeText(route: Route): string {
-  return [route.to, route.via ? `via ${route.via}` : '', route.dev ? `dev ${route.dev}` : ''].filter(Boolean).join(' ');
-}
 
-function buildRoute(hostName: string, namespace: string, route: Route): RouteView {
+function buildRoute(hostName: string, ns: Namespace, route: Route): RouteView {
+  const namespace = ns.name;
   return {
     id: routeId(hostName, namespace, route.to === 'default' ? 'default' : canonicalCidr(route.to)),
     kind: 'route',
     ref: { kind: 'route', host: hostName, namespace, route: route.to },
     status: 'same',
     differences: [],
-    text: routeText(route),
+    text: describeRoute(route),
     via: route.via ? canonicalIp(route.via) : null,
     dev: route.dev,
+    kernelMade: isKernelRoute(ns, route),
   };
 }
 
 function buildNat(hostName: string, namespace: string, rule: NatRule): NatView {
   const key = natRuleKey(rule);
   const target = rule.target;
-  const action = target.kind === 'DNAT' ? 'dnat' : target.kind === 'MASQUERADE' ? 'masquerade' : target.kind === 'SNAT' ? 'snat' : 'other';
   return {
     id: natId(hostName, namespace, key),
     kind: 'nat',
     ref: { kind: 'nat', host: hostName, namespace, rule: rule.rule },
     status: 'same',
     differences: [],
-    action,
+    action: drawnNatAction(target),
     chain: rule.chain,
     rule: rule.rule,
-    summary: natSummary(rule),
-    conditions: natConditions(rule),
+    summary: shortNatRule(rule),
+    conditions: shortNatConditions(rule),
     protocol: rule.protocol,
     dport: rule.dport,
     outInterface: rule.outInterface,
-    to: target.kind === 'DNAT' || target.kind === 'SNAT' ? target.to : null,
+    to: natTargetTo(target),
   };
 }
 
-/** A rule's address and interface matches in words: `from 172.16.0.0/24, not out br0`. */
-export function natConditions(rule: NatRule): string {
-  const conditions: string[] = [];
-  const address = (word: string, m: AddressMatch) => `${m.negated ? 'not ' : ''}${word} ${describeAddressMatch({ ...m, negated: false })}`;
-  if (rule.source) conditions.push(address('from', rule.source));
-  if (rule.destination) conditions.push(address('to', rule.destination));
-  if (rule.inInterface) conditions.push(`${rule.inInterface.negated ? 'not ' : ''}in ${rule.inInterface.value}`);
-  if (rule.outInterface) conditions.push(`${rule.outInterface.negated ? 'not ' : ''}out ${rule.outInterface.value}`);
-  if (rule.extra?.length) conditions.push(rule.extra.join(' '));
-  return conditions.join(', ');
-}
+/** The targets the diagram draws as arrows; every other one is a line of text. */
+const DRAWN_ACTIONS: ReadonlySet<NatAction> = new Set(['dnat', 'masquerade', 'snat']);
 
-/** A rule in words, short enough to draw: `MASQ from 172.16.0.0/24, not out br0`. */
-export function natSummary(rule: NatRule): string {
-  const conditions: string[] = [];
-  const matches = natConditions(rule);
-  if (matches) conditions.push(matches);
-  if (rule.protocol) conditions.push(rule.dport ? `${rule.protocol} ${rule.dport}` : rule.protocol);
-  else if (rule.dport) conditions.push(`port ${rule.dport}`);
-  const target = rule.target;
-  const action = target.kind === 'MASQUERADE' ? 'MASQ'
-    : target.kind === 'SNAT' ? `SNAT → ${target.to}`
-      : target.kind === 'DNAT' ? `DNAT → ${target.to}`
-        : target.kind === 'jump' ? `→ ${target.chain}`
-          : target.kind === 'other' ? [target.name, target.args].filter(Boolean).join(' ')
-            : target.kind;
-  const chain = rule.chain === 'POSTROUTING' || rule.chain === 'PREROUTING' ? '' : `${rule.chain}: `;
-  return `${chain}${action}${conditions.length ? ` ${conditions.join(', ')}` : ''}`;
+function drawnNatAction(target: NatTarget): NatView['action'] {
+  const action = NAT_TARGETS[target.kind].action;
+  return action && DRAWN_ACTIONS.has(action) ? (action as NatView['action']) : 'other';
 }
 
 function buildVethLinks(hostName: string, topology: Topology, placements: Map<string, Placement>): LinkView[] {
@@ -321,13 +302,6 @@ function egressPort(hostName: string, status: PortView['status']): PortView {
   };
 }
 
-function ipOfDestination(to: string): string | null {
-  // iptables writes 10.0.0.2:80, 10.0.0.2-10.0.0.9:80-90, or [fd00::2]:80 for IPv6.
-  const v6 = /^\[([^\]]+)\]/.exec(to);
-  const text = v6 ? v6[1] : to.split(':')[0].split('-')[0];
-  const ip = parseIp(text);
-  return ip ? formatIp(ip) : null;
-}
 
 function sameIp(cidr: string, ip: string): boolean {
   const parsed = parseCidr(cidr);
@@ -387,7 +361,7 @@ function buildDnatPorts(host: HostView, dnats: readonly NatView[]): LinkView[] {
     };
     host.ports.push(port);
     links.push(natLink(nat, 'dnat-entry', OUTSIDE_ID, portIdValue, nat.conditions ? [nat.conditions] : []));
-    const ip = nat.to ? ipOfDestination(nat.to) : null;
+    const ip = nat.to ? natAddressIp(nat.to) : null;
     const target = ip ? findAddressOwner(host, ip) : null;
     if (target) links.push(natLink(nat, 'dnat', portIdValue, target, [`→ ${nat.to}`]));
     else port.lines = [port.name, `→ ${nat.to ?? '?'}`];
@@ -407,7 +381,7 @@ function buildDnatGroups(host: HostView, dnats: readonly NatView[]): LinkView[] 
   const hostName = host.hostName;
   const groups = new Map<string, { target: string | null; members: NatView[] }>();
   for (const nat of dnats) {
-    const ip = nat.to ? ipOfDestination(nat.to) : null;
+    const ip = nat.to ? natAddressIp(nat.to) : null;
     const target = ip ? findAddressOwner(host, ip) : null;
     const key = target ?? `to ${ip ?? nat.to ?? '?'}`;
     const group = groups.get(key) ?? { target, members: [] };
@@ -419,7 +393,7 @@ function buildDnatGroups(host: HostView, dnats: readonly NatView[]): LinkView[] 
     const status = members.every((m) => m.status === members[0].status) ? members[0].status : 'differs';
     const id = dnatGroupPortId(hostName, key);
     const name = `DNAT ×${members.length}`;
-    const destinations = [...new Set(members.map((m) => (m.to ? ipOfDestination(m.to) ?? m.to : '?')))];
+    const destinations = [...new Set(members.map((m) => (m.to ? natAddressIp(m.to) ?? m.to : '?')))];
     const reach = `→ ${listed(destinations, 2)}`;
     host.ports.push({
       ...egressPort(hostName, status),

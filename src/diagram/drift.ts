@@ -3,9 +3,8 @@
 // `only-host` (highlighted), elements on both with other settings are `differs` (marked, with the
 // differences in words). Where both exist the live values are drawn: the picture shows what is real.
 
-import { cidrContains, networkOf, parseCidr, formatCidr, ipOfCidr } from '../model/cidr';
 import type {
-  BridgeView, DriftStatus, ElementBase, HostView, LinkView, NamespaceView, NatView, PortView, RouteView,
+  BridgeView, DriftStatus, ElementBase, HostView, LinkView, NamespaceView, NatView, PortView,
 } from './model';
 
 function listText(values: readonly string[]): string {
@@ -86,19 +85,6 @@ export function compareNamespaces(d: NamespaceView, l: NamespaceView): string[] 
   return out;
 }
 
-/** The kernel adds a route for each address's subnet; a file need not declare it. */
-function isConnectedRoute(route: RouteView, ns: NamespaceView): boolean {
-  const to = /^(\S+)/.exec(route.text)?.[1] ?? '';
-  if (route.via) return false;
-  const cidr = parseCidr(to);
-  if (!cidr) return false;
-  const addresses = [...ns.ports, ...ns.bridges, ...ns.bridges.flatMap((b) => b.ports)].flatMap((p) => p.addresses);
-  return addresses.some((a) => {
-    const own = parseCidr(a);
-    return own !== null && own.prefix === cidr.prefix && cidrContains(cidr, ipOfCidr(own)) && formatCidr(networkOf(own)) === formatCidr(networkOf(cidr));
-  });
-}
-
 interface PlacedPort {
   port: PortView;
   /** Bridge id, LOOPBACK for a loopback line, or null for a port on the namespace box. */
@@ -157,7 +143,8 @@ export function mergeNamespaces<T extends NamespaceView>(d: T, l: T): T {
       ? withStatus(lr, 'same')
       : withStatus(lr, 'differs', [differ('route', dr.text, lr.text)])),
     (dr) => withStatus(dr, 'only-file'),
-    (lr) => withStatus(lr, isConnectedRoute(lr, l) ? 'same' : 'only-host'),
+    // The kernel adds a route for each address's subnet; a file need not declare it.
+    (lr) => withStatus(lr, lr.kernelMade ? 'same' : 'only-host'),
   );
   const nat = mergeNat(d.nat, l.nat);
   const differences = compareNamespaces(d, l);

@@ -47,6 +47,8 @@ export interface RouteView extends ElementBase {
   text: string;
   via: string | null;
   dev: string | null;
+  /** A route the kernel made for an address's subnet (src/model/kernel-made.ts): no file declares it. */
+  kernelMade: boolean;
 }
 
 export interface NatView extends ElementBase {

@@ -4,6 +4,8 @@
 
 import { parseCidr, parseIp } from '../model/cidr';
 import { checkInterfaceName, checkNamespaceName } from '../model/names';
+import { parseNatAddress } from '../model/nat-address';
+import { PORT_RANGE_HINT, validPort, validSinglePort } from '../model/ports';
 import { ROOT_NAMESPACE, type Namespace, type Topology } from '../model/topology';
 import { LOCAL_TARGET, parseDestination } from '../host/ssh-destination';
 import { plainText } from './text-safety';
@@ -50,16 +52,13 @@ export const routeTargetValidator: Validator = (text) => {
   return 'Write "default" or a destination like 192.168.2.0/24.';
 };
 
-function validPort(text: string): boolean {
-  return /^\d{1,5}$/.test(text) && Number(text) >= 1 && Number(text) <= 65535;
-}
-
 /** A port or a range `8000:8100` (iptables' spelling; `8000-8100` is accepted too). */
 export const portValidator: Validator = (text) => {
-  const parts = text.trim().split(/[:-]/);
-  if (parts.length > 2 || !parts.every(validPort)) return 'Write a port from 1 to 65535, or a range like 8000:8100.';
-  if (parts.length === 2 && Number(parts[0]) > Number(parts[1])) return 'A range goes from the lower port to the higher one.';
-  return undefined;
+  const value = normalizePort(text);
+  if (validPort(value, ':')) return undefined;
+  const parts = value.split(':');
+  if (parts.length === 2 && parts.every(validSinglePort)) return 'A range goes from the lower port to the higher one.';
+  return `Write ${PORT_RANGE_HINT}.`;
 };
 
 /** iptables writes ranges with a colon. */
@@ -69,10 +68,10 @@ export function normalizePort(text: string): string {
 
 /** Where a forwarded port goes: an IPv4 address (the nat table is iptables', not ip6tables'), optionally with a port. */
 export const dnatTargetValidator: Validator = (text) => {
-  const m = /^([^:]+)(?::(\d+))?$/.exec(text.trim());
-  const ip = m ? parseIp(m[1]) : null;
-  if (!m || !ip || ip.family !== 4) return 'Write the IPv4 address to forward to, with an optional port: 172.16.0.102:80.';
-  if (m[2] !== undefined && !validPort(m[2])) return 'The port must be 1–65535.';
+  const parsed = parseNatAddress(text.trim());
+  if ('error' in parsed || parsed.first.family !== 4 || parsed.canonical.includes('-')) {
+    return 'Write the IPv4 address to forward to, with an optional port: 172.16.0.102:80.';
+  }
   return undefined;
 };
 

@@ -17,7 +17,9 @@ import { describeRoute } from '../model/route';
 import type { ElementRef } from '../model/protocol';
 import { ROOT_NAMESPACE, type Namespace, type NatRule, type NetInterface, type Route, type Topology } from '../model/topology';
 import { hostTitle, type HostView } from './host-state';
-import { natRuleFacts, wordNatRule } from './nat-wording';
+import { natRuleFacts } from './nat-rule-facts';
+import { wordNatRule } from '../model/nat-wording';
+import { BUILTIN_CHAINS } from '../model/iptables';
 import { clip, plainLines, plainText } from './text-safety';
 
 export type NodeKind =
@@ -408,7 +410,7 @@ function addressNode(host: string, ns: Namespace, iface: NetInterface, address: 
 
 function routeNode(host: string, ns: Namespace, route: Route, index: number): TreeNode {
   const editable = isEditable(ns);
-  const text = route.type && route.type !== 'unicast' ? `${route.type} ${describeRoute(route)}` : describeRoute(route);
+  const text = describeRoute(route);
   const facts = [route.protocol ? `proto ${route.protocol}` : null].filter((f): f is string => f !== null);
   return {
     id: nodeId(host, 'ns', namespaceKey(ns), 'route', String(index), text),
@@ -513,7 +515,7 @@ function linkNode(host: string, pair: VethPair, topology: Topology): TreeNode {
 
 /** Chains in the order packets meet them, then the user chains in iptables-save's order. */
 function natChainsOf(ns: Namespace): string[] {
-  const builtIn = ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'];
+  const builtIn = BUILTIN_CHAINS.nat;
   const used = new Set(ns.nat.map((r) => r.chain));
   return [...builtIn.filter((c) => used.has(c)), ...ns.natChains, ...[...used].filter((c) => !builtIn.includes(c) && !ns.natChains.includes(c))];
 }
@@ -564,7 +566,7 @@ function natRuleNode(host: string, ns: Namespace, rule: NatRule, index: number):
     id: nodeId(host, 'nat', namespaceKey(ns), 'rule', rule.chain, String(index), rule.rule),
     kind: 'natRule',
     host,
-    label: wordNatRule(rule),
+    label: plainText(wordNatRule(rule)),
     description: natRuleFacts(rule).join(' · ') || undefined,
     tooltip: plainLines([`iptables -t nat ${rule.rule}`, `in ${namespaceLabel(ns)}${rule.backend ? ` (iptables-${rule.backend})` : ''}`,
       ...(rule.extra?.length ? [`options shown but not modelled: ${rule.extra.join(' ')}`] : [])]),

@@ -6,25 +6,18 @@ import { fastParseCidr, fastParseIp } from './fast-cidr';
 import { checkChainName, checkInterfaceName, checkLabName, checkNamespaceName, printable } from '../model/names';
 import type { Problem, Severity } from './diagnostics';
 import {
-  BUILTIN_NAT_CHAINS, type ChainModel, type IfaceModel, type MachineModel, type NatRuleModel, type Occurrence, type PlaceModel,
+  type ChainModel, type IfaceModel, type MachineModel, type NatRuleModel, type Occurrence, type PlaceModel,
   type SymbolKind, type VnetModel, type VnetSymbol,
 } from './model';
 import { formatName } from './quote';
+import { isBuiltinChain } from '../model/iptables';
+import { defaultNatChain } from '../model/nat-targets';
 import type { LineIndex, Span } from './span';
 import { closest } from './suggest';
 import type {
   Block, BridgeStatement, Endpoint, LabStatement, MachineStatement, Name, NatAction, NatRuleNode, PlaceStatement, Statement,
   TextFix, VethStatement, VnetDocumentSyntax, Word,
 } from './syntax';
-
-const DEFAULT_CHAIN: Record<NatAction, string> = {
-  masquerade: 'POSTROUTING',
-  snat: 'POSTROUTING',
-  dnat: 'PREROUTING',
-  jump: 'POSTROUTING',
-  accept: 'POSTROUTING',
-  return: 'POSTROUTING',
-};
 
 const SSH_TARGET = /^[^\s-][^\s]*$/;
 /** Names that certainly pass checkInterfaceName, tested with one regex (most names). */
@@ -305,7 +298,7 @@ class Binder {
       if (!existing.builtin) this.reference(existing.symbol, name.span);
       return;
     }
-    const builtin = BUILTIN_NAT_CHAINS.includes(name.text);
+    const builtin = isBuiltinChain('nat', name.text);
     if (!builtin) this.checkName(name, checkChainName(name.text));
     const symbol = this.symbol('chain', name.text, builtin ? null : name.span, place.machine, place);
     const chain: ChainModel = { name: name.text, place, symbol, statements: [s], builtin };
@@ -557,14 +550,14 @@ class Binder {
     if (!node.action) return;
     const action = node.action.text as NatAction;
     const rule: NatRuleModel = {
-      node, place, action, chain: chainModel?.name ?? DEFAULT_CHAIN[action], chainModel, jump: null, toNamespace: null,
+      node, place, action, chain: chainModel?.name ?? defaultNatChain(action), chainModel, jump: null, toNamespace: null,
     };
     if (action === 'jump' && node.chain) {
       const target = place.chains.get(node.chain.text);
       if (target && !target.builtin) {
         this.reference(target.symbol, node.chain.span);
         rule.jump = target;
-      } else if (BUILTIN_NAT_CHAINS.includes(node.chain.text)) {
+      } else if (isBuiltinChain('nat', node.chain.text)) {
         this.report(node.chain.span, 'error', 'VN-NAME-RESERVED',
           `iptables cannot jump to the built-in chain ${node.chain.text}. Jump to a user chain declared with \`nat chain NAME { … }\`.`);
       } else {

@@ -8,7 +8,8 @@ import type { CheckContext, MachineFacts } from './check-context';
 import { insertIntoPlace } from './edits';
 import type { NatRuleModel, PlaceModel } from './model';
 import { connectedAddresses, describeIface, ipKey } from './net';
-import { resolveNatTo, validPort } from './nat-target';
+import { resolveNatTo } from './nat-target';
+import { PORT_PROTOCOLS, validPort } from '../model/ports';
 import type { Matcher } from './syntax';
 
 const TRANSLATING = new Set(['masquerade', 'snat', 'dnat']);
@@ -102,7 +103,7 @@ function checkTarget(context: CheckContext, facts: MachineFacts, rule: NatRuleMo
     return;
   }
   const protocol = node.matchers.find((m) => m.kind === 'proto')?.value?.text;
-  if (address.port !== null && (!protocol || !['tcp', 'udp', 'sctp'].includes(protocol))) {
+  if (address.port !== null && (!protocol || !PORT_PROTOCOLS.has(protocol))) {
     context.report(node.to.span, 'VN-NAT-PORT', `Translating to a port needs a protocol: add \`tcp\` or \`udp\` (e.g. \`${rule.action} tcp 8080 to ${node.to.text}\`).`);
   }
   if (rule.action !== 'dnat' || node.to.namespace) return;

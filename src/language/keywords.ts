@@ -73,7 +73,7 @@ export const MATCHERS: MatcherInfo[] = [
   { keyword: 'to', syntax: 'to ADDRESS[:PORT] | NAMESPACE[:PORT]', summary: 'Where snat/dnat translate to; a namespace stands for its address.' },
 ];
 
-export const PORT_PROTOCOLS = new Set(['tcp', 'udp', 'sctp']);
+export { PORT_PROTOCOLS } from '../model/ports';
 
 /** Words with a fixed meaning somewhere; a name equal to one is printed quoted to stay unambiguous. */
 export const RESERVED_WORDS = new Set<string>([

@@ -81,8 +81,6 @@ export interface NatRuleModel {
   toNamespace: PlaceModel | null;
 }
 
-export const BUILTIN_NAT_CHAINS = ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'];
-
 export interface ChainModel {
   name: string;
   place: PlaceModel;

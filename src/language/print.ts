@@ -5,10 +5,11 @@
 
 import { parseCidr, parseIp } from '../model/cidr';
 import type { Lab, LabHost, Namespace, NatRule, NetInterface, Topology } from '../model/topology';
+import { isBuiltinChain } from '../model/iptables';
+import { NAT_TARGETS, natTargetTo } from '../model/nat-targets';
+import { PORT_PROTOCOLS } from '../model/ports';
 import { formatName, formatTarget } from './quote';
 
-const BUILTIN_DEFAULT: Record<string, string> = { masquerade: 'POSTROUTING', snat: 'POSTROUTING', dnat: 'PREROUTING', jump: 'POSTROUTING', accept: 'POSTROUTING', return: 'POSTROUTING' };
-const BUILTIN_CHAINS = new Set(['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING']);
 const RAW_VALUE = /^[A-Za-z0-9_.:[\]/-]+$/;
 
 function comment(text: string): string {
@@ -55,19 +56,14 @@ export function printNatRule(rule: NatRule): string | null {
   if (rule.extra?.length) return null;
   const parts: string[] = [];
   const target = rule.target;
-  let to: string | null = null;
-  switch (target.kind) {
-    case 'MASQUERADE': parts.push('masquerade'); break;
-    case 'ACCEPT': parts.push('accept'); break;
-    case 'RETURN': parts.push('return'); break;
-    case 'jump': parts.push('jump', formatName(target.chain)); break;
-    case 'SNAT': parts.push('snat'); to = target.to; break;
-    case 'DNAT': parts.push('dnat'); to = target.to; break;
-    default: return null;
-  }
+  const action = NAT_TARGETS[target.kind].action;
+  if (action === null) return null;
+  parts.push(action);
+  if (target.kind === 'jump') parts.push(formatName(target.chain));
+  const to = natTargetTo(target);
   if (rule.protocol) {
     if (rule.dport) {
-      if (!['tcp', 'udp', 'sctp'].includes(rule.protocol)) return null;
+      if (!PORT_PROTOCOLS.has(rule.protocol)) return null;
       parts.push(rule.protocol, rule.dport);
     } else {
       parts.push('proto', formatName(rule.protocol));
@@ -90,10 +86,6 @@ export function printNatRule(rule: NatRule): string | null {
   return parts.join(' ');
 }
 
-function actionOf(statement: string): string {
-  return statement.slice(0, statement.indexOf(' ') < 0 ? undefined : statement.indexOf(' '));
-}
-
 function writeNat(w: Writer, ns: Namespace): void {
   const byChain = new Map<string, NatRule[]>();
   for (const chain of ns.natChains) byChain.set(chain, []);
@@ -103,8 +95,8 @@ function writeNat(w: Writer, ns: Namespace): void {
   }
   for (const [chain, rules] of byChain) {
     const printed = rules.map((rule) => ({ rule, text: printNatRule(rule) }));
-    const builtin = BUILTIN_CHAINS.has(chain);
-    const inline = builtin && printed.every((p) => p.text === null || BUILTIN_DEFAULT[actionOf(p.text)] === chain);
+    const builtin = isBuiltinChain('nat', chain);
+    const inline = builtin && printed.every((p) => p.text === null || NAT_TARGETS[p.rule.target.kind].defaultChain === chain);
     if (inline) {
       for (const p of printed) w.line(p.text === null ? comment(`not expressible in .vnet: ${p.rule.rule}`) : `nat ${p.text}`);
       continue;

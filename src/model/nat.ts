@@ -3,7 +3,9 @@
 // typed by hand in a tutorial and the same rule written by apply are recognised as one.
 
 import { canonicalCidr, isSingleAddress, parseCidr, parseIp, formatIp } from './cidr';
-import type { AddressMatch, NatRule, NatTarget } from './topology';
+import { natTargetTokens, parseNatTarget } from './nat-targets';
+import { PORT_PROTOCOLS } from './ports';
+import type { AddressMatch, NatRule } from './topology';
 
 export const OWNER_PREFIX = 'vnet:';
 
@@ -74,13 +76,13 @@ export function parseNatRule(line: string): NatRule | null {
     if ((token === '-i' || token === '--in-interface') && next !== undefined) { rule.inInterface = match(next, false); i += 2; continue; }
     if ((token === '-o' || token === '--out-interface') && next !== undefined) { rule.outInterface = match(next, false); i += 2; continue; }
     if ((token === '-p' || token === '--protocol') && next !== undefined && !negate) { rule.protocol = next; i += 2; continue; }
-    if (token === '-m' && (next === 'tcp' || next === 'udp' || next === 'sctp') && next === rule.protocol) { i += 2; continue; }
+    if (token === '-m' && PORT_PROTOCOLS.has(next) && next === rule.protocol) { i += 2; continue; }
     if (token === '-m' && next === 'comment') { i += 2; continue; }
     if (token === '--comment' && next !== undefined) { rule.comment = next; i += 2; continue; }
     if ((token === '--dport' || token === '--destination-port') && next !== undefined && !negate) { rule.dport = next; i += 2; continue; }
     if ((token === '-j' || token === '-g') && next !== undefined) {
       const args = tokens.slice(i + 2);
-      rule.target = parseTarget(token, next, args);
+      rule.target = parseNatTarget(token, next, args);
       i = tokens.length;
       break;
     }
@@ -91,22 +93,6 @@ export function parseNatRule(line: string): NatRule | null {
   if (extra.length) rule.extra = extra;
   if (rule.comment?.startsWith(OWNER_PREFIX)) rule.owner = rule.comment.slice(OWNER_PREFIX.length);
   return rule;
-}
-
-const BUILTIN_TARGETS = new Set(['MASQUERADE', 'SNAT', 'DNAT', 'ACCEPT', 'RETURN', 'DROP', 'REJECT', 'LOG', 'REDIRECT', 'MARK', 'NETMAP', 'CONNMARK']);
-
-function parseTarget(flag: string, name: string, args: string[]): NatTarget {
-  const option = (key: string) => {
-    const at = args.indexOf(key);
-    return at >= 0 && at + 1 < args.length && args.length === 2 ? args[at + 1] : null;
-  };
-  if (name === 'MASQUERADE' && args.length === 0) return { kind: 'MASQUERADE' };
-  if (name === 'SNAT') { const to = option('--to-source'); if (to) return { kind: 'SNAT', to }; }
-  if (name === 'DNAT') { const to = option('--to-destination'); if (to) return { kind: 'DNAT', to }; }
-  if (name === 'ACCEPT' && args.length === 0) return { kind: 'ACCEPT' };
-  if (name === 'RETURN' && args.length === 0) return { kind: 'RETURN' };
-  if (flag === '-j' && !BUILTIN_TARGETS.has(name) && args.length === 0) return { kind: 'jump', chain: name };
-  return { kind: 'other', name, args: args.join(' ') };
 }
 
 /** Fields a desired rule is built from; the same fields a parsed rule has. */
@@ -134,14 +120,7 @@ export function renderNatRule(fields: NatRuleFields, options: { withComment?: bo
     parts.push('--dport', fields.dport);
   }
   if (fields.comment && options.withComment !== false) parts.push('-m', 'comment', '--comment', quoteIfNeeded(fields.comment));
-  const target = fields.target;
-  switch (target.kind) {
-    case 'MASQUERADE': case 'ACCEPT': case 'RETURN': parts.push('-j', target.kind); break;
-    case 'SNAT': parts.push('-j', 'SNAT', '--to-source', target.to); break;
-    case 'DNAT': parts.push('-j', 'DNAT', '--to-destination', target.to); break;
-    case 'jump': parts.push('-j', target.chain); break;
-    case 'other': parts.push('-j', target.name, ...(target.args ? [target.args] : [])); break;
-  }
+  parts.push(...natTargetTokens(fields.target));
   return parts.join(' ');
 }
 

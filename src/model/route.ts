@@ -13,9 +13,14 @@ export function canonicalRouteTarget(to: string): string {
   return to;
 }
 
-/** `192.168.2.0/24 via 192.168.1.1 dev veth0`, as `ip route` would take it. */
-export function describeRoute(route: Route): string {
+/**
+ * `192.168.2.0/24 via 192.168.1.1 dev veth0`, as `ip route` would take it; a route of another type than
+ * unicast starts with it (`blackhole 10.9.0.0/16`). The one wording of a route: plans, dialogs, the tree,
+ * `vnet show` and the diagram all use it.
+ */
+export function describeRoute(route: Pick<Route, 'to' | 'via' | 'dev' | 'type'>): string {
   let text = canonicalRouteTarget(route.to);
+  if (route.type && route.type !== 'unicast') text = `${route.type} ${text}`;
   if (route.via) text += ` via ${canonicalIp(route.via)}`;
   if (route.dev) text += ` dev ${route.dev}`;
   return text;

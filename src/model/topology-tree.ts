@@ -2,7 +2,10 @@
 // through printable(): a name can never move the cursor or colour a terminal.
 
 import { printable } from './names';
-import type { Namespace, NatRule, NetInterface, Route, Topology } from './topology';
+import { interfaceKindName } from './interface-kinds';
+import { natRuleBody } from './nat-wording';
+import { describeRoute } from './route';
+import type { Namespace, NatRule, NetInterface, Topology } from './topology';
 
 interface Node {
   label: string;
@@ -12,7 +15,7 @@ interface Node {
 const node = (label: string, children: Node[] = []): Node => ({ label, children });
 
 function describeInterface(iface: NetInterface): string {
-  const parts = [printable(iface.name), iface.kind === 'other' && iface.linkKind ? printable(iface.linkKind) : iface.kind, iface.state];
+  const parts = [printable(iface.name), printable(interfaceKindName(iface)), iface.state];
   if (iface.state === 'up' && iface.operstate && iface.operstate !== 'UP' && iface.operstate !== 'UNKNOWN') parts.push(`(${iface.operstate.toLowerCase()})`);
   if (iface.addresses.length) parts.push(iface.addresses.join(' '));
   if (iface.peer) {
@@ -26,16 +29,8 @@ function describeInterface(iface: NetInterface): string {
   return parts.join('  ');
 }
 
-function describeRoute(route: Route): string {
-  const parts = [route.type && route.type !== 'unicast' ? `${route.type} ${route.to}` : route.to];
-  if (route.via) parts.push(`via ${route.via}`);
-  if (route.dev) parts.push(`dev ${printable(route.dev)}`);
-  return parts.join(' ');
-}
-
 function describeRule(rule: NatRule): string {
-  const text = printable(rule.rule.replace(/^-A \S+\s*/, ''));
-  return `${printable(rule.chain)}  ${text}${rule.backend === 'legacy' ? '  (legacy)' : ''}`;
+  return `${printable(rule.chain)}  ${printable(natRuleBody(rule))}${rule.backend === 'legacy' ? '  (legacy)' : ''}`;
 }
 
 function namespaceNode(ns: Namespace): Node {
@@ -49,7 +44,7 @@ function namespaceNode(ns: Namespace): Node {
     const portList = iface.kind === 'bridge' ? ports(iface.name) : [];
     children.push(node(describeInterface(iface), portList.length ? [node(`ports: ${portList.join(', ')}`)] : []));
   }
-  if (ns.routes.length) children.push(node('routes', ns.routes.map((r) => node(describeRoute(r)))));
+  if (ns.routes.length) children.push(node('routes', ns.routes.map((r) => node(printable(describeRoute(r))))));
   if (ns.nat.length || ns.natChains.length) {
     const chains = ns.natChains.length ? [node(`user chains: ${ns.natChains.map(printable).join(', ')}`)] : [];
     children.push(node('nat', [...chains, ...ns.nat.map((r) => node(describeRule(r)))]));

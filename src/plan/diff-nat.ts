@@ -5,6 +5,7 @@
 // subsequence: rules in it stay where they are, the others are deleted, and missing rules are inserted
 // at the position that keeps the file's order, never moving a rule someone else owns.
 
+import { isBuiltinChain } from '../model/iptables';
 import type { OwnedRecord } from '../model/lab-state';
 import { checkChainName } from '../model/names';
 import { natRuleKey, renderNatRule, tokenizeIptables } from '../model/nat';
@@ -14,7 +15,6 @@ import { adoptKeyForNat, type Ownership } from './ownership';
 import type { Conflict, HostCommand, StepAction } from './plan';
 import { inNamespace, type StepList } from './step-list';
 
-const BUILTIN_CHAINS = new Set(['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING']);
 
 const WORK = { policy: 0, deleteRule: 1, deleteChain: 2, createChain: 3, rule: 4 } as const;
 
@@ -138,7 +138,7 @@ export function diffNat(input: NatDiffInput): void {
   for (const rule of live?.nat ?? []) seen(rule.chain);
   for (const chain of chains) {
     if (deletedChains.has(chain)) continue;
-    if (!BUILTIN_CHAINS.has(chain) && !desiredChains.includes(chain) && !liveChains.includes(chain)) {
+    if (!isBuiltinChain('nat', chain) && !desiredChains.includes(chain) && !liveChains.includes(chain)) {
       throw new VnetError('VN-PLAN-NAT', `A NAT rule ${where} uses chain ${chain}, which is neither built in nor declared. Declare the chain in the file.`);
     }
     diffChain(input, chain, blockedChains.has(chain), pending);

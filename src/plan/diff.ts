@@ -13,7 +13,7 @@ import {
   ROOT_NAMESPACE, emptyNamespace, type Namespace, type NetInterface, type Route, type Topology,
 } from '../model/topology';
 import { diffNat } from './diff-nat';
-import { isKernelAddress, isKernelRoute, routeFamily, routeKey } from './kernel-made';
+import { isKernelAddress, isKernelRoute, routeFamily, routeKey } from '../model/kernel-made';
 import { canonicalRouteTarget, describeRoute } from '../model/route';
 import { adoptKeyForInterface, adoptKeyForNamespace, adoptKeyForRoute, interfaceOwner, Ownership } from './ownership';
 import type { Conflict, HostCommand, Plan } from './plan';

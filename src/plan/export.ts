@@ -10,7 +10,8 @@ import { OWNER_PREFIX } from '../model/nat';
 import { ROOT_NAMESPACE, STATE_SCHEMA, type Lab, type Namespace, type NatRule, type NetInterface, type Route, type Topology } from '../model/topology';
 import { printLab } from '../language/print';
 import { describeRoute } from '../model/route';
-import { isKernelAddress, isKernelRoute } from './kernel-made';
+import { isKernelAddress, isKernelRoute } from '../model/kernel-made';
+import { isBuiltinChain } from '../model/iptables';
 import { Ownership } from './ownership';
 
 const REPRODUCIBLE = new Set(['veth', 'bridge']);
@@ -126,7 +127,7 @@ export function exportLab(live: Topology, options: ExportOptions = {}): ExportRe
     }
     for (const rule of ns.nat) {
       if (own && !own.ownsRule(name, rule)) continue;
-      if (own && !out.natChains.includes(rule.chain) && !['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'].includes(rule.chain)) continue;
+      if (own && !out.natChains.includes(rule.chain) && !isBuiltinChain('nat', rule.chain)) continue;
       out.nat.push(cleanRule(rule));
     }
     if (own && ns.root) {

@@ -2,6 +2,7 @@
 // Topology can also come from the extension or a JSON file, and every name here ends up in a command on
 // a host: it is checked again at the door.
 
+import { PORT_RANGE_HINT, validPort } from '../model/ports';
 import { parseCidr, parseIp } from '../model/cidr';
 import { VnetError } from '../model/errors';
 import { checkChainName, checkInterfaceName, checkLabName, checkNamespaceName } from '../model/names';
@@ -81,8 +82,8 @@ export function validateDesired(topology: Topology): void {
       if (rule.protocol !== null && !/^[a-z0-9]+$/.test(rule.protocol)) {
         throw new VnetError('VN-PLAN-INVALID', `Protocol "${rule.protocol}" of a ${where} is not a protocol name.`);
       }
-      if (rule.dport !== null && !/^\d{1,5}(:\d{1,5})?$/.test(rule.dport)) {
-        throw new VnetError('VN-PLAN-INVALID', `Port "${rule.dport}" of a ${where} must be a number or a range like 1000:2000.`);
+      if (rule.dport !== null && !validPort(rule.dport, ':')) {
+        throw new VnetError('VN-PLAN-INVALID', `Port "${rule.dport}" of a ${where} must be ${PORT_RANGE_HINT}.`);
       }
     }
   }

@@ -6,6 +6,7 @@
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatCidr, networkOf } from '../model/cidr';
+import { PORT_PROTOCOLS } from '../model/ports';
 import { MATCHERS, NAT_ACTIONS, STATEMENTS } from '../language/keywords';
 import { lex } from '../language/lexer';
 import type { MachineModel, PlaceModel } from '../language/model';
@@ -163,8 +164,8 @@ function addRuleWords(items: Items, cursor: CursorContext, ruleWords: string[]):
   }
   if (['in', 'not-in', 'out', 'not-out'].includes(last)) { addInterfaces(items, place); return; }
   if (['src', 'not-src', 'dst', 'not-dst'].includes(last)) { addSubnets(items, cursor.machine); return; }
-  if (last === 'proto') { addValues(items, ['tcp', 'udp', 'sctp', 'icmp'], 'protocol'); return; }
-  if (['tcp', 'udp', 'sctp'].includes(last)) return;
+  if (last === 'proto') { addValues(items, [...PORT_PROTOCOLS, 'icmp'], 'protocol'); return; }
+  if (PORT_PROTOCOLS.has(last)) return;
   if (last === 'to') {
     for (const target of cursor.machine?.places.values() ?? []) {
       const addresses = namespaceIpv4(target);

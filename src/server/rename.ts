@@ -5,7 +5,8 @@
 import type { Position, Range, WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkChainName, checkInterfaceName, checkLabName, checkNamespaceName } from '../model/names';
-import { BUILTIN_NAT_CHAINS, occurrenceAt, type VnetSymbol } from '../language/model';
+import { isBuiltinChain } from '../model/iptables';
+import { occurrenceAt, type VnetSymbol } from '../language/model';
 import { formatName } from '../language/quote';
 import { modelOf, offsetOf } from './analysis';
 
@@ -32,7 +33,7 @@ function nameProblem(symbol: VnetSymbol, name: string): string | null {
       if (symbol.place?.interfaces.has(name)) return `${symbol.place.name} already has an interface ${name}.`;
       return checkInterfaceName(name)?.message ?? null;
     case 'chain':
-      if (BUILTIN_NAT_CHAINS.includes(name)) return `${name} is a built-in chain; choose another name.`;
+      if (isBuiltinChain('nat', name)) return `${name} is a built-in chain; choose another name.`;
       if (symbol.place?.chains.has(name)) return `There is already a chain ${name}.`;
       return checkChainName(name)?.message ?? null;
     case 'lab': case 'machine':

@@ -8,7 +8,7 @@ import { describeRoute } from '../../model/route';
 import { describeRemoval, type Operation } from '../../plan/operations';
 import type { HostSession } from '../host-session';
 import { hostTitle } from '../host-state';
-import { wordNatRule } from '../nat-wording';
+import { wordNatRule } from '../../model/nat-wording';
 import { iconSafe, plainLines, plainText } from '../text-safety';
 import type { CommandContext } from './context';
 import { where } from './create-flows';
@@ -108,7 +108,7 @@ export async function natRuleRemoval(ctx: CommandContext, topology: Topology, ta
   }
   return {
     op: { kind: 'remove-nat-rule', namespace: ns.name, rule: rule.rule },
-    what: `NAT rule “${wordNatRule(rule)}” ${where(ns.name)}`,
+    what: `NAT rule “${plainText(wordNatRule(rule))}” ${where(ns.name)}`,
     facts: [`iptables -t nat ${rule.rule}`],
   };
 }

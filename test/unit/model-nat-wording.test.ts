@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseNatRule } from '../../src/model/nat';
-import { natRuleFacts, wordNatRule } from '../../src/extension/nat-wording';
+import { natRuleFacts } from '../../src/extension/nat-rule-facts';
+import { wordNatRule } from '../../src/model/nat-wording';
+import { plainText } from '../../src/extension/text-safety';
 
 function words(line: string): string {
   const rule = parseNatRule(line);
@@ -49,5 +51,5 @@ test('facts: the owning lab, a comment, the legacy backend, options not modelled
 test('host text in a rule is escaped, never passed through', () => {
   const rule = parseNatRule('-A POSTROUTING -s 10.0.0.0/24 -m comment --comment "a\u001b[2Jb" -j MASQUERADE')!;
   assert.deepEqual(natRuleFacts(rule), ['“a\\x1b[2Jb”']);
-  assert.equal(wordNatRule({ ...rule, outInterface: { value: 'x\u202ey', negated: false } }), 'masquerade 10.0.0.0/24 leaving by x\\u202ey');
+  assert.equal(plainText(wordNatRule({ ...rule, outInterface: { value: 'x\u202ey', negated: false } })), 'masquerade 10.0.0.0/24 leaving by x\\u202ey');
 });

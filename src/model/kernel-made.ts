@@ -2,9 +2,9 @@
 // out of exports. A plan that tried to delete lo's 127.0.0.1/8 or a connected route would fight the
 // kernel on every apply.
 
-import { cidrContains, formatCidr, networkOf, parseCidr, parseIp } from '../model/cidr';
-import type { Namespace, NetInterface, Route } from '../model/topology';
-import { canonicalRouteTarget } from '../model/route';
+import { cidrContains, formatCidr, networkOf, parseCidr, parseIp } from './cidr';
+import type { Namespace, NetInterface, Route } from './topology';
+import { canonicalRouteTarget } from './route';
 
 const LINK_LOCAL_V6 = parseCidr('fe80::/10')!;
 const MULTICAST_V6 = parseCidr('ff00::/8')!;
