@@ -82,6 +82,9 @@ test('a press on the background moved past the slop pans by the whole way from t
   assert.deepEqual(later.state.view, { x: -6, y: 23, k: 1 }, 'the release itself does not pan');
   assert.deepEqual(later.effects[1], [{ type: 'panning', on: false }], 'the end of a pan selects nothing');
   assert.equal(later.state.pointer.phase, 'idle');
+  // The slop is the distance a click may wander: a move of exactly that far already pans.
+  assert.equal(play([press(0, 0, BACKGROUND), move(0, CLICK_SLOP)]).state.pointer.phase, 'panning');
+  assert.equal(play([press(0, 0, BACKGROUND), move(0, CLICK_SLOP - 0.1)]).state.pointer.phase, 'pressing');
 });
 
 test('the wheel zooms around the pointer: the point under it stays put', () => {
