@@ -10,6 +10,7 @@ import { NAT_TARGETS, natTargetTo, type NatAction } from '../model/nat-targets';
 import { shortNatConditions, shortNatRule } from '../model/nat-wording';
 import { describeRoute } from '../model/route';
 import { isKernelRoute } from '../model/kernel-made';
+import { INTERFACE_KINDS } from '../model/interface-kinds';
 import type { DiagramInput } from '../model/protocol';
 import type { NatRule, NatTarget, Namespace, NetInterface, Route, Topology } from '../model/topology';
 import { ROOT_NAMESPACE } from '../model/topology';
@@ -100,11 +101,11 @@ export function buildHostSide(hostName: string, topology: Topology): HostSide {
 }
 
 function isUplinkCandidate(port: PortView): boolean {
-  return port.interfaceKind === 'veth' || port.interfaceKind === 'other' || port.interfaceKind === 'vxlan';
+  return INTERFACE_KINDS[port.interfaceKind].mayLeadOut;
 }
 
 function buildNamespace(hostName: string, ns: Namespace, placements: Map<string, Placement>): NamespaceView {
-  const bridges = ns.interfaces.filter((i) => i.kind === 'bridge');
+  const bridges = ns.interfaces.filter((i) => INTERFACE_KINDS[i.kind].drawingRole === 'bridge');
   const bridgeNames = new Set(bridges.map((b) => b.name));
   const ports: PortView[] = [];
   const bridgeViews: BridgeView[] = bridges.map((bridge) => ({
@@ -121,10 +122,11 @@ function buildNamespace(hostName: string, ns: Namespace, placements: Map<string,
   }));
   const loopbacks: PortView[] = [];
   for (const iface of ns.interfaces) {
-    if (iface.kind === 'bridge') continue;
+    const role = INTERFACE_KINDS[iface.kind].drawingRole;
+    if (role === 'bridge') continue;
     const port = buildPort(hostName, ns.name, iface);
     // A loopback never links anywhere: it is a line in its box, not a port on the edge.
-    if (iface.kind === 'loopback') { loopbacks.push(port); continue; }
+    if (role === 'line') { loopbacks.push(port); continue; }
     const bridge = iface.master && bridgeNames.has(iface.master) ? bridgeViews.find((b) => b.name === iface.master)! : null;
     if (bridge) bridge.ports.push(port);
     else ports.push(port);

@@ -20,6 +20,7 @@ import { hostTitle, type HostView } from './host-state';
 import { natRuleFacts } from './nat-rule-facts';
 import { wordNatRule } from '../model/nat-wording';
 import { BUILTIN_CHAINS } from '../model/iptables';
+import { INTERFACE_KINDS, interfaceKindName } from '../model/interface-kinds';
 import { clip, plainLines, plainText } from './text-safety';
 
 export type NodeKind =
@@ -322,10 +323,6 @@ function forwardingNode(host: string, ns: Namespace): TreeNode {
 
 // ---- interfaces ----
 
-const KIND_ICONS: Record<NetInterface['kind'], string> = {
-  veth: 'plug', bridge: 'type-hierarchy-sub', loopback: 'sync', vxlan: 'cloud', dummy: 'circle-large-outline', other: 'symbol-misc',
-};
-
 /** Green when up and running, yellow when up without a carrier (the other end is down), grey when down. */
 export function interfaceStateColor(iface: NetInterface): string {
   if (iface.state === 'down') return 'disabledForeground';
@@ -342,7 +339,7 @@ function interfaceFacts(iface: NetInterface): string[] {
 }
 
 function interfaceTooltip(ns: Namespace, iface: NetInterface, topology: Topology): string {
-  const kind = iface.kind === 'other' && iface.linkKind ? iface.linkKind : iface.kind;
+  const kind = interfaceKindName(iface);
   const lines = [
     `${iface.name} (${kind}) in ${namespaceLabel(ns)}`,
     `state: ${iface.state}${iface.operstate ? ` (kernel: ${iface.operstate})` : ''}`,
@@ -371,7 +368,7 @@ function interfaceNode(host: string, ns: Namespace, iface: NetInterface, topolog
     label: plainText(iface.name),
     description: plainText(interfaceFacts(iface).join(' · ')) || undefined,
     tooltip: interfaceTooltip(ns, iface, topology),
-    icon: { id: KIND_ICONS[iface.kind], color: interfaceStateColor(iface) },
+    icon: { id: INTERFACE_KINDS[iface.kind].icon, color: interfaceStateColor(iface) },
     contextValue: context('vnet-interface', `kind-${iface.kind}`, iface.state === 'up' ? 'state-up' : 'state-down',
       editable && 'editable', editable && iface.kind !== 'loopback' && 'removable', iface.addresses.length > 0 && 'has-address'),
     collapsible: iface.addresses.length ? 'collapsed' : 'none',

@@ -1,5 +1,6 @@
 // The probe's output → one Topology. Pure: unit-tested on outputs captured from real kernels.
 
+import { interfaceKindOf } from '../model/interface-kinds';
 import { VnetError } from '../model/errors';
 import { OWNER_PREFIX } from '../model/nat';
 import { namespaceOwners, parseLabState } from '../model/lab-state';
@@ -23,11 +24,9 @@ const TOOL_ADVICE: Record<string, string> = {
   mktemp: 'mktemp (coreutils) is missing there.',
 };
 
-const KINDS: Record<string, InterfaceKind> = { veth: 'veth', bridge: 'bridge', vxlan: 'vxlan', dummy: 'dummy' };
-
 function kindOf(link: RawLink): InterfaceKind {
   if (link.loopback) return 'loopback';
-  return (link.kind && KINDS[link.kind]) || 'other';
+  return interfaceKindOf(link.kind);
 }
 
 function isKernelMadeAddress(family: 4 | 6, scope: string): boolean {
