@@ -1,9 +1,11 @@
-// watchHost: tells subscribers that something changed on a host, whoever changed it, within a second.
+// watchHost: tells subscribers that something changed on a host, whoever changed it: within a second of a
+// kernel event (two for legacy iptables, which sends none), within a poll interval when polling.
 //
 // One long-lived exec (watch-script.ts) reports kernel events from every namespace. Bursts are debounced
-// into one notification. When the host has no perl, or while the connection is down, the watcher polls
-// the probe instead and compares; a dropped connection is re-opened with a growing delay, and the first
-// notification after a reconnect says so (changes may have been missed meanwhile).
+// into one notification (watch-batch.ts). When the host has no perl, or while the connection is down, the
+// watcher polls the probe instead and compares (watch-poll.ts); a dropped connection is re-opened with a
+// growing delay, and the first notification after a reconnect says so (changes may have been missed
+// meanwhile).
 
 import { isVnetError, VnetError } from '../model/errors';
 import type { Topology } from '../model/topology';
@@ -25,6 +27,7 @@ export interface WatchOptions {
   pollIntervalMs?: number;
   /** First reconnect delay; doubles up to maxReconnectDelayMs. Default 500 ms. */
   reconnectDelayMs?: number;
+  /** Default 10 s. */
   maxReconnectDelayMs?: number;
   /** Silence after which the connection is taken for dead (the remote side beats every 5 s). Default 20 s. */
   idleTimeoutMs?: number;
