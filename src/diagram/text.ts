@@ -4,7 +4,7 @@
 
 import { printable } from '../model/names';
 
-export const FONT_SIZE = 11;
+// Advance and line height of the 11px monospace font the diagram is drawn in (theme.ts).
 export const CHAR_WIDTH = 6.7;
 export const LINE_HEIGHT = 14;
 /** Longer names are cut with an ellipsis in the drawing; the details pane shows them whole. */

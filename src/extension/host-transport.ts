@@ -5,7 +5,7 @@ import { createTransport, type TransportOptions } from '../host/connect';
 import type { Transport } from '../host/transport';
 import type { ExtensionSettings, HostEntry } from './settings';
 
-export function hostTransportOptions(entry: HostEntry, settings: ExtensionSettings, log: (line: string) => void): TransportOptions {
+function hostTransportOptions(entry: HostEntry, settings: ExtensionSettings, log: (line: string) => void): TransportOptions {
   return {
     identity: entry.identityFile,
     sshOptions: settings.sshOptions,

@@ -8,7 +8,7 @@ import { LANGUAGE_ID } from './language-client';
 import type { ExtensionSettings } from './settings';
 
 /** The folder new labs go to when vnet.labsFolder is not set, relative to the workspace. */
-export const DEFAULT_LABS_FOLDER = 'labs';
+const DEFAULT_LABS_FOLDER = 'labs';
 
 function uriOf(arg: unknown): vscode.Uri | undefined {
   if (arg instanceof vscode.Uri) return arg;

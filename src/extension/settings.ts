@@ -29,8 +29,8 @@ export interface ExtensionSettings {
   labsFolder: string | null;
 }
 
-export const DEFAULT_REFRESH_INTERVAL_SECONDS = 10;
-export const MIN_REFRESH_INTERVAL_SECONDS = 2;
+const DEFAULT_REFRESH_INTERVAL_SECONDS = 10;
+const MIN_REFRESH_INTERVAL_SECONDS = 2;
 
 export const DEFAULT_SETTINGS: ExtensionSettings = {
   hosts: [],
@@ -62,7 +62,7 @@ function hasLineBreak(value: string): boolean {
 }
 
 /** One entry of `vnet.hosts`: a string, or { destination, label?, identityFile? }. */
-export function parseHostEntry(value: unknown): HostEntry {
+function parseHostEntry(value: unknown): HostEntry {
   const raw = typeof value === 'string' ? { destination: value } : value;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new Error('each entry must be a destination string or { "destination": "…", "label": "…", "identityFile": "…" }');

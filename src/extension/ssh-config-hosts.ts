@@ -16,7 +16,7 @@ export interface SshConfigParse {
 }
 
 /** Splits a config line into words the way ssh does: blanks separate, "…" groups. */
-export function splitConfigWords(line: string): string[] {
+function splitConfigWords(line: string): string[] {
   const words: string[] = [];
   let current = '';
   let inWord = false;

@@ -11,7 +11,7 @@ import type { ExtensionSettings, HostEntry, SudoMode } from './settings';
 import type { TerminalSpec } from './ui';
 
 /** Runs argv inside a namespace: as is in the root one, `ip netns exec` in a named one, `nsenter` otherwise. */
-export function inNamespaceArgv(ns: Namespace, argv: readonly string[]): string[] {
+function inNamespaceArgv(ns: Namespace, argv: readonly string[]): string[] {
   if (ns.root) return [...argv];
   if (!ns.anonymous) return ['ip', 'netns', 'exec', ns.name, ...argv];
   if (!ns.path) {
@@ -22,7 +22,7 @@ export function inNamespaceArgv(ns: Namespace, argv: readonly string[]): string[
 }
 
 /** Becomes root for an interactive command: sudo may ask for a password here, in the terminal. */
-export function asRoot(argv: readonly string[], sudo: SudoMode): string[] {
+function asRoot(argv: readonly string[], sudo: SudoMode): string[] {
   switch (sudo) {
     case 'never': return [...argv];
     case 'always': return ['sudo', '--', ...argv];
@@ -32,10 +32,10 @@ export function asRoot(argv: readonly string[], sudo: SudoMode): string[] {
 }
 
 /** An interactive shell: bash where there is one, else sh. */
-export const INTERACTIVE_SHELL = ['sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash -i; else exec sh -i; fi'];
+const INTERACTIVE_SHELL = ['sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash -i; else exec sh -i; fi'];
 
 /** ssh's argv for an interactive terminal on a host, with the user's settings, ending in the remote command line. */
-export function sshTerminalArgs(entry: HostEntry, settings: ExtensionSettings, remoteArgv: readonly string[]): string[] {
+function sshTerminalArgs(entry: HostEntry, settings: ExtensionSettings, remoteArgv: readonly string[]): string[] {
   const destination = parseDestination(entry.destination);
   const args = ['-t'];
   if (settings.sshConfigFile) args.push('-F', settings.sshConfigFile);
@@ -48,7 +48,7 @@ export function sshTerminalArgs(entry: HostEntry, settings: ExtensionSettings, r
 }
 
 /** A terminal that runs argv as root inside a namespace of a host (this machine for `local`). */
-export function terminalSpec(entry: HostEntry, settings: ExtensionSettings, ns: Namespace, argv: readonly string[], name: string): TerminalSpec {
+function terminalSpec(entry: HostEntry, settings: ExtensionSettings, ns: Namespace, argv: readonly string[], name: string): TerminalSpec {
   const command = asRoot(inNamespaceArgv(ns, argv), settings.useSudo);
   if (entry.destination === 'local') {
     return { name, shellPath: command[0], shellArgs: command.slice(1), commandLine: shellCommand(command) };

@@ -18,7 +18,7 @@ import type { ReadHost, TopologyPanel } from './topology/index';
 type TopologyModule = typeof import('./topology/index');
 
 /** The tree's commands, offered in the diagram's context menu for live hosts. */
-export const LIVE_MENUS: ContextMenus = {
+const LIVE_MENUS: ContextMenus = {
   host: [
     { command: 'vnet.addNamespace', title: 'Add Namespace…' },
     { command: 'vnet.addBridge', title: 'Add Bridge…' },

@@ -32,7 +32,7 @@ export interface SshSettings {
  * and two aliases of one address may carry different settings: calls that differ in the destination as
  * typed or in any option must never share a connection.
  */
-export function controlTag(destination: SshDestination, settings: Pick<SshSettings, 'identity' | 'options' | 'configFile'>): string {
+function controlTag(destination: SshDestination, settings: Pick<SshSettings, 'identity' | 'options' | 'configFile'>): string {
   const key = JSON.stringify([destination.host, destination.user, destination.port, settings.identity ?? null, settings.options ?? [], settings.configFile ?? null]);
   return createHash('sha256').update(key).digest('hex').slice(0, 12);
 }
@@ -59,7 +59,7 @@ function hasOption(settings: SshSettings, key: string): boolean {
 }
 
 /** Options shared by every call to one destination (the control socket must match between calls). */
-export function sshBaseArgs(destination: SshDestination, settings: SshSettings): string[] {
+function sshBaseArgs(destination: SshDestination, settings: SshSettings): string[] {
   // -F first: it replaces ~/.ssh/config, and later -o options still take precedence over it.
   const args: string[] = settings.configFile ? ['-F', settings.configFile] : [];
   for (const [key, value] of settings.options ?? []) args.push('-o', `${key}=${value}`);

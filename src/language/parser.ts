@@ -110,7 +110,8 @@ const BLOCK_CONTEXT: Partial<Record<Statement['kind'], BlockContext>> = {
   'nat-chain': 'chain',
 };
 
-/** Machines hold places hold bridges or chains: four levels are enough; the rest is noise. */
+/** Machines hold places hold bridges or chains: the language needs a few levels, and this limit leaves room. Blocks
+ * nested deeper are noise, skipped without recursion (skipBlock), so no input can exhaust the stack. */
 const MAX_DEPTH = 16;
 
 class Parser {

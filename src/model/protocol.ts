@@ -4,8 +4,6 @@
 
 import type { Topology } from './topology';
 
-export const PROTOCOL_VERSION = 1;
-
 /** What a diagram element is; the tree view uses the same kinds for its context menus. */
 export type ElementKind = 'host' | 'namespace' | 'bridge' | 'interface' | 'link' | 'route' | 'nat' | 'outside';
 

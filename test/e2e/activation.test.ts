@@ -1,6 +1,7 @@
 // First contact in real VS Code: the packaged .vsix installed into code-server, the workbench in Chromium.
 // A person clicks the VNet icon in the activity bar and sees the Hosts view; the extension activates without
-// an error, and every command it contributes has a handler behind it.
+// an error, running one of its commands activates it too, and every command it contributes has a handler
+// behind it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
@@ -54,7 +55,7 @@ describe('activation in code-server', () => {
     });
   });
 
-  test('inside the extension host: activate() succeeds and every contributed command is registered', async () => {
+  test('inside the extension host: a contributed command activates the extension, and every contributed command is registered', async () => {
     const s = current();
     await keepEvidenceOnFailure(s, 'activation-extension-host', async () => {
       const testsPath = path.join(s.server.root, 'extension-host-tests', 'activation.js');
@@ -85,6 +86,11 @@ const vscode = require('vscode');
 exports.run = async function run() {
   const extension = vscode.extensions.getExtension(${JSON.stringify(id)});
   if (!extension) throw new Error('extension ${id} is not installed');
+  // The manifest lists no onCommand events: running a contributed command must activate the extension anyway.
+  // This window shows no VNet view and no .vnet file, so nothing else has activated it yet.
+  if (extension.isActive) throw new Error('${id} was active before any command ran: this check cannot see a command activate it');
+  await vscode.commands.executeCommand('vnet.showLog');
+  if (!extension.isActive) throw new Error('running vnet.showLog did not activate ${id}');
   await extension.activate();
   if (!extension.isActive) throw new Error('extension ${id} did not become active');
   const contributed = (extension.packageJSON.contributes && extension.packageJSON.contributes.commands) || [];

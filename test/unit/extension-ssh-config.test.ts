@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeSshConfigHost, parseSshConfigHosts, splitConfigWords } from '../../src/extension/ssh-config-hosts';
+import { describeSshConfigHost, parseSshConfigHosts } from '../../src/extension/ssh-config-hosts';
 import { readSshConfigHosts } from '../../src/extension/ssh-config-reader';
 
 test('Host blocks give aliases; patterns, negations and Match blocks give none', () => {
@@ -37,7 +37,10 @@ test('Host blocks give aliases; patterns, negations and Match blocks give none',
 });
 
 test('words split like ssh: blanks separate, quotes group', () => {
-  assert.deepEqual(splitConfigWords('a  "b c"\td'), ['a', 'b c', 'd']);
+  const { hosts, includes } = parseSshConfigHosts('Host  a\t"b c" d\n  HostName "lab box"\nInclude "x y.conf"  z.conf\n');
+  // "b c" is one word (a name with a blank, so no alias), not the aliases b and c.
+  assert.deepEqual(hosts.map((h) => [h.alias, h.hostName]), [['a', 'lab box'], ['d', 'lab box']]);
+  assert.deepEqual(includes, ['x y.conf', 'z.conf']);
 });
 
 test('the reader follows Include (relative to ~/.ssh, with globs), once per file, each alias once', async () => {

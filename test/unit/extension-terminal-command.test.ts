@@ -4,9 +4,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { emptyNamespace } from '../../src/model/topology';
-import { DEFAULT_SETTINGS, type ExtensionSettings } from '../../src/extension/settings';
-import { asRoot, captureTerminal, inNamespaceArgv, pingTerminal, shellTerminal, INTERACTIVE_SHELL } from '../../src/extension/terminal-command';
+import { emptyNamespace, type Namespace } from '../../src/model/topology';
+import { DEFAULT_SETTINGS, type ExtensionSettings, type SudoMode } from '../../src/extension/settings';
+import { captureTerminal, pingTerminal, shellTerminal } from '../../src/extension/terminal-command';
 
 /** Splits a line made only of bare words and '…' quotes (all shellQuote writes) back into words. */
 function shellWords(line: string): string[] {
@@ -41,29 +41,41 @@ function shellWords(line: string): string[] {
 const settings: ExtensionSettings = { ...DEFAULT_SETTINGS, sshOptions: [['ProxyJump', 'bastion']], sshConfigFile: '/cfg/ssh config', useSudo: 'never' };
 const named = emptyNamespace(`we ird'$(reboot)`);
 const root = emptyNamespace('host', true);
+/** bash where the host has it, else sh. */
+const interactiveShell = ['sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash -i; else exec sh -i; fi'];
+
+const local = { destination: 'local', label: null, identityFile: null };
+
+/** The argv a local ping terminal runs: what the namespace and the sudo setting wrap around `ping`. */
+function localPing(ns: Namespace, useSudo: SudoMode = 'never'): string[] {
+  const spec = pingTerminal(local, { ...settings, useSudo }, ns, '10.0.0.1');
+  return [spec.shellPath, ...spec.shellArgs];
+}
+
+const ping = ['ping', '-c', '5', '--', '10.0.0.1'];
 
 test('inside a namespace: as is in the root one, ip netns exec by name, nsenter by path for anonymous ones', () => {
-  assert.deepEqual(inNamespaceArgv(root, ['ip', 'a']), ['ip', 'a']);
-  assert.deepEqual(inNamespaceArgv(emptyNamespace('netns1'), ['ip', 'a']), ['ip', 'netns', 'exec', 'netns1', 'ip', 'a']);
+  assert.deepEqual(localPing(root), ping);
+  assert.deepEqual(localPing(emptyNamespace('netns1')), ['ip', 'netns', 'exec', 'netns1', ...ping]);
   const docker = { ...emptyNamespace('/run/docker/netns/abc'), anonymous: true, path: '/run/docker/netns/abc' };
-  assert.deepEqual(inNamespaceArgv(docker, ['bash']), ['nsenter', '--net=/run/docker/netns/abc', '--', 'bash']);
+  assert.deepEqual(localPing(docker), ['nsenter', '--net=/run/docker/netns/abc', '--', ...ping]);
   const held = { ...emptyNamespace('pid:42'), anonymous: true, path: '/proc/42/ns/net' };
-  assert.deepEqual(inNamespaceArgv(held, ['bash']), ['nsenter', '--net=/proc/42/ns/net', '--', 'bash']);
-  assert.throws(() => inNamespaceArgv({ ...emptyNamespace('pid:1'), anonymous: true }, ['bash']), /no path/);
+  assert.deepEqual(localPing(held), ['nsenter', '--net=/proc/42/ns/net', '--', ...ping]);
+  assert.throws(() => localPing({ ...emptyNamespace('pid:1'), anonymous: true }), /no path/);
 });
 
 test('root: never, always, or sudo only when not root', () => {
-  assert.deepEqual(asRoot(['id'], 'never'), ['id']);
-  assert.deepEqual(asRoot(['id'], 'always'), ['sudo', '--', 'id']);
-  const auto = asRoot(['id'], 'auto');
-  assert.deepEqual([auto[0], auto[1], ...auto.slice(3)], ['sh', '-c', 'sh', 'id']);
+  assert.deepEqual(localPing(root, 'never'), ping);
+  assert.deepEqual(localPing(root, 'always'), ['sudo', '--', ...ping]);
+  const auto = localPing(root, 'auto');
+  assert.deepEqual([auto[0], auto[1], ...auto.slice(3)], ['sh', '-c', 'sh', ...ping]);
   assert.match(auto[2], /id -u/);
 });
 
 test('a local shell runs without any shell line of ours in between', () => {
-  const spec = shellTerminal({ destination: 'local', label: null, identityFile: null }, settings, named);
+  const spec = shellTerminal(local, settings, named);
   assert.equal(spec.shellPath, 'ip');
-  assert.deepEqual(spec.shellArgs, ['netns', 'exec', `we ird'$(reboot)`, ...INTERACTIVE_SHELL]);
+  assert.deepEqual(spec.shellArgs, ['netns', 'exec', `we ird'$(reboot)`, ...interactiveShell]);
 });
 
 test('over ssh: -t, the config file, options, identity, user and port, then one quoted remote line', () => {
@@ -73,7 +85,7 @@ test('over ssh: -t, the config file, options, identity, user and port, then one 
   const args = spec.shellArgs;
   assert.deepEqual(args.slice(0, -2), ['-t', '-F', '/cfg/ssh config', '-o', 'ProxyJump=bastion', '-i', '/keys/id', '-l', 'admin', '-p', '2222', '--']);
   assert.equal(args.at(-2), '10.0.1.48');
-  assert.deepEqual(shellWords(args.at(-1)!), ['ip', 'netns', 'exec', `we ird'$(reboot)`, ...INTERACTIVE_SHELL]);
+  assert.deepEqual(shellWords(args.at(-1)!), ['ip', 'netns', 'exec', `we ird'$(reboot)`, ...interactiveShell]);
   assert.equal(spec.name, `we ird'$(reboot) @ Lab`);
   assert.match(spec.commandLine, /^ssh -t -F /);
 });

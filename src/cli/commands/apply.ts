@@ -14,7 +14,7 @@ import { ADOPT_HELP, adoptFrom, LAB_FLAGS, loadLab, onlyFile, probe, reachLab } 
 
 export const RUN_FLAGS = { ...LAB_FLAGS, yes: {}, 'lock-wait': { value: true } };
 
-export const RUN_HELP = '  --yes                   do not ask before changing the host\n'
+const RUN_HELP = '  --yes                   do not ask before changing the host\n'
   + '  --lock-wait SECONDS     how long to wait for another apply or destroy on the same host (default 300)\n'
   + '  --json                  print the plan and the outcome as JSON (schema vnet.plan/1); implies no prompt';
 
@@ -22,7 +22,7 @@ export const RUN_EXIT_HELP = 'Exit status: 0 done (or nothing to do), 3–7 the 
   + '8 a step failed on the host (the message names it), 9 the lab would touch elements it does not own,\n'
   + '10 not confirmed, 11 timed out. See docs/plan-apply.md.';
 
-export function lockWaitFrom(args: ParsedArgs): number | undefined {
+function lockWaitFrom(args: ParsedArgs): number | undefined {
   const text = flagValue(args, 'lock-wait');
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 86400) {
@@ -61,7 +61,7 @@ export function progressPrinter(io: CliIo, multiHost: boolean): (host: string, e
   };
 }
 
-export function resultLine(results: HostResult[], verb: 'apply' | 'destroy', ms: number): string {
+function resultLine(results: HostResult[], verb: 'apply' | 'destroy', ms: number): string {
   const ran = results.filter((r) => r.outcome);
   if (!ran.length) return verb === 'destroy' ? 'Nothing to destroy.\n' : 'Nothing to do: every host is up to date.\n';
   const steps = ran.reduce((n, r) => n + r.plan.steps.length, 0);
