@@ -4,7 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { VnetError } from '../../src/model/errors';
-import { describeRemoval, runOperation, type Operation } from '../../src/plan/operations';
+import { runOperation } from '../../src/engine/run-operation';
+import { describeRemoval, type Operation } from '../../src/plan/operations';
 import { Testbed, type TestHost } from '../testbed/testbed';
 import type { Transport } from '../../src/host/transport';
 import { freshHost, ping, pingPeerMasqueraded, show, tcpFromPeerReaches, transportFor, vnet } from './apply-support';
