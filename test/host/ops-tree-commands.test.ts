@@ -98,3 +98,19 @@ test('an operation done for a lab belongs to it: that lab\'s destroy removes it'
   const after = await show(transport);
   assert.deepEqual(after.namespaces.map((ns) => ns.name), ['host']);
 });
+
+test('an IPv6 default route added from the tree is an IPv6 default route, and is removed as one', async () => {
+  await op({ kind: 'create-namespace', name: 'ops6' });
+  await op({ kind: 'create-veth', a: { namespace: 'ops6', interface: 'v6in', address: '2001:db8:6::2/64' }, b: { namespace: 'host', interface: 'v6out', address: '2001:db8:6::1/64' } });
+  const added = await runOperation(transport, { kind: 'add-route', namespace: 'ops6', to: 'default', via: '2001:db8:6::1', dev: null }, { topology: await show(transport) });
+  assert.equal(added.outcome.kind, 'ok');
+  // Some iproute2 versions take a bare `default` as IPv4 whatever the gateway: the command says ::/0.
+  assert.deepEqual(added.plan.steps.flatMap((s) => s.commands), [{ tool: 'ip', namespace: 'ops6', args: ['route', 'add', '::/0', 'via', '2001:db8:6::1'] }]);
+  assert.match(await host.mustSh('ip netns exec ops6 ip -6 route show default'), /^default via 2001:db8:6::1 dev v6in\b/m);
+  assert.equal((await host.mustSh('ip netns exec ops6 ip -4 route show default')).trim(), '', 'no IPv4 default route through an IPv6 gateway');
+
+  await op({ kind: 'remove-route', namespace: 'ops6', to: 'default', via: '2001:db8:6::1', dev: null });
+  assert.equal((await host.mustSh('ip netns exec ops6 ip -6 route show default')).trim(), '');
+  await op({ kind: 'remove-namespace', name: 'ops6' });
+  assert.ok(!(await show(transport)).namespaces[0].interfaces.some((i) => i.name === 'v6out'), 'the host end went with the namespace');
+});
