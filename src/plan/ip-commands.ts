@@ -12,6 +12,11 @@ export function createNamespaceArgs(name: string): string[] {
   return ['netns', 'add', name];
 }
 
+/** The namespace a command made by createNamespaceArgs creates; null for any other command. */
+export function namespaceCreatedBy(args: readonly string[]): string | null {
+  return args[0] === 'netns' && args[1] === 'add' ? args[2] : null;
+}
+
 export function deleteNamespaceArgs(name: string): string[] {
   return ['netns', 'del', name];
 }

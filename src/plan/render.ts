@@ -17,6 +17,7 @@
 import { HOST_LOCK_FILE, LAB_STATE_DIR, labStateFile, serializeLabState, serializeRecord } from '../model/lab-state';
 import { ipBatchQuote, iptablesRestoreQuote, shellCommand, shellQuote } from '../model/shell';
 import { ROOT_NAMESPACE } from '../model/topology';
+import { namespaceCreatedBy } from './ip-commands';
 import type { HostCommand, Plan, PlanStep } from './plan';
 
 export type PhaseKind = 'ip-batch' | 'ip' | 'iptables' | 'forwarding';
@@ -256,7 +257,8 @@ function prelude(plan: Plan, drafts: readonly DraftPhase[], options: RenderOptio
 
 /** Namespaces the plan creates (`ip netns add`). */
 function createdNamespaces(plan: Plan): Set<string> {
-  return new Set(plan.steps.flatMap((s) => s.commands).flatMap((c) => (c.tool === 'ip' && c.args[0] === 'netns' && c.args[1] === 'add' ? [c.args[2]] : [])));
+  const created = plan.steps.flatMap((s) => s.commands).map((c) => (c.tool === 'ip' ? namespaceCreatedBy(c.args) : null));
+  return new Set(created.filter((name): name is string => name !== null));
 }
 
 /** Checks every NAT transaction of a namespace that exists already, before anything changes. */
