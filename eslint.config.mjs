@@ -1,5 +1,12 @@
 import tseslint from 'typescript-eslint';
 
+const PROCESS_AND_VSCODE = [
+  { name: 'vscode', message: 'Only src/extension imports vscode.' },
+  { name: 'node:child_process', message: 'Only src/host runs processes.' },
+  { name: 'child_process', message: 'Only src/host runs processes.' },
+  { name: 'execa', message: 'Only src/host runs processes.' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'out/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
@@ -13,16 +20,23 @@ export default tseslint.config(
     },
   },
   {
-    // Only src/extension may import vscode; only src/host may run processes.
-    files: ['src/model/**', 'src/language/**', 'src/plan/**', 'src/server/**', 'src/cli/**', 'webview/**'],
+    // Only src/extension may import vscode; only src/host runs processes.
+    files: ['src/server/**', 'src/cli/**', 'src/engine/**', 'webview/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: PROCESS_AND_VSCODE }],
+    },
+  },
+  {
+    // The pure core: no processes, no vscode, and nothing from the folders that have them (src/engine
+    // drives src/host's transports), so that every function here runs anywhere, on plain data.
+    files: ['src/model/**', 'src/language/**', 'src/plan/**', 'src/diagram/**'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [
-          { name: 'vscode', message: 'Only src/extension imports vscode.' },
-          { name: 'node:child_process', message: 'Only src/host runs processes.' },
-          { name: 'child_process', message: 'Only src/host runs processes.' },
-          { name: 'execa', message: 'Only src/host runs processes.' },
-        ],
+        paths: PROCESS_AND_VSCODE,
+        patterns: [{
+          group: ['**/host', '**/host/**', '**/engine', '**/engine/**', '**/extension', '**/extension/**', '**/cli', '**/cli/**', '**/webview', '**/webview/**'],
+          message: 'src/model, src/language, src/plan and src/diagram are pure: they import nothing from src/host, src/engine, src/extension, src/cli or webview/.',
+        }],
       }],
     },
   },

@@ -11,7 +11,7 @@ import { compileVnet } from '../src/language/index';
 import { createTransport } from '../src/host/connect';
 import { probeHost, probeSnapshot } from '../src/host/probe';
 import { emptyTopology, type Lab } from '../src/model/topology';
-import { converge } from '../src/plan/engine';
+import { converge } from '../src/engine/converge';
 import { Testbed, type TestHost } from '../test/testbed/testbed';
 import { median, report, type Figure } from './lib/measure';
 

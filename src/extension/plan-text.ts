@@ -2,7 +2,7 @@
 // step marked + (create), ~ (change) or - (delete), the conflicts that stop it and the warnings. Pure.
 
 import { stepCounts, type Plan } from '../plan/plan';
-import type { HostPlan } from '../plan/engine';
+import type { HostPlan } from '../engine/converge';
 import { plainText } from './text-safety';
 
 const MARK = { create: '+', change: '~', delete: '-' } as const;

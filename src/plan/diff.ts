@@ -13,11 +13,16 @@ import {
   ROOT_NAMESPACE, emptyNamespace, type Namespace, type NetInterface, type Route, type Topology,
 } from '../model/topology';
 import { diffNat } from './diff-nat';
-import { isKernelAddress, isKernelRoute, routeFamily, routeKey } from '../model/kernel-made';
+import { isKernelAddress, isKernelRoute, routeKey } from '../model/kernel-made';
 import { canonicalRouteTarget, describeRoute } from '../model/route';
+import {
+  addAddressArgs, createLinkArgs, createNamespaceArgs, createVethArgs, deleteAddressArgs, deleteLinkArgs,
+  deleteNamespaceArgs, routeArgs, setLinkArgs, type LinkSettings, type SingleLinkKind,
+} from './ip-commands';
 import { adoptKeyForInterface, adoptKeyForNamespace, adoptKeyForRoute, interfaceOwner, Ownership } from './ownership';
 import type { Conflict, HostCommand, Plan } from './plan';
-import { inNamespace, StepList, WORK } from './step-list';
+import { StepList, WORK_IN_STAGE } from './step-list';
+import { inNamespace, interfacePhrase, namespacePhrase, routePhrase, stepText } from './wording';
 import { assertLabName, validateDesired } from './validate';
 
 export interface DiffInput {
@@ -133,22 +138,22 @@ class Differ {
       if (!live) {
         this.createdNamespaces.add(name);
         own.adoptNamespace(name);
-        this.steps.add('host', ROOT_NAMESPACE, WORK.host.createNamespace, 'create', `create namespace ${name}`, [
+        this.steps.add('host', ROOT_NAMESPACE, WORK_IN_STAGE.host.createNamespace, 'create', stepText.createNamespace(name), [
           { tool: 'claim', record, unlessPath: `/run/netns/${name}` },
-          { tool: 'ip', namespace: ROOT_NAMESPACE, args: ['netns', 'add', name] },
+          { tool: 'ip', namespace: ROOT_NAMESPACE, args: createNamespaceArgs(name) },
         ]);
         this.keep.push(record);
       } else if (own.ownsNamespace(name)) {
         this.keep.push(record);
       } else if (own.isAdopted(adoptKeyForNamespace(name))) {
-        this.steps.add('host', ROOT_NAMESPACE, WORK.host.adoptNamespace, 'change', `adopt namespace ${name}`, [{ tool: 'claim', record }]);
+        this.steps.add('host', ROOT_NAMESPACE, WORK_IN_STAGE.host.adoptNamespace, 'change', stepText.adoptNamespace(name), [{ tool: 'claim', record }]);
         this.keep.push(record);
         own.adoptNamespace(name);
       } else {
         this.blockedNamespaces.add(name);
         const owner = own.namespaceOwner(live);
         this.conflicts.push({
-          element: `namespace ${name}`,
+          element: namespacePhrase(name),
           reason: owner ? `lab "${owner}" owns it` : `it exists and lab "${this.input.lab}" did not create it`,
           adopt: adoptKeyForNamespace(name),
         });
@@ -158,41 +163,39 @@ class Differ {
       if (live.root || live.anonymous || this.desiredByName.has(name) || !own.ownsNamespace(name)) continue;
       this.deletedNamespaces.add(name);
     }
-    for (const name of this.deletedNamespaces) {
-      const live = this.liveByName.get(name)!;
-      for (const iface of live.interfaces) this.gone.add(key(name, iface.name));
-      // The kernel frees a deleted namespace's interfaces in the background, all namespaces deleted
-      // together in one batch: far faster than deleting each veth (each deletion waits for the kernel
-      // on its own). Their other ends in the root namespace go in that batch too; the script waits
-      // until they are gone, so their names are free when the next command runs. Other ends in another
-      // surviving namespace are deleted first, from that side.
-      const commands: HostCommand[] = [{ tool: 'ip', namespace: ROOT_NAMESPACE, args: ['netns', 'del', name] }];
-      const pairs: string[] = [];
-      for (const iface of live.interfaces) {
-        const peer = iface.kind === 'veth' ? iface.peer : null;
-        if (!peer || this.deletedNamespaces.has(peer.namespace)) continue;
-        if (peer.namespace === ROOT_NAMESPACE) {
-          const peerLive = this.liveByName.get(ROOT_NAMESPACE)!.interfaces.find((i) => i.name === peer.interface);
-          if (peerLive && !this.ownsLive(ROOT_NAMESPACE, peerLive)) {
-            this.conflicts.push({
-              element: `interface ${peer.interface} in host`,
-              reason: `deleting namespace ${name} deletes it too (it is the other end of ${iface.name}), and lab "${this.input.lab}" does not own it`,
-              adopt: adoptKeyForInterface(ROOT_NAMESPACE, peer.interface),
-            });
-            continue;
-          }
-          this.gone.add(key(ROOT_NAMESPACE, peer.interface));
-          commands.push({ tool: 'await-gone', interface: peer.interface });
-          commands.push({ tool: 'release', record: { kind: 'interface', namespace: ROOT_NAMESPACE, name: peer.interface } });
-          pairs.push(`${iface.name} -- ${peer.interface}`);
-        } else {
-          this.deleteInterface(name, iface);
-        }
+    for (const name of this.deletedNamespaces) this.deleteNamespace(name);
+  }
+
+  private deleteNamespace(name: string): void {
+    const live = this.liveByName.get(name)!;
+    for (const iface of live.interfaces) this.gone.add(key(name, iface.name));
+    // The kernel frees a deleted namespace's interfaces in the background, all namespaces deleted
+    // together in one batch: far faster than deleting each veth (each deletion waits for the kernel
+    // on its own). Their other ends in the root namespace go in that batch too; the script waits
+    // until they are gone, so their names are free when the next command runs. Other ends in another
+    // surviving namespace are deleted first, from that side.
+    const commands: HostCommand[] = [{ tool: 'ip', namespace: ROOT_NAMESPACE, args: deleteNamespaceArgs(name) }];
+    const pairs: [string, string][] = [];
+    for (const iface of live.interfaces) {
+      const peer = iface.kind === 'veth' ? iface.peer : null;
+      if (!peer || this.deletedNamespaces.has(peer.namespace)) continue;
+      if (peer.namespace !== ROOT_NAMESPACE) { this.deleteInterface(name, iface); continue; }
+      const peerLive = this.liveByName.get(ROOT_NAMESPACE)!.interfaces.find((i) => i.name === peer.interface);
+      if (peerLive && !this.ownsLive(ROOT_NAMESPACE, peerLive)) {
+        this.conflicts.push({
+          element: interfacePhrase(peer.interface, ROOT_NAMESPACE),
+          reason: `deleting namespace ${name} deletes it too (it is the other end of ${iface.name}), and lab "${this.input.lab}" does not own it`,
+          adopt: adoptKeyForInterface(ROOT_NAMESPACE, peer.interface),
+        });
+        continue;
       }
-      commands.push({ tool: 'release', record: { kind: 'namespace', name } });
-      const also = pairs.length ? ` with its veth pair${pairs.length > 1 ? 's' : ''} ${pairs.join(', ')}` : '';
-      this.steps.add('host', ROOT_NAMESPACE, WORK.host.deleteNamespace, 'delete', `delete namespace ${name}${also}`, commands);
+      this.gone.add(key(ROOT_NAMESPACE, peer.interface));
+      commands.push({ tool: 'await-gone', interface: peer.interface });
+      commands.push({ tool: 'release', record: { kind: 'interface', namespace: ROOT_NAMESPACE, name: peer.interface } });
+      pairs.push([iface.name, peer.interface]);
     }
+    commands.push({ tool: 'release', record: { kind: 'namespace', name } });
+    this.steps.add('host', ROOT_NAMESPACE, WORK_IN_STAGE.host.deleteNamespace, 'delete', stepText.deleteNamespace(name, pairs), commands);
   }
 
   // ── interfaces ──────────────────────────────────────────────────────────────────────────────────
@@ -209,7 +212,7 @@ class Differ {
     if (peer && peerLive && !this.deletedNamespaces.has(peer.namespace) && !this.ownsLive(peer.namespace, peerLive)
       && !this.gone.has(key(peer.namespace, peer.interface))) {
       this.conflicts.push({
-        element: `interface ${peer.interface} ${inNamespace(peer.namespace)}`,
+        element: interfacePhrase(peer.interface, peer.namespace),
         reason: `lab "${this.input.lab}" would delete veth ${iface.name} ${inNamespace(namespace)}, and this other end of it with it, which the lab does not own`,
         adopt: adoptKeyForInterface(peer.namespace, peer.interface),
       });
@@ -226,14 +229,14 @@ class Differ {
     else if (survives(namespace)) runIn = namespace;
     else if (peer && peerLive && survives(peer.namespace)) { runIn = peer.namespace; target = peer.interface; }
     if (runIn === null) return true;
-    const commands: HostCommand[] = [{ tool: 'ip', namespace: runIn, args: ['link', 'del', 'dev', target] }];
+    const commands: HostCommand[] = [{ tool: 'ip', namespace: runIn, args: deleteLinkArgs(target) }];
     for (const [ns, name] of [[namespace, iface.name], ...(peer ? [[peer.namespace, peer.interface]] : [])] as [string, string][]) {
       if (ns === ROOT_NAMESPACE) commands.push({ tool: 'release', record: { kind: 'interface', namespace: ns, name } });
     }
     const description = peer
-      ? `delete veth pair ${iface.name} (${namespace}) -- ${peer.interface} (${peer.namespace})`
-      : `delete ${iface.kind === 'bridge' ? 'bridge' : 'interface'} ${iface.name} ${inNamespace(namespace)}`;
-    this.steps.add('teardown', runIn, WORK.teardown.link, 'delete', description, commands);
+      ? stepText.deleteVethPair({ namespace, interface: iface.name }, peer)
+      : stepText.deleteLink(iface.kind, iface.name, namespace);
+    this.steps.add('teardown', runIn, WORK_IN_STAGE.teardown.link, 'delete', description, commands);
     return true;
   }
 
@@ -245,13 +248,13 @@ class Differ {
     if (this.own.isAdopted(adopt)) {
       const commands: HostCommand[] = [];
       if (namespace === ROOT_NAMESPACE) commands.push({ tool: 'claim', record: { kind: 'interface', namespace, name: iface.name } });
-      commands.push({ tool: 'ip', namespace, args: ['link', 'set', 'dev', iface.name, 'alias', this.mark] });
-      this.steps.add('configure', namespace, WORK.configure.link, 'change', `adopt interface ${iface.name} ${inNamespace(namespace)}`, commands);
+      commands.push({ tool: 'ip', namespace, args: setLinkArgs(iface.name, { alias: this.mark })! });
+      this.steps.add('configure', namespace, WORK_IN_STAGE.configure.link, 'change', stepText.adoptInterface(iface.name, namespace), commands);
       return true;
     }
     this.blockedInterfaces.add(key(namespace, iface.name));
     this.conflicts.push({
-      element: `interface ${iface.name} ${inNamespace(namespace)}`,
+      element: interfacePhrase(iface.name, namespace),
       reason: otherLab ? `lab "${otherLab}" owns it` : `it exists and lab "${this.input.lab}" did not create it`,
       adopt,
     });
@@ -306,13 +309,12 @@ class Differ {
       if (!this.deleteInterface(namespace, live)) return;
     }
     this.fresh.add(key(namespace, iface.name));
-    const args = ['link', 'add', 'name', iface.name];
-    if (namespace !== ROOT_NAMESPACE) args.push('netns', namespace);
-    args.push('type', iface.kind);
+    // CREATABLE let it through, and a veth is planned as a pair: a bridge or a dummy.
+    const args = createLinkArgs(namespace, iface.name, iface.kind as SingleLinkKind);
     const commands: HostCommand[] = [];
     if (namespace === ROOT_NAMESPACE) commands.push({ tool: 'claim', record: { kind: 'interface', namespace, name: iface.name } });
     commands.push({ tool: 'ip', namespace: ROOT_NAMESPACE, args });
-    this.steps.add('host', ROOT_NAMESPACE, WORK.host.createLink, 'create', `create ${iface.kind} ${iface.name} ${inNamespace(namespace)}`, commands);
+    this.steps.add('host', ROOT_NAMESPACE, WORK_IN_STAGE.host.createLink, 'create', stepText.createLink(iface.kind, iface.name, namespace), commands);
     if (namespace === ROOT_NAMESPACE) this.keep.push({ kind: 'interface', namespace, name: iface.name });
   }
 
@@ -341,23 +343,16 @@ class Differ {
       if (!this.deleteInterface(ns, live)) blocked = true;
     }
     if (blocked) return;
-    // Create the pair from the root namespace with each end placed directly in its namespace: no end
-    // ever sits under its name in the wrong namespace, where it could collide with another. A root end
-    // is claimed in the state file first, so that it is the lab's even before its mark is written.
-    let [first, firstNs, second, secondNs] = [a, nsA, b, nsB];
-    if (nsB === ROOT_NAMESPACE && nsA !== ROOT_NAMESPACE) [first, firstNs, second, secondNs] = [b, nsB, a, nsA];
-    const args = ['link', 'add', 'name', first];
-    if (firstNs !== ROOT_NAMESPACE) args.push('netns', firstNs);
-    args.push('type', 'veth', 'peer', 'name', second);
-    if (secondNs !== ROOT_NAMESPACE) args.push('netns', secondNs);
+    // A root end is claimed in the state file first, so that it is the lab's even before its mark is written.
+    const ends = [{ namespace: nsA, interface: a }, { namespace: nsB, interface: b }] as const;
     const commands: HostCommand[] = [];
-    for (const [ns, name] of [[firstNs, first], [secondNs, second]]) {
-      if (ns === ROOT_NAMESPACE) commands.push({ tool: 'claim', record: { kind: 'interface', namespace: ns, name } });
+    for (const end of ends) {
+      if (end.namespace === ROOT_NAMESPACE) commands.push({ tool: 'claim', record: { kind: 'interface', namespace: end.namespace, name: end.interface } });
     }
-    commands.push({ tool: 'ip', namespace: ROOT_NAMESPACE, args });
+    commands.push({ tool: 'ip', namespace: ROOT_NAMESPACE, args: createVethArgs(...ends) });
     this.fresh.add(key(nsA, a));
     this.fresh.add(key(nsB, b));
-    this.steps.add('host', ROOT_NAMESPACE, WORK.host.createVeth, 'create', `create veth pair ${a} (${nsA}) -- ${b} (${nsB})`, commands);
+    this.steps.add('host', ROOT_NAMESPACE, WORK_IN_STAGE.host.createVeth, 'create', stepText.createVethPair(...ends), commands);
     this.keepRootInterfaces([[nsA, a], [nsB, b]]);
   }
 
@@ -419,41 +414,40 @@ class Differ {
   }
 
   private planLinkSettings(namespace: string, want: NetInterface, live: NetInterface | undefined, isFresh: boolean): void {
-    const args = ['link', 'set', 'dev', want.name];
-    const parts: string[] = [];
+    const settings: LinkSettings = {};
+    const changes: string[] = [];
     // New interfaces get their mark as they are first set up, in the same request. Until then the state
     // file's claim (root namespace) or the namespace's (the others) says whose they are.
     const needsMark = want.kind !== 'loopback' && (isFresh || (live ? interfaceOwner(live) : null) !== this.input.lab);
-    if (needsMark) args.push('alias', this.mark);
-    if (!isFresh && needsMark) parts.push(`mark ${this.mark}`);
+    if (needsMark) settings.alias = this.mark;
+    if (!isFresh && needsMark) changes.push(`mark ${this.mark}`);
     const liveMaster = live?.master && !this.fresh.has(key(namespace, live.master)) ? live.master : null;
     if (want.kind !== 'loopback' && want.master !== liveMaster) {
-      if (want.master) { args.push('master', want.master); parts.push(`attach to bridge ${want.master}`); }
-      else { args.push('nomaster'); parts.push(`detach from bridge ${liveMaster}`); }
+      settings.master = want.master;
+      changes.push(want.master ? stepText.attachToBridge(want.master) : stepText.detachFromBridge(liveMaster));
     }
-    if (want.mtu !== null && want.mtu !== (live?.mtu ?? null)) { args.push('mtu', String(want.mtu)); parts.push(`mtu ${want.mtu}`); }
+    if (want.mtu !== null && want.mtu !== (live?.mtu ?? null)) { settings.mtu = want.mtu; changes.push(`mtu ${want.mtu}`); }
     const liveState = isFresh ? 'down' : live?.state ?? 'down';
-    if (want.state !== liveState) { args.push(want.state); parts.push(want.state); }
-    if (args.length === 4) return;
-    const where = inNamespace(namespace);
-    const onlyMark = parts.length === 0 || (parts.length === 1 && parts[0].startsWith('mark '));
-    const description = parts.length === 1 && (parts[0] === 'up' || parts[0] === 'down')
-      ? `bring ${parts[0]} ${want.name} ${where}`
-      : onlyMark ? `mark ${want.name} ${where} as lab ${this.input.lab}'s` : `set ${want.name} ${where}: ${parts.join(', ')}`;
-    this.steps.add('configure', namespace, WORK.configure.link, isFresh ? 'create' : 'change', description, [{ tool: 'ip', namespace, args }]);
+    if (want.state !== liveState) { settings.state = want.state; changes.push(want.state); }
+    const args = setLinkArgs(want.name, settings);
+    if (!args) return;
+    const onlyMark = changes.length === 0 || (changes.length === 1 && changes[0].startsWith('mark '));
+    const description = changes.length === 1 && (changes[0] === 'up' || changes[0] === 'down')
+      ? stepText.bringLink(changes[0], want.name, namespace)
+      : onlyMark ? stepText.markLink(want.name, namespace, this.input.lab) : stepText.setLink(want.name, namespace, changes);
+    this.steps.add('configure', namespace, WORK_IN_STAGE.configure.link, isFresh ? 'create' : 'change', description, [{ tool: 'ip', namespace, args }]);
   }
 
   private planAddresses(namespace: string, want: NetInterface, live: NetInterface | undefined, owned: boolean): void {
-    const where = inNamespace(namespace);
     const liveAddresses = live ? live.addresses.filter((a) => !isKernelAddress(live, a)).map(canonicalCidr) : [];
     const wanted = [...new Set(want.addresses.map(canonicalCidr))];
     for (const address of liveAddresses) {
       if (wanted.includes(address)) continue;
       const recorded = this.own.ownsAddressRecord(namespace, want.name, address);
       if (!owned && !recorded) continue;
-      const commands: HostCommand[] = [{ tool: 'ip', namespace, args: ['addr', 'del', address, 'dev', want.name] }];
+      const commands: HostCommand[] = [{ tool: 'ip', namespace, args: deleteAddressArgs(address, want.name) }];
       if (recorded) commands.push({ tool: 'release', record: { kind: 'address', namespace, interface: want.name, address } });
-      this.steps.add('teardown', namespace, WORK.teardown.address, 'delete', `remove address ${address} from ${want.name} ${where}`, commands);
+      this.steps.add('teardown', namespace, WORK_IN_STAGE.teardown.address, 'delete', stepText.removeAddress(address, want.name, namespace), commands);
       this.addressRemoved.add(key(namespace, want.name));
     }
     for (const address of wanted) {
@@ -464,8 +458,8 @@ class Differ {
       }
       const commands: HostCommand[] = [];
       if (!owned) { commands.push({ tool: 'claim', record }); this.keep.push(record); }
-      commands.push({ tool: 'ip', namespace, args: ['addr', 'add', address, 'dev', want.name] });
-      this.steps.add('configure', namespace, WORK.configure.address, 'create', `add address ${address} to ${want.name} ${where}`, commands);
+      commands.push({ tool: 'ip', namespace, args: addAddressArgs(address, want.name) });
+      this.steps.add('configure', namespace, WORK_IN_STAGE.configure.address, 'create', stepText.addAddress(address, want.name, namespace), commands);
     }
   }
 
@@ -473,58 +467,58 @@ class Differ {
 
   private planRoutes(namespace: string, desired: Namespace): void {
     const liveNs = this.liveNamespace(namespace);
-    const where = inNamespace(namespace);
-    const nsOwned = this.own.ownsNamespace(namespace);
     const liveRoutes = (liveNs?.routes ?? []).filter((route) => !isKernelRoute(liveNs!, route)
       && !(route.dev && (this.gone.has(key(namespace, route.dev)) || this.fresh.has(key(namespace, route.dev)))));
     const wantedKeys = new Set<string>();
     for (const want of desired.routes) {
-      const routeId = routeKey(want);
-      wantedKeys.add(routeId);
+      wantedKeys.add(routeKey(want));
       if (want.dev && this.blockedInterfaces.has(key(namespace, want.dev))) continue;
-      const match = liveRoutes.find((route) => routeKey(route) === routeId);
-      const record: OwnedRecord = { kind: 'route', namespace, to: canonicalRouteTarget(want.to), via: want.via ? canonicalIp(want.via) : null, dev: want.dev };
-      const text = describeRoute(want);
-      if (!match) {
-        const commands: HostCommand[] = [];
-        if (!nsOwned) { commands.push({ tool: 'claim', record }); this.keep.push(record); }
-        commands.push({ tool: 'ip', namespace, args: routeArgs('add', want) });
-        this.steps.add('configure', namespace, WORK.configure.route, 'create', `add route ${text} ${where}`, commands);
-        continue;
-      }
-      const owned = this.own.ownsRoute(namespace, match);
-      if (sameRoute(want, match)) {
-        if (owned && !nsOwned) this.keep.push(record);
-        if (owned && this.dependsOnRemovedAddress(namespace, match)) {
-          this.steps.add('configure', namespace, WORK.configure.route, 'change', `re-add route ${text} ${where} (an address it uses changed)`, [
-            { tool: 'ip', namespace, args: routeArgs('replace', want) },
-          ]);
-        }
-        continue;
-      }
-      const adopt = adoptKeyForRoute(namespace, canonicalRouteTarget(want.to));
-      if (!owned && !this.own.isAdopted(adopt)) {
-        this.conflicts.push({
-          element: `route ${describeRoute(match)} ${where}`,
-          reason: `lab "${this.input.lab}" wants ${text} instead, and did not create this route`,
-          adopt,
-        });
-        continue;
-      }
-      const commands: HostCommand[] = [];
-      if (!nsOwned) { commands.push({ tool: 'claim', record }); this.keep.push(record); }
-      commands.push({ tool: 'ip', namespace, args: routeArgs('replace', want) });
-      this.steps.add('configure', namespace, WORK.configure.route, 'change', `change route ${describeRoute(match)} to ${text} ${where}`, commands);
+      this.planRoute(namespace, want, liveRoutes.find((route) => routeKey(route) === routeKey(want)));
     }
     if (this.blockedNamespaces.has(namespace)) return;
+    const nsOwned = this.own.ownsNamespace(namespace);
     for (const route of liveRoutes) {
       if (wantedKeys.has(routeKey(route)) || !this.own.ownsRoute(namespace, route)) continue;
       const commands: HostCommand[] = [{ tool: 'ip', namespace, args: routeArgs('del', route) }];
-      if (!nsOwned) {
-        commands.push({ tool: 'release', record: { kind: 'route', namespace, to: canonicalRouteTarget(route.to), via: route.via ? canonicalIp(route.via) : null, dev: route.dev } });
-      }
-      this.steps.add('teardown', namespace, WORK.teardown.route, 'delete', `remove route ${describeRoute(route)} ${where}`, commands);
+      if (!nsOwned) commands.push({ tool: 'release', record: routeRecord(namespace, route) });
+      this.steps.add('teardown', namespace, WORK_IN_STAGE.teardown.route, 'delete', stepText.removeRoute(route, namespace), commands);
     }
+  }
+
+  /** One route the file wants, against the live route to the same destination (if any). */
+  private planRoute(namespace: string, want: Route, match: Route | undefined): void {
+    const nsOwned = this.own.ownsNamespace(namespace);
+    const record = routeRecord(namespace, want);
+    if (!match) {
+      const commands: HostCommand[] = [];
+      if (!nsOwned) { commands.push({ tool: 'claim', record }); this.keep.push(record); }
+      commands.push({ tool: 'ip', namespace, args: routeArgs('add', want) });
+      this.steps.add('configure', namespace, WORK_IN_STAGE.configure.route, 'create', stepText.addRoute(want, namespace), commands);
+      return;
+    }
+    const owned = this.own.ownsRoute(namespace, match);
+    if (sameRoute(want, match)) {
+      if (owned && !nsOwned) this.keep.push(record);
+      if (owned && this.dependsOnRemovedAddress(namespace, match)) {
+        this.steps.add('configure', namespace, WORK_IN_STAGE.configure.route, 'change', stepText.reAddRoute(want, namespace), [
+          { tool: 'ip', namespace, args: routeArgs('replace', want) },
+        ]);
+      }
+      return;
+    }
+    const adopt = adoptKeyForRoute(namespace, canonicalRouteTarget(want.to));
+    if (!owned && !this.own.isAdopted(adopt)) {
+      this.conflicts.push({
+        element: routePhrase(match, namespace),
+        reason: `lab "${this.input.lab}" wants ${describeRoute(want)} instead, and did not create this route`,
+        adopt,
+      });
+      return;
+    }
+    const commands: HostCommand[] = [];
+    if (!nsOwned) { commands.push({ tool: 'claim', record }); this.keep.push(record); }
+    commands.push({ tool: 'ip', namespace, args: routeArgs('replace', want) });
+    this.steps.add('configure', namespace, WORK_IN_STAGE.configure.route, 'change', stepText.changeRoute(match, want, namespace), commands);
   }
 
   private dependsOnRemovedAddress(namespace: string, route: Route): boolean {
@@ -541,12 +535,11 @@ class Differ {
   private planForwarding(namespace: string, desired: Namespace): void {
     const live = this.liveNamespace(namespace);
     const liveValue = live ? live.forwarding : false;
-    const where = inNamespace(namespace);
     const nsOwned = this.own.ownsNamespace(namespace);
     const set = (enable: boolean): HostCommand => ({ tool: 'forwarding', namespace, enable });
     if (nsOwned) {
       if (desired.forwarding !== liveValue) {
-        this.steps.add('forwarding', namespace, 0, 'change', `turn forwarding ${desired.forwarding ? 'on' : 'off'} ${where}`, [set(desired.forwarding)]);
+        this.steps.add('forwarding', namespace, 0, 'change', stepText.turnForwarding(desired.forwarding, namespace), [set(desired.forwarding)]);
       }
       return;
     }
@@ -561,7 +554,7 @@ class Differ {
         const commands: HostCommand[] = [];
         if (previous === null) commands.push({ tool: 'claim', record: { kind: 'forwarding', namespace, previous: original } });
         commands.push(set(true));
-        this.steps.add('forwarding', namespace, 0, 'change', `turn forwarding on ${where}`, commands);
+        this.steps.add('forwarding', namespace, 0, 'change', stepText.turnForwarding(true, namespace), commands);
       }
       this.keep.push({ kind: 'forwarding', namespace, previous: original });
     } else if (previous !== null) {
@@ -569,10 +562,10 @@ class Differ {
       if (liveValue !== previous && !holders.length) commands.push(set(previous));
       commands.push({ tool: 'release', record: { kind: 'forwarding', namespace, previous } });
       const description = holders.length
-        ? `leave forwarding ${liveValue ? 'on' : 'off'} ${where} (lab ${holders[0].lab} wants it too)`
+        ? stepText.leaveForwardingShared(liveValue, namespace, holders[0].lab)
         : liveValue === previous
-          ? `leave forwarding ${previous ? 'on' : 'off'} ${where}, as it was before lab ${this.input.lab}`
-          : `restore forwarding ${previous ? 'on' : 'off'} ${where}`;
+          ? stepText.leaveForwardingAsBefore(previous, namespace, this.input.lab)
+          : stepText.restoreForwarding(previous, namespace);
       this.steps.add('forwarding', namespace, 0, 'change', description, commands);
     }
   }
@@ -587,11 +580,7 @@ function sameRoute(want: Route, live: Route): boolean {
   return via(want.via) === via(live.via) && (want.dev === null || want.dev === live.dev);
 }
 
-function routeArgs(verb: 'add' | 'del' | 'replace', route: Route): string[] {
-  const target = canonicalRouteTarget(route.to);
-  const to = target === 'default' && routeFamily(route) === 6 ? '::/0' : target;
-  const args = ['route', verb, to];
-  if (route.via) args.push('via', canonicalIp(route.via));
-  if (route.dev) args.push('dev', route.dev);
-  return args;
+/** What the lab's state file records of a route it claims. */
+function routeRecord(namespace: string, route: Route): OwnedRecord {
+  return { kind: 'route', namespace, to: canonicalRouteTarget(route.to), via: route.via ? canonicalIp(route.via) : null, dev: route.dev };
 }

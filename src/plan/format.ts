@@ -27,17 +27,17 @@ export function formatStep(step: PlanStep, index: number, total: number): string
 export function formatPlans(hosts: readonly PlannedHost[], verb: 'apply' | 'destroy' = 'apply'): string {
   const out: string[] = [];
   for (const { host, target, plan } of hosts) {
-    const where = hosts.length > 1 ? `${host} (${target})` : target;
+    const hostLabel = hosts.length > 1 ? `${host} (${target})` : target;
     if (plan.conflicts.length) {
-      out.push(`Lab ${plan.lab} on ${where}: ${plan.conflicts.length} conflict${plan.conflicts.length === 1 ? '' : 's'} with elements it does not own:`);
+      out.push(`Lab ${plan.lab} on ${hostLabel}: ${plan.conflicts.length} conflict${plan.conflicts.length === 1 ? '' : 's'} with elements it does not own:`);
       for (const conflict of plan.conflicts) out.push(`  ! ${conflict.element}: ${conflict.reason}${conflict.adopt ? ` (--adopt ${conflict.adopt})` : ''}`);
     }
     if (!plan.steps.length) {
       out.push(verb === 'destroy'
-        ? `Lab ${plan.lab} owns nothing on ${where}: nothing to destroy.`
-        : `Lab ${plan.lab} on ${where} is up to date: nothing to do.`);
+        ? `Lab ${plan.lab} owns nothing on ${hostLabel}: nothing to destroy.`
+        : `Lab ${plan.lab} on ${hostLabel} is up to date: nothing to do.`);
     } else {
-      out.push(`${verb === 'destroy' ? 'Destroy' : 'Plan for'} lab ${plan.lab} on ${where}: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} (${summarizeCounts(plan)})`);
+      out.push(`${verb === 'destroy' ? 'Destroy' : 'Plan for'} lab ${plan.lab} on ${hostLabel}: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} (${summarizeCounts(plan)})`);
       plan.steps.forEach((step, i) => out.push(`  ${formatStep(step, i, plan.steps.length)}`));
     }
     for (const warning of plan.warnings) out.push(`  warning: ${warning}`);

@@ -83,3 +83,10 @@ export function stepCounts(plan: Plan): Record<StepAction, number> {
   for (const step of plan.steps) counts[step.action]++;
   return counts;
 }
+
+/** Whether running a plan would change anything on the host, ownership records included. */
+export function planChangesHost(plan: Plan, state: LabState): boolean {
+  if (plan.steps.length) return true;
+  const key = (records: LabState['records']) => records.map((r) => JSON.stringify(r)).sort().join('\n');
+  return key(plan.finalState.records) !== key(state.records);
+}

@@ -17,6 +17,7 @@
 import { HOST_LOCK_FILE, LAB_STATE_DIR, labStateFile, serializeLabState, serializeRecord } from '../model/lab-state';
 import { ipBatchQuote, iptablesRestoreQuote, shellCommand, shellQuote } from '../model/shell';
 import { ROOT_NAMESPACE } from '../model/topology';
+import { namespaceCreatedBy } from './ip-commands';
 import type { HostCommand, Plan, PlanStep } from './plan';
 
 export type PhaseKind = 'ip-batch' | 'ip' | 'iptables' | 'forwarding';
@@ -95,6 +96,29 @@ interface DraftPhase {
   awaitGone: string[];
 }
 
+function emptyDraft(kind: PhaseKind, namespace: string): DraftPhase {
+  return { kind, namespace, steps: [], ip: [], nat: [], forwarding: null, claims: [], releases: [], awaitGone: [] };
+}
+
+/** Where a command runs: the kind of phase and its namespace; null for state file records and waits. */
+function placeOf(command: HostCommand): { kind: PhaseKind; namespace: string } | null {
+  switch (command.tool) {
+    case 'ip': {
+      const batchable = command.args.every((token) => ipBatchQuote(token) !== null);
+      return { kind: batchable ? 'ip-batch' : 'ip', namespace: command.namespace };
+    }
+    case 'iptables': return { kind: 'iptables', namespace: command.namespace };
+    case 'forwarding': return { kind: 'forwarding', namespace: command.namespace };
+    default: return null;
+  }
+}
+
+function addToDraft(phase: DraftPhase, command: HostCommand, step: number): void {
+  if (command.tool === 'ip') phase.ip.push({ step, args: command.args });
+  else if (command.tool === 'iptables') phase.nat.push({ step, table: command.table, args: command.args });
+  else if (command.tool === 'forwarding') phase.forwarding = command.enable;
+}
+
 /** Groups the plan's commands into phases, in step order, merging what can share one process. */
 function phasesOf(steps: readonly PlanStep[]): DraftPhase[] {
   const phases: DraftPhase[] = [];
@@ -105,62 +129,40 @@ function phasesOf(steps: readonly PlanStep[]): DraftPhase[] {
     // may create an interface of the same name.
     const waitsEnded = last !== undefined && last.awaitGone.length > 0 && !stepWaits;
     if (last && !waitsEnded && last.kind === kind && last.namespace === namespace && (kind === 'ip-batch' || kind === 'iptables')) return last;
-    const phase: DraftPhase = { kind, namespace, steps: [], ip: [], nat: [], forwarding: null, claims: [], releases: [], awaitGone: [] };
+    const phase = emptyDraft(kind, namespace);
     phases.push(phase);
     return phase;
   };
   steps.forEach((step, index) => {
     stepWaits = step.commands.some((command) => command.tool === 'await-gone');
     let current: DraftPhase | null = null;
+    // Claims go with the phase of the step's next command; releases with the phase of its last one.
     const pendingClaims: HostCommand[] = [];
-    const enter = (phase: DraftPhase) => {
-      if (!phase.steps.includes(index)) phase.steps.push(index);
-      phase.claims.push(...pendingClaims.splice(0));
-      current = phase;
-    };
     for (const command of step.commands) {
-      switch (command.tool) {
-        case 'claim':
-          pendingClaims.push(command);
-          break;
-        case 'release':
-          if (current) (current as DraftPhase).releases.push(command);
-          else pendingClaims.push(command);
-          break;
-        case 'await-gone':
-          if (current) (current as DraftPhase).awaitGone.push(command.interface);
-          break;
-        case 'ip': {
-          const batchable = command.args.every((token) => ipBatchQuote(token) !== null);
-          const phase = open(batchable ? 'ip-batch' : 'ip', command.namespace);
-          enter(phase);
-          phase.ip.push({ step: index, args: command.args });
-          break;
-        }
-        case 'iptables': {
-          const phase = open('iptables', command.namespace);
-          enter(phase);
-          phase.nat.push({ step: index, table: command.table, args: command.args });
-          break;
-        }
-        case 'forwarding': {
-          const phase = open('forwarding', command.namespace);
-          enter(phase);
-          phase.forwarding = command.enable;
-          break;
-        }
+      const place = placeOf(command);
+      if (place) {
+        current = open(place.kind, place.namespace);
+        if (!current.steps.includes(index)) current.steps.push(index);
+        current.claims.push(...pendingClaims.splice(0));
+        addToDraft(current, command, index);
+      } else if (command.tool === 'claim' || (command.tool === 'release' && !current)) {
+        pendingClaims.push(command);
+      } else if (command.tool === 'release') {
+        current!.releases.push(command);
+      } else if (command.tool === 'await-gone' && current) {
+        current.awaitGone.push(command.interface);
       }
     }
     // A step of claims or releases only (adopting a namespace): it rides on a phase of its own kind.
     if (pendingClaims.length) {
-      const phase: DraftPhase = { kind: 'ip-batch', namespace: ROOT_NAMESPACE, steps: [index], ip: [], nat: [], forwarding: null, claims: [], releases: [], awaitGone: [] };
+      const phase = emptyDraft('ip-batch', ROOT_NAMESPACE);
+      phase.steps.push(index);
       for (const command of pendingClaims) (command.tool === 'claim' ? phase.claims : phase.releases).push(command);
       phases.push(phase);
     }
   });
   return phases;
 }
-
 
 function nsenterPrefix(namespace: string): string {
   return namespace === ROOT_NAMESPACE ? '' : `nsenter ${shellQuote(`--net=/run/netns/${namespace}`)} `;
@@ -207,19 +209,24 @@ function stateLines(commands: readonly HostCommand[], phase: number): string[] {
   return ['{', ...out.map((line) => `  ${line}`), `} >> "$VNET_STATE" || vnet_fail ${phase} $?`];
 }
 
-export function render(plan: Plan, options: RenderOptions = {}): RenderedScript {
-  const drafts = phasesOf(plan.steps);
+/** What the phases of one script share while they are written out. */
+interface ScriptContext {
+  stateMode: 'rewrite' | 'append' | 'none';
+  /** Namespaces the plan creates: their NAT is checked in their own phase, as they do not exist before. */
+  created: ReadonlySet<string>;
+  /** The phases written so far, as parseOutcome reads them back. */
+  phases: Phase[];
+}
+
+/** The script's opening: strict settings, the tools it needs, the host lock, and the state file's check. */
+function prelude(plan: Plan, drafts: readonly DraftPhase[], options: RenderOptions, stateMode: ScriptContext['stateMode']): string[] {
   const needsNsenter = drafts.some((p) => p.namespace !== ROOT_NAMESPACE);
   const needsIptables = drafts.some((p) => p.kind === 'iptables');
   const tools = ['ip', 'flock', ...(needsNsenter ? ['nsenter'] : []), ...(needsIptables ? ['iptables-restore'] : [])];
-  const stateMode = options.stateMode ?? 'rewrite';
   const stateFile = stateMode === 'none' ? '/dev/null' : labStateFile(plan.lab);
   const expected = plan.stateText === null ? null : plan.stateText.replace(/\n+$/, '');
   const lockWait = Math.max(1, Math.round(options.lockWaitSeconds ?? 300));
-  const out: string[] = [];
-  const phases: Phase[] = [];
-
-  out.push(
+  return [
     `# vnet ${options.verb ?? 'apply'}: lab ${plan.lab}, ${plan.steps.length} step(s), ${drafts.length} phase(s)`,
     'set -u',
     // Stop only at a phase boundary: a dropped connection or a cancel ends the script at its next marker
@@ -245,78 +252,89 @@ export function render(plan: Plan, options: RenderOptions = {}): RenderedScript 
       ? `[ ! -e "$VNET_STATE" ] || { vnet_mark vnet:stale; exit ${SCRIPT_EXIT.stale}; }`
       : `[ "$(cat "$VNET_STATE" 2>/dev/null)" = ${shellQuote(expected)} ] || { vnet_mark vnet:stale; exit ${SCRIPT_EXIT.stale}; }`]),
     'vnet_mark vnet:begin',
-  );
+  ];
+}
 
-  // Check every NAT transaction of a namespace that exists already, before anything changes.
-  const created = new Set(plan.steps.flatMap((s) => s.commands).flatMap((c) => (c.tool === 'ip' && c.args[0] === 'netns' && c.args[1] === 'add' ? [c.args[2]] : [])));
-  drafts.forEach((draft, i) => {
-    if (draft.kind !== 'iptables' || created.has(draft.namespace)) return;
+/** Namespaces the plan creates (`ip netns add`). */
+function createdNamespaces(plan: Plan): Set<string> {
+  const created = plan.steps.flatMap((s) => s.commands).map((c) => (c.tool === 'ip' ? namespaceCreatedBy(c.args) : null));
+  return new Set(created.filter((name): name is string => name !== null));
+}
+
+/** Checks every NAT transaction of a namespace that exists already, before anything changes. */
+function natChecks(drafts: readonly DraftPhase[], created: ReadonlySet<string>): string[] {
+  return drafts.flatMap((draft, i) => {
+    if (draft.kind !== 'iptables' || created.has(draft.namespace)) return [];
     const { lines } = restoreInput(draft);
-    out.push(
+    return [
       `vnet_mark 'vnet:check ${i + 1}'; printf '%s\\n' 'vnet:phase ${i + 1}' >&2`,
       `${nsenterPrefix(draft.namespace)}iptables-restore --test --noflush <<'${HEREDOC}' || vnet_fail ${i + 1} $?`,
       heredoc(lines),
-    );
+    ];
   });
+}
 
-  /** The lines of one phase. In a worker, a failure is reported through the worker's own error file. */
-  const emitPhase = (draft: DraftPhase, index: number, worker: number | null): string[] => {
-    const lines: string[] = [];
-    const phase: Phase = { index, kind: draft.kind, namespace: draft.namespace, steps: draft.steps, lineSteps: [] };
-    phases.push(phase);
-    const fail = worker === null ? `vnet_fail ${index} $?` : `vnet_wfail ${index} $? ${worker}`;
-    const errors = worker === null ? '' : ` 2>"$VNET_TMP/e${worker}"`;
-    if (worker === null) lines.push(`vnet_mark 'vnet:phase ${index}'; printf '%s\\n' 'vnet:phase ${index}' >&2`);
-    else lines.push(`[ ! -e "$VNET_TMP/failed" ] || exit 0`, `vnet_mark 'vnet:phase ${index}'`);
-    const claims = stateMode === 'none' ? [] : stateLines(draft.claims, index);
-    lines.push(...claims);
-    const prefix = nsenterPrefix(draft.namespace);
-    switch (draft.kind) {
-      case 'ip-batch': {
-        if (!draft.ip.length) break;
-        const input = draft.ip.map((row) => row.args.map((token) => ipBatchQuote(token)!).join(' '));
-        phase.lineSteps = draft.ip.map((row) => row.step);
-        lines.push(`${prefix}ip -batch -${errors} <<'${HEREDOC}' || ${fail}`, heredoc(input));
-        break;
-      }
-      case 'ip':
-        phase.lineSteps = draft.ip.map((row) => row.step);
-        for (const row of draft.ip) lines.push(`${prefix}${shellCommand(['ip', ...row.args])}${errors} || ${fail}`);
-        break;
-      case 'iptables': {
-        const { lines: input, lineSteps } = restoreInput(draft);
-        phase.lineSteps = lineSteps;
-        if (created.has(draft.namespace)) {
-          lines.push(`${prefix}iptables-restore --test --noflush <<'${HEREDOC}' || ${fail}`, heredoc(input));
-        }
-        lines.push(`${prefix}iptables-restore --noflush <<'${HEREDOC}' || ${fail}`, heredoc(input));
-        break;
-      }
-      case 'forwarding': {
-        const value = draft.forwarding ? '1' : '0';
-        lines.push(draft.namespace === ROOT_NAMESPACE
-          ? `echo ${value} > /proc/sys/net/ipv4/ip_forward || ${fail}`
-          : `${prefix}sh -c 'echo ${value} > /proc/sys/net/ipv4/ip_forward' || ${fail}`);
-        break;
-      }
+/** The commands of one phase, and the step of each line of its batch input (into phase.lineSteps). */
+function phaseCommands(draft: DraftPhase, phase: Phase, context: ScriptContext, fail: string, errors: string): string[] {
+  const prefix = nsenterPrefix(draft.namespace);
+  switch (draft.kind) {
+    case 'ip-batch': {
+      if (!draft.ip.length) return [];
+      const input = draft.ip.map((row) => row.args.map((token) => ipBatchQuote(token)!).join(' '));
+      phase.lineSteps = draft.ip.map((row) => row.step);
+      return [`${prefix}ip -batch -${errors} <<'${HEREDOC}' || ${fail}`, heredoc(input)];
     }
-    for (const name of draft.awaitGone) lines.push(`vnet_gone ${shellQuote(name)} || ${fail}`);
-    const releases = stateMode === 'none' ? [] : stateLines(draft.releases, index);
-    lines.push(...releases);
-    lines.push(`vnet_mark 'vnet:done ${index}'`);
-    return lines;
-  };
+    case 'ip':
+      phase.lineSteps = draft.ip.map((row) => row.step);
+      return draft.ip.map((row) => `${prefix}${shellCommand(['ip', ...row.args])}${errors} || ${fail}`);
+    case 'iptables': {
+      const { lines: input, lineSteps } = restoreInput(draft);
+      phase.lineSteps = lineSteps;
+      const check = context.created.has(draft.namespace) ? [`${prefix}iptables-restore --test --noflush <<'${HEREDOC}' || ${fail}`, heredoc(input)] : [];
+      return [...check, `${prefix}iptables-restore --noflush <<'${HEREDOC}' || ${fail}`, heredoc(input)];
+    }
+    case 'forwarding': {
+      const value = draft.forwarding ? '1' : '0';
+      return [draft.namespace === ROOT_NAMESPACE
+        ? `echo ${value} > /proc/sys/net/ipv4/ip_forward || ${fail}`
+        : `${prefix}sh -c 'echo ${value} > /proc/sys/net/ipv4/ip_forward' || ${fail}`];
+    }
+  }
+}
 
-  // Runs of per-namespace ip phases (each namespace's settings, or its teardown) do not depend on one
-  // another: they run in parallel workers, which is where most of a large lab's time goes (one nsenter
-  // and one ip process per namespace). The phases of one namespace stay in one worker, in order.
+/** The lines of one phase. In a worker, a failure is reported through the worker's own error file. */
+function emitPhase(draft: DraftPhase, index: number, worker: number | null, context: ScriptContext): string[] {
+  const phase: Phase = { index, kind: draft.kind, namespace: draft.namespace, steps: draft.steps, lineSteps: [] };
+  context.phases.push(phase);
+  const fail = worker === null ? `vnet_fail ${index} $?` : `vnet_wfail ${index} $? ${worker}`;
+  const errors = worker === null ? '' : ` 2>"$VNET_TMP/e${worker}"`;
+  const writesState = context.stateMode !== 'none';
+  return [
+    ...(worker === null
+      ? [`vnet_mark 'vnet:phase ${index}'; printf '%s\\n' 'vnet:phase ${index}' >&2`]
+      : [`[ ! -e "$VNET_TMP/failed" ] || exit 0`, `vnet_mark 'vnet:phase ${index}'`]),
+    ...(writesState ? stateLines(draft.claims, index) : []),
+    ...phaseCommands(draft, phase, context, fail, errors),
+    ...draft.awaitGone.map((name) => `vnet_gone ${shellQuote(name)} || ${fail}`),
+    ...(writesState ? stateLines(draft.releases, index) : []),
+    `vnet_mark 'vnet:done ${index}'`,
+  ];
+}
+
+/**
+ * All phases, in order. Runs of per-namespace ip phases (each namespace's settings, or its teardown) do
+ * not depend on one another: they run in parallel workers, which is where most of a large lab's time goes
+ * (one nsenter and one ip process per namespace). The phases of one namespace stay in one worker, in order.
+ */
+function emitPhases(drafts: readonly DraftPhase[], context: ScriptContext): string[] {
+  const out: string[] = [];
   let parallelBlocks = 0;
   for (let i = 0; i < drafts.length;) {
     let j = i;
     while (j < drafts.length && drafts[j].namespace !== ROOT_NAMESPACE && (drafts[j].kind === 'ip-batch' || drafts[j].kind === 'ip')) j++;
     const namespaces = new Set(drafts.slice(i, j).map((d) => d.namespace));
     if (namespaces.size < 2 * PARALLEL_MIN_PER_WORKER) {
-      out.push(...emitPhase(drafts[i], i + 1, null));
+      out.push(...emitPhase(drafts[i], i + 1, null, context));
       i++;
       continue;
     }
@@ -326,28 +344,42 @@ export function render(plan: Plan, options: RenderOptions = {}): RenderedScript 
     const bodies: string[][] = Array.from({ length: workers }, () => []);
     for (let k = i; k < j; k++) {
       const worker = order.indexOf(drafts[k].namespace) % workers;
-      bodies[worker].push(...emitPhase(drafts[k], k + 1, worker));
+      bodies[worker].push(...emitPhase(drafts[k], k + 1, worker, context));
     }
     if (parallelBlocks === 1) out.push(...WORKER_PRELUDE);
-    for (const body of bodies) out.push('(', ...body.map((line) => line), ') &');
+    for (const body of bodies) out.push('(', ...body, ') &');
     out.push('wait', `[ ! -e "$VNET_TMP/failed" ] || exit ${SCRIPT_EXIT.stepFailed}`);
     i = j;
   }
-  phases.sort((a, b) => a.index - b.index);
+  return out;
+}
 
-  // What the lab owns now, written whole: claims of elements the plan removed or never made are dropped.
-  // The last line stamps this run. Without it the file could return to a text another apply planned from
-  // while this one was midway (its claims appended, then rewritten to the same records), and that apply's
-  // stale check would pass and replay steps already done. The stamp is no record: readers skip it.
-  if (stateMode !== 'rewrite') {
-    // An operation only appended its claims.
-  } else if (plan.finalState.records.length) {
-    out.push(
-      `{ printf '%s' ${shellQuote(serializeLabState(plan.finalState))} && printf '{"kind":"written","run":"%s-%s"}\\n' "$(date +%s%N)" "$$"; } > "$VNET_STATE.tmp" && mv -f "$VNET_STATE.tmp" "$VNET_STATE" || vnet_fail ${drafts.length + 1} $?`,
-    );
-  } else {
-    out.push('rm -f "$VNET_STATE"');
-  }
-  out.push('vnet_mark vnet:ok');
+/**
+ * What the lab owns now, written whole: claims of elements the plan removed or never made are dropped.
+ * The last line stamps this run. Without it the file could return to a text another apply planned from
+ * while this one was midway (its claims appended, then rewritten to the same records), and that apply's
+ * stale check would pass and replay steps already done. The stamp is no record: readers skip it.
+ * An operation (stateMode append or none) only appended its claims.
+ */
+function stateFileEnding(plan: Plan, stateMode: ScriptContext['stateMode'], lastPhase: number): string[] {
+  if (stateMode !== 'rewrite') return [];
+  if (!plan.finalState.records.length) return ['rm -f "$VNET_STATE"'];
+  return [
+    `{ printf '%s' ${shellQuote(serializeLabState(plan.finalState))} && printf '{"kind":"written","run":"%s-%s"}\\n' "$(date +%s%N)" "$$"; } > "$VNET_STATE.tmp" && mv -f "$VNET_STATE.tmp" "$VNET_STATE" || vnet_fail ${lastPhase + 1} $?`,
+  ];
+}
+
+export function render(plan: Plan, options: RenderOptions = {}): RenderedScript {
+  const drafts = phasesOf(plan.steps);
+  const stateMode = options.stateMode ?? 'rewrite';
+  const context: ScriptContext = { stateMode, created: createdNamespaces(plan), phases: [] };
+  const out = [
+    ...prelude(plan, drafts, options, stateMode),
+    ...natChecks(drafts, context.created),
+    ...emitPhases(drafts, context),
+    ...stateFileEnding(plan, stateMode, drafts.length),
+    'vnet_mark vnet:ok',
+  ];
+  const phases = context.phases.sort((a, b) => a.index - b.index);
   return { text: `${out.join('\n')}\n`, phases, steps: plan.steps };
 }

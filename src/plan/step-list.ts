@@ -6,8 +6,8 @@
 import { ROOT_NAMESPACE } from '../model/topology';
 import { STAGE_ORDER, type HostCommand, type PlanStep, type Stage, type StepAction } from './plan';
 
-/** Kinds of work inside a stage, in the order they run. */
-export const WORK = {
+/** Kinds of work inside the stages of links, addresses and routes, in the order they run (NAT's are diff-nat's). */
+export const WORK_IN_STAGE = {
   teardown: { route: 0, address: 1, link: 2 },
   host: { deleteNamespace: 0, createNamespace: 1, adoptNamespace: 2, createLink: 3, createVeth: 4, adoptLink: 5 },
   configure: { link: 0, address: 1, route: 2 },
@@ -56,7 +56,5 @@ export class StepList {
   }
 }
 
-/** `in host` or `in netns1`, the way descriptions name a namespace. */
-export function inNamespace(namespace: string): string {
-  return `in ${namespace}`;
-}
+// diff-nat.ts takes the namespace wording from here; it is wording.ts's.
+export { inNamespace } from './wording';

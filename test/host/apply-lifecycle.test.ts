@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VnetError } from '../../src/model/errors';
 import { emptyTopology } from '../../src/model/topology';
-import type { ProgressEvent } from '../../src/plan/engine';
+import type { ProgressEvent } from '../../src/engine/run-plan';
 import { Testbed, type TestHost } from '../testbed/testbed';
 import { SCENARIOS } from '../testbed/scenarios';
 import { EXAMPLES, compileText, convergeOn, freshHost, normalize, planSteps, show, transportFor, vnet } from './apply-support';

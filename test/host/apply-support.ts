@@ -14,7 +14,7 @@ import type { Lab, Topology } from '../../src/model/topology';
 import { createTransport } from '../../src/host/connect';
 import { probeHost, probeSnapshot } from '../../src/host/probe';
 import type { Transport } from '../../src/host/transport';
-import { converge, planHost, type ConvergeOptions, type HostResult, type HostTarget } from '../../src/plan/engine';
+import { converge, planHost, type ConvergeOptions, type HostResult, type HostTarget } from '../../src/engine/converge';
 import type { RunResult } from '../testbed/run';
 import type { HostOptions, Testbed, TestHost } from '../testbed/testbed';
 

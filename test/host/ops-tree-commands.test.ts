@@ -4,7 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { VnetError } from '../../src/model/errors';
-import { describeRemoval, runOperation, type Operation } from '../../src/plan/operations';
+import { runOperation } from '../../src/engine/run-operation';
+import { describeRemoval, type Operation } from '../../src/plan/operations';
 import { Testbed, type TestHost } from '../testbed/testbed';
 import type { Transport } from '../../src/host/transport';
 import { freshHost, ping, pingPeerMasqueraded, show, tcpFromPeerReaches, transportFor, vnet } from './apply-support';
@@ -96,4 +97,20 @@ test('an operation done for a lab belongs to it: that lab\'s destroy removes it'
   assert.match(destroyed.stdout, /delete bridge lbr0 in host/);
   const after = await show(transport);
   assert.deepEqual(after.namespaces.map((ns) => ns.name), ['host']);
+});
+
+test('an IPv6 default route added from the tree is an IPv6 default route, and is removed as one', async () => {
+  await op({ kind: 'create-namespace', name: 'ops6' });
+  await op({ kind: 'create-veth', a: { namespace: 'ops6', interface: 'v6in', address: '2001:db8:6::2/64' }, b: { namespace: 'host', interface: 'v6out', address: '2001:db8:6::1/64' } });
+  const added = await runOperation(transport, { kind: 'add-route', namespace: 'ops6', to: 'default', via: '2001:db8:6::1', dev: null }, { topology: await show(transport) });
+  assert.equal(added.outcome.kind, 'ok');
+  // Some iproute2 versions take a bare `default` as IPv4 whatever the gateway: the command says ::/0.
+  assert.deepEqual(added.plan.steps.flatMap((s) => s.commands), [{ tool: 'ip', namespace: 'ops6', args: ['route', 'add', '::/0', 'via', '2001:db8:6::1'] }]);
+  assert.match(await host.mustSh('ip netns exec ops6 ip -6 route show default'), /^default via 2001:db8:6::1 dev v6in\b/m);
+  assert.equal((await host.mustSh('ip netns exec ops6 ip -4 route show default')).trim(), '', 'no IPv4 default route through an IPv6 gateway');
+
+  await op({ kind: 'remove-route', namespace: 'ops6', to: 'default', via: '2001:db8:6::1', dev: null });
+  assert.equal((await host.mustSh('ip netns exec ops6 ip -6 route show default')).trim(), '');
+  await op({ kind: 'remove-namespace', name: 'ops6' });
+  assert.ok(!(await show(transport)).namespaces[0].interfaces.some((i) => i.name === 'v6out'), 'the host end went with the namespace');
 });

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { emptyTopology } from '../../src/model/topology';
 import { operationPlan } from '../../src/plan/operations';
-import type { HostPlan } from '../../src/plan/engine';
+import type { HostPlan } from '../../src/engine/converge';
 import { formatPlans, planChanges, planSummary } from '../../src/extension/plan-text';
 
 function hostPlan(host: string, target: string, plan: HostPlan['plan']): HostPlan {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseArgs } from '../../src/cli/args';
 import type { CliIo } from '../../src/cli/command';
 import { RUN_FLAGS, reviewer, progressPrinter } from '../../src/cli/commands/apply';
-import type { HostPlan } from '../../src/plan/engine';
+import type { HostPlan } from '../../src/engine/converge';
 import { diff } from '../../src/plan/diff';
 import { desiredScenarioA, emptyHost } from './plan-fixtures';
 

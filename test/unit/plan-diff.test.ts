@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diff } from '../../src/plan/diff';
 import type { Plan } from '../../src/plan/plan';
-import { planChangesHost } from '../../src/plan/engine';
+import { planChangesHost } from '../../src/plan/plan';
 import { emptyTopology, type Topology } from '../../src/model/topology';
 import type { LabState } from '../../src/model/lab-state';
 import { desiredScenarioA, desiredScenarioH, emptyHost, liveAfterApply, TopologyBuilder } from './plan-fixtures';

@@ -3,7 +3,8 @@
 // hosts in parallel.
 
 import { performance } from 'node:perf_hooks';
-import { converge, type ConvergeOptions, type HostPlan, type HostResult, type ProgressEvent } from '../../plan/engine';
+import { converge, type ConvergeOptions, type HostPlan, type HostResult } from '../../engine/converge';
+import type { ProgressEvent } from '../../engine/run-plan';
 import { formatPlans, formatStep, plansJson } from '../../plan/format';
 import { parseArgs, flagValue, type ParsedArgs } from '../args';
 import { VnetError } from '../../model/errors';

@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { VnetError } from '../../model/errors';
 import { checkLabName } from '../../model/names';
-import { readSnapshot } from '../../plan/engine';
+import { readSnapshot } from '../../engine/snapshot';
 import { exportText } from '../../plan/export';
 import { flagValue, parseArgs } from '../args';
 import { printHelpIfAsked, type CliCommand } from '../command';

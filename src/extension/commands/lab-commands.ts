@@ -6,7 +6,8 @@
 import { VnetError, isVnetError } from '../../model/errors';
 import { emptyTopology, type Lab, type LabHost } from '../../model/topology';
 import { compileVnet } from '../../language/index';
-import { converge, planHost, type HostResult, type HostTarget, type ProgressEvent } from '../../plan/engine';
+import { converge, planHost, type HostResult, type HostTarget } from '../../engine/converge';
+import type { ProgressEvent } from '../../engine/run-plan';
 import { probeSnapshot } from '../../host/probe';
 import type { Transport } from '../../host/transport';
 import { hostTitle } from '../host-state';

@@ -2,7 +2,8 @@
 // then reads the host again so the tree shows the result at once (the watcher would, a moment later).
 
 import { describeError } from '../../model/errors';
-import { runOperation, type Operation } from '../../plan/operations';
+import { runOperation } from '../../engine/run-operation';
+import type { Operation } from '../../plan/operations';
 import type { HostSession } from '../host-session';
 import { hostTitle } from '../host-state';
 import { clip, plainMessage, plainText } from '../text-safety';

@@ -3,7 +3,7 @@
 // the user types. Free of vscode.
 
 import { ROOT_NAMESPACE, type Namespace, type Topology } from '../../model/topology';
-import type { Endpoint } from '../../plan/operations';
+import type { VethEnd } from '../../plan/operations';
 import { interfaceNameValidator, optionalCidrValidator } from '../input-validators';
 import { iconSafe } from '../text-safety';
 import { isEditable, orderedNamespaces } from '../tree-model';
@@ -62,8 +62,8 @@ export async function askNewVethPair(ctx: CommandContext, topology: Topology, ta
   const addressA = await askAddress(ctx, nsA, nameA, '5/7: first address');
   const addressB = await askAddress(ctx, nsB, nameB, '6/7: second address');
 
-  const a: Endpoint = { namespace: nsA.name, interface: nameA, address: addressA, bridge: null };
-  const b: Endpoint = { namespace: nsB.name, interface: nameB, address: addressB, bridge: null };
+  const a: VethEnd = { namespace: nsA.name, interface: nameA, address: addressA, bridge: null };
+  const b: VethEnd = { namespace: nsB.name, interface: nameB, address: addressB, bridge: null };
   const bridgeChoices = [
     ...nsB.interfaces.filter((i) => i.kind === 'bridge').map((bridge) => ({ end: b, bridge: bridge.name, ns: nsB })),
     ...(nsA.name === nsB.name ? [] : nsA.interfaces.filter((i) => i.kind === 'bridge').map((bridge) => ({ end: a, bridge: bridge.name, ns: nsA }))),
