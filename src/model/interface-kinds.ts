@@ -5,6 +5,12 @@
 
 import type { InterfaceKind } from './topology';
 
+/**
+ * How one comes to be: created as a pair (a veth), created alone (`ip link add … type KIND`), with every
+ * namespace (lo), or never by VNet (it reads and shows them, and leaves them to whoever made them).
+ */
+export type Creation = 'pair' | 'alone' | 'with-namespace' | 'none';
+
 /** How the diagram draws an interface: on its box's edge, as a box of its own, or as a line inside its box. */
 export type DrawingRole = 'port' | 'bridge' | 'line';
 
@@ -13,13 +19,9 @@ export interface InterfaceKindFacts {
   readonly kernelKind: string | null;
   /** A few words for people: `veth end`, `bridge`. */
   readonly label: string;
-  /**
-   * What follows `ip link add name NAME [netns NS]` to create one on its own, or null when VNet does not create
-   * it that way: a veth is created as a pair (ip-commands), a loopback comes with every namespace.
-   */
+  readonly creation: Creation;
+  /** What follows `ip link add name NAME [netns NS]` for a kind created alone; null for the others. */
   readonly linkAddArgs: readonly string[] | null;
-  /** Whether a plan may create it. */
-  readonly creatable: boolean;
   /** The statement that declares one in a .vnet file (`bridge br0 { … }`), or null when the language has none. */
   readonly statement: 'bridge' | 'dummy' | null;
   readonly drawingRole: DrawingRole;
@@ -31,28 +33,28 @@ export interface InterfaceKindFacts {
 
 export const INTERFACE_KINDS: Readonly<Record<InterfaceKind, InterfaceKindFacts>> = {
   veth: {
-    kernelKind: 'veth', label: 'veth end', linkAddArgs: null, creatable: true, statement: null,
+    kernelKind: 'veth', label: 'veth end', creation: 'pair', linkAddArgs: null, statement: null,
     drawingRole: 'port', mayLeadOut: true, icon: 'plug',
   },
   bridge: {
-    kernelKind: 'bridge', label: 'bridge', linkAddArgs: ['type', 'bridge'], creatable: true, statement: 'bridge',
+    kernelKind: 'bridge', label: 'bridge', creation: 'alone', linkAddArgs: ['type', 'bridge'], statement: 'bridge',
     drawingRole: 'bridge', mayLeadOut: false, icon: 'type-hierarchy-sub',
   },
   dummy: {
-    kernelKind: 'dummy', label: 'dummy interface', linkAddArgs: ['type', 'dummy'], creatable: true, statement: 'dummy',
+    kernelKind: 'dummy', label: 'dummy interface', creation: 'alone', linkAddArgs: ['type', 'dummy'], statement: 'dummy',
     drawingRole: 'port', mayLeadOut: false, icon: 'circle-large-outline',
   },
   loopback: {
     // The kernel reports no kind for lo; the probe knows it by its LOOPBACK flag.
-    kernelKind: null, label: 'loopback', linkAddArgs: null, creatable: false, statement: null,
+    kernelKind: null, label: 'loopback', creation: 'with-namespace', linkAddArgs: null, statement: null,
     drawingRole: 'line', mayLeadOut: false, icon: 'sync',
   },
   vxlan: {
-    kernelKind: 'vxlan', label: 'VXLAN tunnel', linkAddArgs: null, creatable: false, statement: null,
+    kernelKind: 'vxlan', label: 'VXLAN tunnel', creation: 'none', linkAddArgs: null, statement: null,
     drawingRole: 'port', mayLeadOut: true, icon: 'cloud',
   },
   other: {
-    kernelKind: null, label: 'interface', linkAddArgs: null, creatable: false, statement: null,
+    kernelKind: null, label: 'interface', creation: 'none', linkAddArgs: null, statement: null,
     drawingRole: 'port', mayLeadOut: true, icon: 'symbol-misc',
   },
 };

@@ -6,6 +6,7 @@
 // what makes any partial state converge: whatever a failed or interrupted apply left behind is just
 // another live state, owned by the lab (marks and claims are written before or with what they mark).
 
+import { INTERFACE_KINDS } from '../model/interface-kinds';
 import { canonicalCidr, canonicalIp, parseCidr, parseIp, networkOf, cidrContains } from '../model/cidr';
 import type { LabState, OwnedRecord } from '../model/lab-state';
 import { ownedRecordKey } from '../model/lab-state';
@@ -17,7 +18,7 @@ import { isKernelAddress, isKernelRoute, routeKey } from '../model/kernel-made';
 import { canonicalRouteTarget, describeRoute } from '../model/route';
 import {
   addAddressArgs, createLinkArgs, createNamespaceArgs, createVethArgs, deleteAddressArgs, deleteLinkArgs,
-  deleteNamespaceArgs, routeArgs, setLinkArgs, type LinkSettings, type SingleLinkKind,
+  deleteNamespaceArgs, routeArgs, setLinkArgs, type LinkSettings,
 } from './ip-commands';
 import { adoptKeyForInterface, adoptKeyForNamespace, adoptKeyForRoute, interfaceOwner, Ownership } from './ownership';
 import type { Conflict, HostCommand, Plan } from './plan';
@@ -41,7 +42,6 @@ export interface DiffInput {
   others?: readonly LabState[];
 }
 
-const CREATABLE = new Set(['veth', 'bridge', 'dummy']);
 
 const key = (namespace: string, name: string) => `${namespace}\u0000${name}`;
 
@@ -266,18 +266,17 @@ class Differ {
     for (const [namespace, desired] of this.desiredByName) {
       if (this.blockedNamespaces.has(namespace)) continue;
       for (const iface of desired.interfaces) {
-        if (iface.kind === 'veth') {
+        const creation = INTERFACE_KINDS[iface.kind].creation;
+        if (creation === 'pair') {
           const peer = iface.peer!;
           const ends = [key(namespace, iface.name), key(peer.namespace, peer.interface)].sort().join('\u0001');
           if (seenPairs.has(ends)) continue;
           seenPairs.add(ends);
           if (this.blockedNamespaces.has(peer.namespace)) continue;
           this.planVeth(namespace, iface.name, peer.namespace, peer.interface);
-        } else if (iface.kind === 'loopback') {
-          continue;
-        } else if (CREATABLE.has(iface.kind)) {
+        } else if (creation === 'alone') {
           this.planSingle(namespace, iface);
-        } else {
+        } else if (creation === 'none') {
           this.planExternal(namespace, iface);
         }
       }
@@ -309,8 +308,7 @@ class Differ {
       if (!this.deleteInterface(namespace, live)) return;
     }
     this.fresh.add(key(namespace, iface.name));
-    // CREATABLE let it through, and a veth is planned as a pair: a bridge or a dummy.
-    const args = createLinkArgs(namespace, iface.name, iface.kind as SingleLinkKind);
+    const args = createLinkArgs(namespace, iface.name, iface.kind);
     const commands: HostCommand[] = [];
     if (namespace === ROOT_NAMESPACE) commands.push({ tool: 'claim', record: { kind: 'interface', namespace, name: iface.name } });
     commands.push({ tool: 'ip', namespace: ROOT_NAMESPACE, args });
@@ -397,7 +395,7 @@ class Differ {
         live = { name: want.name, kind: 'loopback', state: 'down', mtu: 65536, mac: null, addresses: [], master: null, peer: null };
       }
       if (!isFresh && !live) return [];
-      const external = !CREATABLE.has(want.kind) && want.kind !== 'loopback';
+      const external = INTERFACE_KINDS[want.kind].creation === 'none';
       const owned = isFresh || (live !== undefined && this.ownsLive(namespace, live));
       return [{ want, live, isFresh, owned: owned && !external }];
     });

@@ -5,7 +5,8 @@
 
 import { canonicalCidr, canonicalIp } from '../model/cidr';
 import { canonicalRouteTarget } from '../model/route';
-import { ROOT_NAMESPACE, type PeerRef, type Route } from '../model/topology';
+import { INTERFACE_KINDS } from '../model/interface-kinds';
+import { ROOT_NAMESPACE, type InterfaceKind, type PeerRef, type Route } from '../model/topology';
 import { routeFamily } from '../model/kernel-made';
 
 export function createNamespaceArgs(name: string): string[] {
@@ -39,12 +40,11 @@ export function createVethArgs(a: PeerRef, b: PeerRef): string[] {
   ];
 }
 
-/** The links made one at a time (a veth comes as a pair). */
-export type SingleLinkKind = 'bridge' | 'dummy';
-
-/** Creates a bridge or a dummy from the root namespace, straight into its namespace. */
-export function createLinkArgs(namespace: string, name: string, kind: SingleLinkKind): string[] {
-  return ['link', 'add', 'name', name, ...placedIn(namespace), 'type', kind];
+/** Creates a link of a kind made alone (a bridge, a dummy) from the root namespace, straight into its namespace. */
+export function createLinkArgs(namespace: string, name: string, kind: InterfaceKind): string[] {
+  const args = INTERFACE_KINDS[kind].linkAddArgs;
+  if (!args) throw new Error(`A ${kind} is not created alone with ip link add.`);
+  return ['link', 'add', 'name', name, ...placedIn(namespace), ...args];
 }
 
 /** Deletes a link (a veth takes its other end with it); runs in the link's namespace. */

@@ -5,6 +5,9 @@
 // is given: then they carry the lab's marks and claims, and the lab's next apply or destroy treats them as
 // its own. The `ip` commands are ip-commands.ts's and the wording wording.ts's, as for a plan.
 
+import { parseNatAddress } from '../model/nat-address';
+import { defaultNatChain } from '../model/nat-targets';
+import { PORT_RANGE_HINT, validPort } from '../model/ports';
 import { canonicalCidr, canonicalIp, parseCidr } from '../model/cidr';
 import { VnetError } from '../model/errors';
 import { natRuleKey, ownerMark, parseNatRule, renderNatRule, tokenizeIptables, type NatRuleFields } from '../model/nat';
@@ -128,12 +131,9 @@ function validateRoute(op: OperationOf<'add-route' | 'remove-route'>, context: O
 function validatePortForward(op: OperationOf<'add-port-forward'>, context: OperationContext): void {
   const what = `port forward ${inNamespace(op.namespace)}`;
   requirePlace(context, op.namespace);
-  if (!/^\d{1,5}(:\d{1,5})?$/.test(op.port) || op.port.split(':').some((p) => Number(p) < 1 || Number(p) > 65535)) {
-    throw new VnetError('VN-OP-INVALID', `Port "${op.port}" must be 1–65535, or a range like 8000:8100.`);
-  }
-  const m = /^(.+):(\d{1,5})$/.exec(op.to);
-  assertIp(m ? m[1] : op.to, what);
-  if (m && (Number(m[2]) < 1 || Number(m[2]) > 65535)) throw new VnetError('VN-OP-INVALID', `Port ${m[2]} must be 1–65535.`);
+  if (!validPort(op.port, ':')) throw new VnetError('VN-OP-INVALID', `Port "${op.port}" of a ${what} must be ${PORT_RANGE_HINT}.`);
+  const to = parseNatAddress(op.to);
+  if ('error' in to) throw new VnetError('VN-OP-INVALID', `${to.error} (${what})`);
   if (op.inInterface) assertInterfaceName(op.inInterface.value, what);
 }
 
@@ -399,11 +399,11 @@ function natCommand(namespace: string, ruleText: string): HostCommand {
 }
 
 /** The rule an add-masquerade or add-port-forward operation adds, marked as the lab's when it has one. */
-function natRuleOf(op: OperationOf<'add-masquerade' | 'add-port-forward'>, mark: string | null): NatRuleFields {
+export function natRuleOf(op: OperationOf<'add-masquerade' | 'add-port-forward'>, mark: string | null = null): NatRuleFields {
   const none = { source: null, destination: null, inInterface: null, outInterface: null, protocol: null, dport: null, comment: mark };
   return op.kind === 'add-masquerade'
-    ? { ...none, chain: 'POSTROUTING', source: { value: canonicalCidr(op.source), negated: false }, outInterface: op.outInterface ?? null, target: { kind: 'MASQUERADE' } }
-    : { ...none, chain: 'PREROUTING', inInterface: op.inInterface ?? null, protocol: op.protocol, dport: op.port, target: { kind: 'DNAT', to: op.to } };
+    ? { ...none, chain: defaultNatChain('masquerade'), source: { value: canonicalCidr(op.source), negated: false }, outInterface: op.outInterface ?? null, target: { kind: 'MASQUERADE' } }
+    : { ...none, chain: defaultNatChain('dnat'), inInterface: op.inInterface ?? null, protocol: op.protocol, dport: op.port, target: { kind: 'DNAT', to: op.to } };
 }
 
 function natSteps(out: OperationSteps, op: OperationOf<'add-masquerade' | 'add-port-forward' | 'remove-nat-rule' | 'set-forwarding'>): void {

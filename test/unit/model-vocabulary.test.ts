@@ -21,12 +21,12 @@ test('interface kinds: the kernel kinds VNet models map to their rows, the rest 
 
 test('interface kinds: what VNet creates alone has ip link add arguments; a file declares bridge and dummy', () => {
   for (const [kind, facts] of Object.entries(INTERFACE_KINDS) as [InterfaceKind, (typeof INTERFACE_KINDS)[InterfaceKind]][]) {
-    if (facts.linkAddArgs) assert.ok(facts.creatable, `${kind} has ip link add arguments but is not creatable`);
-    if (facts.statement) assert.ok(facts.linkAddArgs, `${kind} is declarable but cannot be created alone`);
+    assert.equal(facts.linkAddArgs !== null, facts.creation === 'alone', `${kind}: ip link add arguments exactly when created alone`);
+    if (facts.statement) assert.equal(facts.creation, 'alone', `${kind} is declarable but cannot be created alone`);
   }
   assert.deepEqual([...DECLARABLE_KINDS].sort(), ['bridge', 'dummy']);
   assert.deepEqual(INTERFACE_KINDS.dummy.linkAddArgs, ['type', 'dummy']);
-  assert.equal(INTERFACE_KINDS.loopback.creatable, false);
+  assert.equal(INTERFACE_KINDS.loopback.creation, 'with-namespace');
 });
 
 test('NAT targets: every row renders tokens that parse back to the same target', () => {

@@ -26,7 +26,7 @@ test('operations are validated before anything runs', () => {
   assert.throws(() => validateOperation({ kind: 'create-namespace', name: 'a/b' }), /cannot be/);
   assert.throws(() => validateOperation({ kind: 'create-bridge', namespace: 'nowhere', name: 'br9' }, { topology: live }), /no namespace nowhere/);
   assert.throws(() => validateOperation({ kind: 'add-address', namespace: 'host', interface: 'veth1', address: '10.0.0.1' }, { topology: live }), /prefix length/);
-  assert.throws(() => validateOperation({ kind: 'add-port-forward', namespace: 'host', protocol: 'tcp', port: '70000', to: '10.0.0.2:80' }), /1–65535/);
+  assert.throws(() => validateOperation({ kind: 'add-port-forward', namespace: 'host', protocol: 'tcp', port: '70000', to: '10.0.0.2:80' }), /from 1 to 65535/);
   assert.throws(() => validateOperation({ kind: 'create-veth', a: { namespace: 'host', interface: 'x', bridge: 'veth1' }, b: { namespace: 'netns1', interface: 'y' } }, { topology: live }), /not a bridge/);
   assert.throws(() => validateOperation({ kind: 'remove-interface', namespace: 'netns1', name: 'lo' }, { topology: live }), /loopback/);
 });

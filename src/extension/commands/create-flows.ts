@@ -3,8 +3,11 @@
 
 import { cidrContains, ipOfCidr, parseCidr, parseIp } from '../../model/cidr';
 import { checkInterfaceName } from '../../model/names';
-import { ROOT_NAMESPACE, type AddressMatch, type Namespace, type Topology } from '../../model/topology';
-import type { Operation } from '../../plan/operations';
+import type { AddressMatch, Namespace, Topology } from '../../model/topology';
+import { natRuleOf, type Operation } from '../../plan/operations';
+import { inNamespace } from '../../plan/wording';
+import { wordNatRule } from '../../model/nat-wording';
+import { describeRoute } from '../../model/route';
 import {
   cidrValidator, dnatTargetValidator, interfaceNameValidator, namespaceNameValidator, normalizePort, optionalCidrValidator,
   optionalIpValidator, portValidator, routeTargetValidator,
@@ -14,14 +17,15 @@ import type { CommandContext } from './context';
 import { cancelled, resolveInterface, resolveNamespace, resolveSession, topologyOf, type Target } from './resolve';
 import { runOperationOn } from './run-operation';
 
+/** A title starts with a capital: `masquerade …` becomes `Masquerade …`. */
+function sentenceCase(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** An operation and the words for its progress and result. */
 export interface PlannedOperation {
   op: Operation;
   title: string;
-}
-
-export function where(ns: string): string {
-  return ns === ROOT_NAMESPACE ? 'in host' : `in ${ns}`;
 }
 
 /** `base`, or the next number after it (`br0` → `br1`, `veth-x` → `veth-x1`): the first free valid name, or ''. */
@@ -64,11 +68,11 @@ export function addNamespace(ctx: CommandContext, target: Target): Promise<void>
 export async function askNewBridge(ctx: CommandContext, topology: Topology, target: Target): Promise<PlannedOperation> {
   const ns = await resolveNamespace(ctx, topology, target, 'Add bridge', { placeholder: 'Where does the bridge live? (usually host)' });
   const name = await ask(ctx, {
-    title: `Add bridge ${where(ns.name)}`, prompt: 'Name of the new bridge',
+    title: `Add bridge ${inNamespace(ns.name)}`, prompt: 'Name of the new bridge',
     value: freeName('br0', (n) => ns.interfaces.some((i) => i.name === n)), validate: interfaceNameValidator(ns),
   });
   const address = await ask(ctx, { title: `Add bridge ${name}`, prompt: 'Address of the bridge, with its prefix length (leave empty for none)', placeholder: 'e.g. 172.16.0.100/24', validate: optionalCidrValidator });
-  return { op: { kind: 'create-bridge', namespace: ns.name, name, address: address || null }, title: `Create bridge ${name} ${where(ns.name)}` };
+  return { op: { kind: 'create-bridge', namespace: ns.name, name, address: address || null }, title: `Create bridge ${name} ${inNamespace(ns.name)}` };
 }
 
 export function addBridge(ctx: CommandContext, target: Target): Promise<void> {
@@ -81,10 +85,10 @@ export async function askNewAddress(ctx: CommandContext, topology: Topology, tar
   const ns = await resolveNamespace(ctx, topology, target, 'Add address');
   const iface = await resolveInterface(ctx, ns, target, 'Add address');
   const address = await ask(ctx, {
-    title: `Add address to ${iface.name} ${where(ns.name)}`, prompt: 'Address with its prefix length', placeholder: 'e.g. 172.16.0.1/24',
+    title: `Add address to ${iface.name} ${inNamespace(ns.name)}`, prompt: 'Address with its prefix length', placeholder: 'e.g. 172.16.0.1/24',
     validate: (text) => cidrValidator(text) ?? (iface.addresses.includes(text.trim()) ? `${iface.name} already has ${text.trim()}.` : undefined),
   });
-  return { op: { kind: 'add-address', namespace: ns.name, interface: iface.name, address }, title: `Add address ${address} to ${iface.name} ${where(ns.name)}` };
+  return { op: { kind: 'add-address', namespace: ns.name, interface: iface.name, address }, title: `Add address ${address} to ${iface.name} ${inNamespace(ns.name)}` };
 }
 
 export function addAddress(ctx: CommandContext, target: Target): Promise<void> {
@@ -95,8 +99,8 @@ export function addAddress(ctx: CommandContext, target: Target): Promise<void> {
 
 export async function askNewRoute(ctx: CommandContext, topology: Topology, target: Target): Promise<PlannedOperation> {
   const ns = await resolveNamespace(ctx, topology, target, 'Add route');
-  const to = await ask(ctx, { title: `Add route ${where(ns.name)}`, prompt: 'Destination: "default" or a subnet', value: 'default', validate: routeTargetValidator });
-  const via = await ask(ctx, { title: `Add route ${to} ${where(ns.name)}`, prompt: 'Gateway address (leave empty to route straight out of an interface)', placeholder: 'e.g. 172.16.0.100', validate: optionalIpValidator });
+  const to = await ask(ctx, { title: `Add route ${inNamespace(ns.name)}`, prompt: 'Destination: "default" or a subnet', value: 'default', validate: routeTargetValidator });
+  const via = await ask(ctx, { title: `Add route ${to} ${inNamespace(ns.name)}`, prompt: 'Gateway address (leave empty to route straight out of an interface)', placeholder: 'e.g. 172.16.0.100', validate: optionalIpValidator });
   let dev: string | null = null;
   const candidates = ns.interfaces.filter((i) => i.kind !== 'loopback');
   if (!via || candidates.length) {
@@ -110,8 +114,7 @@ export async function askNewRoute(ctx: CommandContext, topology: Topology, targe
     dev = picked;
   }
   const route = { to, via: via || null, dev };
-  const text = [to, via ? `via ${via}` : '', dev ? `dev ${dev}` : ''].filter(Boolean).join(' ');
-  return { op: { kind: 'add-route', namespace: ns.name, ...route }, title: `Add route ${text} ${where(ns.name)}` };
+  return { op: { kind: 'add-route', namespace: ns.name, ...route }, title: `Add route ${describeRoute(route)} ${inNamespace(ns.name)}` };
 }
 
 export function addRoute(ctx: CommandContext, target: Target): Promise<void> {
@@ -153,10 +156,10 @@ export function interfaceOfSubnet(ns: Namespace, subnet: string): string | null 
 
 export async function askNewMasquerade(ctx: CommandContext, topology: Topology, target: Target): Promise<PlannedOperation> {
   const ns = await resolveNamespace(ctx, topology, target, 'Add masquerade rule', { placeholder: 'Where does the traffic leave? (usually host)' });
-  const source = await ask(ctx, { title: `Masquerade ${where(ns.name)}`, prompt: 'Source subnet whose traffic is masqueraded', placeholder: 'e.g. 172.16.0.0/24', validate: cidrValidator });
+  const source = await ask(ctx, { title: `Masquerade ${inNamespace(ns.name)}`, prompt: 'Source subnet whose traffic is masqueraded', placeholder: 'e.g. 172.16.0.0/24', validate: cidrValidator });
   const outInterface = await askInterfaceMatch(ctx, ns, `Masquerade ${source}`, 'leaving', interfaceOfSubnet(ns, source));
-  const condition = outInterface ? ` leaving by ${outInterface.negated ? 'any but ' : ''}${outInterface.value}` : '';
-  return { op: { kind: 'add-masquerade', namespace: ns.name, source, outInterface }, title: `Masquerade ${source}${condition} ${where(ns.name)}` };
+  const op = { kind: 'add-masquerade' as const, namespace: ns.name, source, outInterface };
+  return { op, title: `${sentenceCase(wordNatRule(natRuleOf(op)))} ${inNamespace(ns.name)}` };
 }
 
 export function addMasquerade(ctx: CommandContext, target: Target): Promise<void> {
@@ -168,16 +171,13 @@ export async function askNewPortForward(ctx: CommandContext, topology: Topology,
   const protocol = await ctx.ui.pick([
     { label: 'tcp', value: 'tcp' as const },
     { label: 'udp', value: 'udp' as const },
-  ], { title: `Port forward ${where(ns.name)}`, placeholder: 'Protocol' });
+  ], { title: `Port forward ${inNamespace(ns.name)}`, placeholder: 'Protocol' });
   if (!protocol) cancelled();
-  const port = normalizePort(await ask(ctx, { title: `Port forward ${protocol} ${where(ns.name)}`, prompt: 'Port that arrives (or a range 8000:8100)', placeholder: 'e.g. 8088', validate: portValidator }));
+  const port = normalizePort(await ask(ctx, { title: `Port forward ${protocol} ${inNamespace(ns.name)}`, prompt: 'Port that arrives (or a range 8000:8100)', placeholder: 'e.g. 8088', validate: portValidator }));
   const to = await ask(ctx, { title: `Port forward ${protocol} :${port}`, prompt: 'Where it goes: address and optional port', placeholder: 'e.g. 172.16.0.102:80', validate: dnatTargetValidator });
   const inInterface = await askInterfaceMatch(ctx, ns, `Port forward ${protocol} :${port} → ${to}`, 'arriving', interfaceOfSubnet(ns, to.split(':')[0]));
-  const condition = inInterface ? ` arriving by ${inInterface.negated ? 'any but ' : ''}${inInterface.value}` : '';
-  return {
-    op: { kind: 'add-port-forward', namespace: ns.name, protocol, port, to, inInterface },
-    title: `Forward ${protocol} :${port} → ${to}${condition} ${where(ns.name)}`,
-  };
+  const op = { kind: 'add-port-forward' as const, namespace: ns.name, protocol, port, to, inInterface };
+  return { op, title: `Forward ${wordNatRule(natRuleOf(op))} ${inNamespace(ns.name)}` };
 }
 
 export function addPortForward(ctx: CommandContext, target: Target): Promise<void> {
@@ -191,7 +191,7 @@ export async function toggleForwarding(ctx: CommandContext, target: Target): Pro
   const topology = await topologyOf(ctx, session);
   const ns = await resolveNamespace(ctx, topology, target, 'Toggle forwarding');
   const enable = !ns.forwarding;
-  await runOperationOn(ctx, session, { kind: 'set-forwarding', namespace: ns.name, enable }, `Turn forwarding ${enable ? 'on' : 'off'} ${where(ns.name)}`);
+  await runOperationOn(ctx, session, { kind: 'set-forwarding', namespace: ns.name, enable }, `Turn forwarding ${enable ? 'on' : 'off'} ${inNamespace(ns.name)}`);
 }
 
 export async function toggleInterfaceState(ctx: CommandContext, target: Target): Promise<void> {
@@ -200,5 +200,5 @@ export async function toggleInterfaceState(ctx: CommandContext, target: Target):
   const ns = await resolveNamespace(ctx, topology, target, 'Bring interface up or down');
   const iface = await resolveInterface(ctx, ns, target, 'Bring interface up or down');
   const state = iface.state === 'up' ? 'down' : 'up';
-  await runOperationOn(ctx, session, { kind: 'set-link-state', namespace: ns.name, interface: iface.name, state }, `Bring ${state} ${iface.name} ${where(ns.name)}`);
+  await runOperationOn(ctx, session, { kind: 'set-link-state', namespace: ns.name, interface: iface.name, state }, `Bring ${state} ${iface.name} ${inNamespace(ns.name)}`);
 }

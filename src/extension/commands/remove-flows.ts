@@ -11,7 +11,7 @@ import { hostTitle } from '../host-state';
 import { wordNatRule } from '../../model/nat-wording';
 import { iconSafe, plainLines, plainText } from '../text-safety';
 import type { CommandContext } from './context';
-import { where } from './create-flows';
+import { inNamespace } from '../../plan/wording';
 import { cancelled, resolveInterface, resolveNamespace, resolveSession, type Target } from './resolve';
 import { runOperationOn } from './run-operation';
 
@@ -58,7 +58,7 @@ export async function namespaceRemoval(ctx: CommandContext, topology: Topology, 
 
 export function describeInterface(ns: Namespace, iface: NetInterface): string {
   if (iface.kind === 'veth' && iface.peer) return `veth pair ${ns.name}:${iface.name} ⇄ ${iface.peer.namespace}:${iface.peer.interface}`;
-  return `${iface.kind === 'bridge' ? 'bridge' : 'interface'} ${iface.name} ${where(ns.name)}`;
+  return `${iface.kind === 'bridge' ? 'bridge' : 'interface'} ${iface.name} ${inNamespace(ns.name)}`;
 }
 
 export async function interfaceRemoval(ctx: CommandContext, topology: Topology, target: Target, kind?: NetInterface['kind']): Promise<Removal> {
@@ -77,23 +77,23 @@ export async function addressRemoval(ctx: CommandContext, topology: Topology, ta
     address = await ctx.ui.pick(iface.addresses.map((a) => ({ label: iconSafe(a), value: a })), { title: `Remove address from ${iface.name}`, placeholder: 'Which address?' });
     if (address === undefined) cancelled();
   } else if (!iface.addresses.includes(address)) {
-    throw new VnetError('VN-OP-MISSING', `${iface.name} ${where(ns.name)} no longer has ${address}. Refresh the view.`);
+    throw new VnetError('VN-OP-MISSING', `${iface.name} ${inNamespace(ns.name)} no longer has ${address}. Refresh the view.`);
   }
-  return { op: { kind: 'remove-address', namespace: ns.name, interface: iface.name, address }, what: `address ${address} from ${iface.name} ${where(ns.name)}` };
+  return { op: { kind: 'remove-address', namespace: ns.name, interface: iface.name, address }, what: `address ${address} from ${iface.name} ${inNamespace(ns.name)}` };
 }
 
 export async function routeRemoval(ctx: CommandContext, topology: Topology, target: Target): Promise<Removal> {
   const ns = await resolveNamespace(ctx, topology, target, 'Remove route');
   let route = target.route ?? (target.routeTo !== undefined ? ns.routes.find((r) => r.to === target.routeTo) : undefined);
   if (!route) {
-    if (target.routeTo !== undefined) throw new VnetError('VN-OP-MISSING', `There is no route to ${target.routeTo} ${where(ns.name)} any more. Refresh the view.`);
+    if (target.routeTo !== undefined) throw new VnetError('VN-OP-MISSING', `There is no route to ${target.routeTo} ${inNamespace(ns.name)} any more. Refresh the view.`);
     if (!ns.routes.length) throw new VnetError('VN-OP-MISSING', `${ns.name} has no routes.`);
     route = await ctx.ui.pick(ns.routes.map((r) => ({ label: iconSafe(describeRoute(r)), description: r.protocol ?? undefined, value: r })), { title: 'Remove route', placeholder: 'Which route?' });
     if (!route) cancelled();
   }
   return {
     op: { kind: 'remove-route', namespace: ns.name, to: route.to, via: route.via, dev: route.dev },
-    what: `route ${describeRoute(route)} ${where(ns.name)}`,
+    what: `route ${describeRoute(route)} ${inNamespace(ns.name)}`,
   };
 }
 
@@ -101,14 +101,14 @@ export async function natRuleRemoval(ctx: CommandContext, topology: Topology, ta
   const ns = await resolveNamespace(ctx, topology, target, 'Remove NAT rule');
   let rule = target.rule !== undefined ? ns.nat.find((r) => r.rule === target.rule) : undefined;
   if (!rule) {
-    if (target.rule !== undefined) throw new VnetError('VN-OP-MISSING', `That NAT rule is not ${where(ns.name)} any more. Refresh the view.`);
+    if (target.rule !== undefined) throw new VnetError('VN-OP-MISSING', `That NAT rule is not ${inNamespace(ns.name)} any more. Refresh the view.`);
     if (!ns.nat.length) throw new VnetError('VN-OP-MISSING', `${ns.name} has no NAT rules.`);
     rule = await ctx.ui.pick(ns.nat.map((r) => ({ label: iconSafe(wordNatRule(r)), description: iconSafe(r.chain), value: r })), { title: 'Remove NAT rule', placeholder: 'Which rule?' });
     if (!rule) cancelled();
   }
   return {
     op: { kind: 'remove-nat-rule', namespace: ns.name, rule: rule.rule },
-    what: `NAT rule “${plainText(wordNatRule(rule))}” ${where(ns.name)}`,
+    what: `NAT rule “${plainText(wordNatRule(rule))}” ${inNamespace(ns.name)}`,
     facts: [`iptables -t nat ${rule.rule}`],
   };
 }

@@ -8,7 +8,8 @@ import { interfaceNameValidator, optionalCidrValidator } from '../input-validato
 import { iconSafe } from '../text-safety';
 import { isEditable, orderedNamespaces } from '../tree-model';
 import type { CommandContext } from './context';
-import { freeName, runPlanned, where, type PlannedOperation } from './create-flows';
+import { freeName, runPlanned, type PlannedOperation } from './create-flows';
+import { inNamespace } from '../../plan/wording';
 import { cancelled, findNamespace, type Target } from './resolve';
 
 const TITLE = 'Add veth pair';
@@ -33,7 +34,7 @@ export function suggestEndName(ns: Namespace, other: Namespace, taken: readonly 
 async function askName(ctx: CommandContext, ns: Namespace, other: Namespace, step: string, taken: readonly string[]): Promise<string> {
   const name = await ctx.ui.input({
     title: `${TITLE} (${step})`,
-    prompt: `Name of the end ${where(ns.name)}`,
+    prompt: `Name of the end ${inNamespace(ns.name)}`,
     value: suggestEndName(ns, other, taken),
     validate: interfaceNameValidator(ns, taken),
   });
@@ -43,7 +44,7 @@ async function askName(ctx: CommandContext, ns: Namespace, other: Namespace, ste
 async function askAddress(ctx: CommandContext, ns: Namespace, name: string, step: string): Promise<string | null> {
   const address = await ctx.ui.input({
     title: `${TITLE} (${step})`,
-    prompt: `Address of ${name} ${where(ns.name)}, with its prefix length (leave empty for none)`,
+    prompt: `Address of ${name} ${inNamespace(ns.name)}, with its prefix length (leave empty for none)`,
     placeholder: 'e.g. 172.16.0.2/24',
     validate: optionalCidrValidator,
   });
@@ -74,7 +75,7 @@ export async function askNewVethPair(ctx: CommandContext, topology: Topology, ta
     const picked = await ctx.ui.pick([
       ...ordered.map((choice) => ({
         label: `Attach ${iconSafe(choice.end.interface)} to bridge ${iconSafe(choice.bridge)}`,
-        description: where(choice.ns.name),
+        description: inNamespace(choice.ns.name),
         value: choice as (typeof bridgeChoices)[number] | null,
       })),
       { label: 'No bridge', description: 'a point-to-point link', value: null },
