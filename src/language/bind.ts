@@ -5,6 +5,7 @@
 import { fastParseCidr, fastParseIp } from './fast-cidr';
 import { INTERFACE_KINDS } from '../model/interface-kinds';
 import { INTERFACE_KEYWORDS, declaredKind, interfaceTitle } from './interface-statements';
+import { isInterfaceStatement } from './syntax';
 import { checkChainName, checkInterfaceName, checkLabName, checkNamespaceName, printable } from '../model/names';
 import type { Problem, Severity } from './diagnostics';
 import {
@@ -14,10 +15,9 @@ import {
 import { formatName } from './quote';
 import type { LineIndex, Span } from './span';
 import { closest } from './suggest';
-import {
-  isInterfaceStatement, type Block, type Endpoint, type InterfaceStatement, type LabStatement, type MachineStatement, type Name,
-  type NatAction, type NatRuleNode, type PlaceStatement, type Statement, type TextFix, type VethStatement, type VnetDocumentSyntax,
-  type Word,
+import type {
+  Block, Endpoint, InterfaceStatement, LabStatement, MachineStatement, Name, NatAction, NatRuleNode, PlaceStatement, Statement,
+  TextFix, VethStatement, VnetDocumentSyntax, Word,
 } from './syntax';
 
 const DEFAULT_CHAIN: Record<NatAction, string> = {
