@@ -3,11 +3,14 @@
 // broken file still binds as far as it can, so that navigation works while the user is typing.
 
 import { fastParseCidr, fastParseIp } from './fast-cidr';
+import { INTERFACE_KINDS } from '../model/interface-kinds';
+import { INTERFACE_KEYWORDS, declaredKind, interfaceTitle } from './interface-statements';
+import { isInterfaceStatement } from './syntax';
 import { checkChainName, checkInterfaceName, checkLabName, checkNamespaceName, printable } from '../model/names';
 import type { Problem, Severity } from './diagnostics';
 import {
   type ChainModel, type IfaceModel, type MachineModel, type NatRuleModel, type Occurrence, type PlaceModel,
-  type SymbolKind, type VnetModel, type VnetSymbol,
+  type VnetModel, type VnetSymbol,
 } from './model';
 import { formatName } from './quote';
 import { isBuiltinChain } from '../model/iptables';
@@ -15,7 +18,7 @@ import { defaultNatChain } from '../model/nat-targets';
 import type { LineIndex, Span } from './span';
 import { closest } from './suggest';
 import type {
-  Block, BridgeStatement, Endpoint, LabStatement, MachineStatement, Name, NatAction, NatRuleNode, PlaceStatement, Statement,
+  Block, Endpoint, InterfaceStatement, LabStatement, MachineStatement, Name, NatAction, NatRuleNode, PlaceStatement, Statement,
   TextFix, VethStatement, VnetDocumentSyntax, Word,
 } from './syntax';
 
@@ -36,7 +39,7 @@ class Binder {
   }
 
   symbol(
-    kind: SymbolKind, name: string, definition: Span | null,
+    kind: VnetSymbol['kind'], name: string, definition: Span | null,
     machine: MachineModel | null = null, place: PlaceModel | null = null, renamable = definition !== null,
   ): VnetSymbol {
     // Every field written out (no spread): this runs for each name of a 10k-line file on every keystroke.
@@ -173,10 +176,9 @@ class Binder {
   }
 
   private newIface(place: PlaceModel, name: string, kind: IfaceModel['kind'], nameNode: Name | null): IfaceModel {
-    const symbolKind: SymbolKind = kind === 'bridge' ? 'bridge' : kind === 'veth' ? 'veth' : 'loopback';
-    const symbol = this.symbol(symbolKind, name, nameNode?.span ?? null, place.machine, place, kind !== 'loopback' && nameNode !== null);
+    const symbol = this.symbol('interface', name, nameNode?.span ?? null, place.machine, place, kind !== 'loopback' && nameNode !== null);
     const iface: IfaceModel = {
-      name, kind, place, symbol, nameNode, master: null, peer: null, veth: null, bridge: null, ports: [], addresses: [],
+      name, kind, place, symbol, nameNode, master: null, peer: null, veth: null, declaration: null, ports: [], addresses: [],
       mtu: null, mtuNode: null, down: false, stateNode: null, links: [],
     };
     symbol.iface = iface;
@@ -250,26 +252,12 @@ class Binder {
     return out;
   }
 
-  /** Bridges, loopback and chains: what a place declares, before veth ends and uses refer to them. */
+  /** Declared interfaces (bridges, dummies), loopback and chains: what a place declares, before veth ends and uses refer to them. */
   private declareInPlace(place: PlaceModel): void {
     let loopbackNode: Statement | null = null;
     for (const s of this.bodyStatements(place)) {
-      if (s.kind === 'bridge' && s.name) {
-        const name = s.name;
-        if (!this.checkName(name, checkInterfaceName(name.text))) { /* still declared, so that uses resolve */ }
-        const existing = place.interfaces.get(name.text);
-        if (existing) {
-          this.report(name.span, 'error', 'VN-NAME-DUPLICATE',
-            `There is already a bridge "${printable(name.text)}" in ${place.name} (line ${this.lineOf(existing.nameNode!.span)}). Give this bridge another name.`);
-          this.reference(existing.symbol, name.span);
-          continue;
-        }
-        if (name.text === 'lo') {
-          this.report(name.span, 'error', 'VN-NAME-RESERVED', '"lo" is the loopback interface of every namespace. Choose another bridge name.');
-          continue;
-        }
-        const bridge = this.newIface(place, name.text, 'bridge', name);
-        bridge.bridge = s;
+      if (isInterfaceStatement(s)) {
+        if (s.name) this.declareInterface(place, s, s.name);
       } else if (s.kind === 'loopback') {
         if (loopbackNode) {
           this.report(s.keyword, 'error', 'VN-SETTING-DUPLICATE', `loopback is already set on line ${this.lineOf(loopbackNode.span)} of ${place.name}. Keep one.`);
@@ -285,6 +273,24 @@ class Binder {
         this.declareChain(place, s.name, s);
       }
     }
+  }
+
+  private declareInterface(place: PlaceModel, s: InterfaceStatement, name: Name): void {
+    const kind = declaredKind(s.kind);
+    const label = INTERFACE_KINDS[kind].label;
+    this.checkName(name, checkInterfaceName(name.text)); // still declared when refused, so that uses resolve
+    const existing = place.interfaces.get(name.text);
+    if (existing) {
+      this.report(name.span, 'error', 'VN-NAME-DUPLICATE',
+        `There is already a ${INTERFACE_KINDS[existing.kind].label} "${printable(name.text)}" in ${place.name} (line ${this.lineOf(existing.nameNode!.span)}). Give this ${label} another name.`);
+      this.reference(existing.symbol, name.span);
+      return;
+    }
+    if (name.text === 'lo') {
+      this.report(name.span, 'error', 'VN-NAME-RESERVED', `"lo" is the loopback interface of every namespace. Choose another ${label} name.`);
+      return;
+    }
+    this.newIface(place, name.text, kind, name).declaration = s;
   }
 
   private declareChain(place: PlaceModel, name: Name, s: Statement & { kind: 'nat-chain' }): void {
@@ -334,7 +340,12 @@ class Binder {
       if (!scopePlace) { this.unknownPlace(machine, scope, statement); return null; }
       this.reference(scopePlace.symbol, scope.span);
       const bridge = scopePlace.interfaces.get(name.text);
-      if (!bridge || bridge.kind !== 'bridge') {
+      if (bridge && bridge.kind !== 'bridge') {
+        this.reference(bridge.symbol, name.span);
+        this.notABridge(bridge, name);
+        return null;
+      }
+      if (!bridge) {
         const bridges = scopePlace.order.filter((i) => i.kind === 'bridge').map((i) => i.name);
         const guess = closest(name.text, bridges);
         this.report(name.span, 'error', 'VN-NAME-UNKNOWN',
@@ -369,8 +380,28 @@ class Binder {
       this.reference(bridges[0].symbol, name.span);
       return { place: bridges[0].place, bridge: bridges[0] };
     }
+    const declared = this.declaredNotBridge(machine, name.text);
+    if (declared) {
+      this.reference(declared.symbol, name.span);
+      this.notABridge(declared, name);
+      return null;
+    }
     this.unknownPlace(machine, name, statement);
     return null;
+  }
+
+  /** An interface of the machine that a statement declares but that is not a bridge (a dummy), for a clear error. */
+  private declaredNotBridge(machine: MachineModel, name: string): IfaceModel | undefined {
+    for (const place of machine.places.values()) {
+      const iface = place.interfaces.get(name);
+      if (iface && iface.kind !== 'bridge' && iface.declaration) return iface;
+    }
+    return undefined;
+  }
+
+  private notABridge(iface: IfaceModel, name: Name): void {
+    this.report(name.span, 'error', 'VN-NAME-UNKNOWN',
+      `${interfaceTitle(iface.kind, printable(iface.name))} in ${iface.place.name} is not a bridge, so no veth end can be placed on it. Write \`host\`, a namespace or a bridge before the ":".`);
   }
 
   private bindVethEnd(machine: MachineModel, end: Endpoint | null, statement: VethStatement): IfaceModel | null {
@@ -395,7 +426,7 @@ class Binder {
           : `${place.name}:${printable(name.text)} is already an end of the veth pair on line ${this.lineOf(other.span)}. An interface belongs to one link: give this end another name.`);
       } else {
         this.report(name.span, 'error', 'VN-NAME-DUPLICATE',
-          `${place.name} already has a ${existing.kind} called "${printable(name.text)}". Give this veth end another name.`);
+          `${place.name} already has a ${INTERFACE_KINDS[existing.kind].label} called "${printable(name.text)}". Give this veth end another name.`);
       }
       return null;
     }
@@ -438,7 +469,7 @@ class Binder {
     const elsewhere = [...place.machine.places.values()].find((p) => p !== place && p.interfaces.has(name.text));
     const hint = elsewhere
       ? ` ${printable(name.text)} is in ${elsewhere.name}: ${usage} belongs in ${elsewhere.root ? 'the host { } block' : `namespace ${elsewhere.name} { }`}.`
-      : guess ? ` Did you mean ${guess}?` : ` Interfaces are created by \`veth ${formatName(place.name)}:${formatName(name.text)} -- …\` or \`bridge ${formatName(name.text)}\`.`;
+      : guess ? ` Did you mean ${guess}?` : ` Interfaces are created by \`veth ${formatName(place.name)}:${formatName(name.text)} -- …\`${INTERFACE_KEYWORDS.map((k) => `, \`${k} ${formatName(name.text)}\``).join('')}.`;
     this.report(name.span, 'error', 'VN-NAME-UNKNOWN', `${place.name} has no interface "${printable(name.text)}".${hint}`,
       guess ? [{ title: `Change to \`${guess}\``, edits: [{ span: name.span, newText: formatName(guess) }] }] : undefined);
     return null;
@@ -474,11 +505,12 @@ class Binder {
     iface.stateNode = node;
   }
 
-  private bindBridgeBody(bridge: IfaceModel, statement: BridgeStatement): void {
+  /** The block of a declaring statement: `address`, `mtu`, `up`/`down` of that interface. */
+  private bindDeclarationBody(iface: IfaceModel, statement: InterfaceStatement): void {
     for (const s of statement.body?.statements ?? []) {
-      if (s.kind === 'address') this.addAddresses(bridge, s.cidrs, s);
-      else if (s.kind === 'mtu' && s.value) this.setMtu(bridge, s.value);
-      else if (s.kind === 'state') this.setState(bridge, s.value);
+      if (s.kind === 'address') this.addAddresses(iface, s.cidrs, s);
+      else if (s.kind === 'mtu' && s.value) this.setMtu(iface, s.value);
+      else if (s.kind === 'state') this.setState(iface, s.value);
     }
   }
 
@@ -486,12 +518,12 @@ class Binder {
     let forwardingAt: Span | null = null;
     let policyAt: Span | null = null;
     for (const s of this.bodyStatements(place)) {
+      if (isInterfaceStatement(s)) {
+        const iface = s.name ? place.interfaces.get(s.name.text) : undefined;
+        if (iface?.declaration === s) this.bindDeclarationBody(iface, s);
+        continue;
+      }
       switch (s.kind) {
-        case 'bridge': {
-          const bridge = s.name ? place.interfaces.get(s.name.text) : undefined;
-          if (bridge?.bridge === s) this.bindBridgeBody(bridge, s);
-          break;
-        }
         case 'address': {
           if (!s.iface) break;
           const iface = this.lookupIface(place, s.iface, 'this address', 'error');

@@ -1,7 +1,10 @@
 // Which statements each kind of block accepts, with the one-line description shown by hover and
 // completion. The parser, the checker, completion and the docs all read these tables, so they agree.
 
-export type BlockContext = 'top' | 'machine' | 'place' | 'bridge' | 'chain';
+import { INTERFACE_KEYWORDS, interfaceSummary, interfaceSyntax } from './interface-statements';
+
+/** `interface` is the block of a statement that declares an interface (`bridge NAME { … }`, `dummy NAME { … }`). */
+export type BlockContext = 'top' | 'machine' | 'place' | 'interface' | 'chain';
 
 export interface KeywordInfo {
   keyword: string;
@@ -27,17 +30,17 @@ export const STATEMENTS: Record<BlockContext, KeywordInfo[]> = {
     { keyword: 'forwarding', syntax: 'forwarding on|off', summary: 'IPv4 and IPv6 forwarding in this namespace (net.ipv4.ip_forward). Off unless written.' },
     { keyword: 'forward-policy', syntax: 'forward-policy accept|drop', summary: "Policy of the filter table's FORWARD chain (Docker sets it to drop)." },
     { keyword: 'loopback', syntax: 'loopback up|down', summary: 'Sets `lo` up. A new namespace has lo down, so 127.0.0.1 does not answer until it is up.' },
-    { keyword: 'bridge', syntax: 'bridge NAME [{ address CIDR; mtu N; down }]', summary: 'A Linux bridge in this namespace; veth ends become its ports with `veth NAME:port -- …`.' },
+    ...INTERFACE_KEYWORDS.map((keyword) => ({ keyword, syntax: interfaceSyntax(keyword), summary: interfaceSummary(keyword) })),
     { keyword: 'address', syntax: 'address IFNAME CIDR…', summary: 'Adds addresses (with prefix length) to an interface of this namespace.' },
     { keyword: 'link', syntax: 'link IFNAME [mtu N] [up|down]', summary: 'Sets the MTU or state of an interface of this namespace. Interfaces are up unless set down.' },
     { keyword: 'route', syntax: 'route default|CIDR [via ADDRESS] [dev IFNAME]', summary: 'A route of this namespace, as `ip route add`.' },
     { keyword: 'nat', syntax: 'nat ACTION [MATCH…] | nat chain NAME { … }', summary: "A rule of this namespace's iptables nat table, or a user chain of it." },
   ],
-  bridge: [
-    { keyword: 'address', syntax: 'address CIDR…', summary: 'Adds addresses to the bridge; the bridge address is usually the gateway of its ports.' },
-    { keyword: 'mtu', syntax: 'mtu N', summary: 'MTU of the bridge.' },
-    { keyword: 'down', syntax: 'down', summary: 'Leaves the bridge down (bridges are up unless written down).' },
-    { keyword: 'up', syntax: 'up', summary: 'The bridge is up (the default).' },
+  interface: [
+    { keyword: 'address', syntax: 'address CIDR…', summary: "Adds addresses to the interface; a bridge's address is usually the gateway of its ports." },
+    { keyword: 'mtu', syntax: 'mtu N', summary: 'MTU of the interface.' },
+    { keyword: 'down', syntax: 'down', summary: 'Leaves the interface down (interfaces are up unless written down).' },
+    { keyword: 'up', syntax: 'up', summary: 'The interface is up (the default).' },
   ],
   chain: [
     { keyword: 'masquerade', syntax: 'masquerade [MATCH…]', summary: 'Rewrites the source to the address of the outgoing interface (-j MASQUERADE).' },
@@ -100,6 +103,6 @@ export const CONTEXT_NAMES: Record<BlockContext, string> = {
   top: 'at the top level of the file',
   machine: 'inside a machine { } block',
   place: 'inside a host { } or namespace NAME { } block',
-  bridge: 'inside a bridge NAME { } block',
+  interface: `inside a ${INTERFACE_KEYWORDS.map((k) => `${k} NAME { }`).join(' or ')} block`,
   chain: 'inside a nat chain NAME { } block (or after `nat` in a place)',
 };

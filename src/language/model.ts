@@ -2,21 +2,23 @@
 // the lowering and every editor feature (hover, rename, completion…) read this instead of the raw tree.
 
 import type { Cidr, IpAddress } from '../model/cidr';
+import type { InterfaceKind } from '../model/topology';
 import type { Problem } from './diagnostics';
 import type { LineIndex, Span } from './span';
 import type {
-  AddressStatement, Block, BridgeStatement, LabStatement, LinkStatement, MachineStatement, Name, NatAction, NatChainStatement,
+  AddressStatement, Block, InterfaceStatement, LabStatement, LinkStatement, MachineStatement, Name, NatAction, NatChainStatement,
   NatRuleNode, PlaceStatement, RouteStatement, VethStatement, VnetDocumentSyntax, Word,
 } from './syntax';
 
-export type SymbolKind = 'lab' | 'machine' | 'namespace' | 'bridge' | 'veth' | 'loopback' | 'chain';
+/** What a name stands for; an `interface` symbol's `iface.kind` says which kind (bridge, dummy, veth end, lo). */
+export type SymbolKind = 'lab' | 'machine' | 'namespace' | 'interface' | 'chain';
 
 export interface VnetSymbol {
   id: number;
   kind: SymbolKind;
   name: string;
   machine: MachineModel | null;
-  /** The namespace a bridge, veth end or chain lives in; for a namespace, itself. */
+  /** The namespace an interface or chain lives in; for a namespace, itself. */
   place: PlaceModel | null;
   iface: IfaceModel | null;
   chain: ChainModel | null;
@@ -43,7 +45,8 @@ export interface AddressModel {
 
 export interface IfaceModel {
   name: string;
-  kind: 'veth' | 'bridge' | 'loopback';
+  /** `veth` for a veth end, `loopback` for lo, or a kind a statement declares (INTERFACE_KINDS[kind].statement). */
+  kind: InterfaceKind;
   place: PlaceModel;
   symbol: VnetSymbol;
   nameNode: Name | null;
@@ -51,7 +54,8 @@ export interface IfaceModel {
   master: IfaceModel | null;
   peer: IfaceModel | null;
   veth: VethStatement | null;
-  bridge: BridgeStatement | null;
+  /** The statement that declares it (`bridge br0 { … }`, `dummy d0`); null for veth ends and lo. */
+  declaration: InterfaceStatement | null;
   ports: IfaceModel[];
   addresses: AddressModel[];
   mtu: number | null;

@@ -3,6 +3,7 @@
 
 import { ipOfCidr, type Cidr, type IpAddress } from '../model/cidr';
 import { fastContains, fastFormatIp, ipKeyOf, networkKeyOf } from './fast-cidr';
+import { interfaceTitle } from './interface-statements';
 import type { AddressModel, IfaceModel, MachineModel, PlaceModel } from './model';
 
 /** Union-find over the interfaces of a machine: a veth joins its ends, a bridge joins its ports. */
@@ -88,7 +89,7 @@ export function subnetsHolding(place: PlaceModel, ip: IpAddress, dev: IfaceModel
 
 export function describeIface(iface: IfaceModel): string {
   const where = iface.place.root ? 'host' : iface.place.name;
-  if (iface.kind === 'bridge') return `bridge ${iface.name} in ${where}`;
+  if (iface.declaration) return `${interfaceTitle(iface.kind, iface.name)} in ${where}`;
   if (iface.kind === 'loopback') return `lo in ${where}`;
   return `${where}:${iface.name}`;
 }

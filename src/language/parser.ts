@@ -2,6 +2,8 @@
 // cannot read becomes an `error` statement, a missing piece becomes null, and parsing resumes at the next
 // line, `;`, `{` or `}`. Blocks are matched by braces, so one bad line never swallows the rest of a file.
 
+import { INTERFACE_KINDS } from '../model/interface-kinds';
+import { declaredKind, isInterfaceKeyword, type InterfaceKeyword } from './interface-statements';
 import { CONTEXT_NAMES, NAT_ACTIONS, PORT_PROTOCOLS, STATEMENTS, contextsOf, type BlockContext } from './keywords';
 import { Lexer, type Token } from './lexer';
 import { closest } from './suggest';
@@ -106,9 +108,12 @@ const BLOCK_CONTEXT: Partial<Record<Statement['kind'], BlockContext>> = {
   machine: 'machine',
   host: 'place',
   namespace: 'place',
-  bridge: 'bridge',
   'nat-chain': 'chain',
 };
+
+function blockContextOf(kind: Statement['kind']): BlockContext | null {
+  return isInterfaceKeyword(kind) ? 'interface' : BLOCK_CONTEXT[kind] ?? null;
+}
 
 /** Machines hold places hold bridges or chains: the language needs a few levels, and this limit leaves room. Blocks
  * nested deeper are noise, skipped without recursion (skipBlock), so no input can exhaust the stack. */
@@ -242,7 +247,7 @@ class Parser {
     const builder = new StatementReader(this, line, context);
     const statement = builder.read(keyword);
     if (next.kind === 'lbrace') {
-      const blockContext = BLOCK_CONTEXT[statement.kind] ?? (statement.kind === 'error' ? (context === 'top' || context === 'machine' ? 'place' : context) : null);
+      const blockContext = blockContextOf(statement.kind) ?? (statement.kind === 'error' ? (context === 'top' || context === 'machine' ? 'place' : context) : null);
       const accepts = 'body' in statement;
       const body = this.parseBlock(blockContext ?? context);
       if (accepts) {
@@ -313,13 +318,13 @@ class StatementReader {
       this.unknown(keyword);
       return this.error();
     }
+    if (isInterfaceKeyword(keyword)) return this.declaration(keyword);
     switch (keyword) {
       case 'lab': return this.lab();
       case 'machine': return this.machine();
       case 'host': return this.host();
       case 'namespace': return this.namespace();
       case 'veth': return this.veth();
-      case 'bridge': return this.named('bridge', 'bridge NAME');
       case 'address': return this.address();
       case 'link': return this.link();
       case 'mtu': return this.mtu();
@@ -398,11 +403,13 @@ class StatementReader {
     return { kind: 'namespace', span: this.lineSpan, keyword: this.keywordSpan, name: name ? nameOf(name) : null, body: null };
   }
 
-  private named(kind: 'bridge', usage: string): Statement {
+  /** `bridge NAME`, `dummy NAME`: an interface declared by its kind's keyword; its block is read as an `interface` block. */
+  private declaration(keyword: InterfaceKeyword): Statement {
+    const usage = `${keyword} NAME`;
     const name = this.take();
-    if (!name) this.missing(`the ${kind} name`, usage);
+    if (!name) this.missing(`the ${INTERFACE_KINDS[declaredKind(keyword)].label} name`, usage);
     this.finish(usage);
-    return { kind, span: this.lineSpan, keyword: this.keywordSpan, name: name ? nameOf(name) : null, body: null };
+    return { kind: keyword, span: this.lineSpan, keyword: this.keywordSpan, name: name ? nameOf(name) : null, body: null };
   }
 
   private endpoint(atom: Atom): Endpoint {
@@ -461,9 +468,9 @@ class StatementReader {
   }
 
   private address(): Statement {
-    const inBridge = this.context === 'bridge';
+    const inDeclaration = this.context === 'interface';
     let iface: Name | null = null;
-    if (!inBridge) {
+    if (!inDeclaration) {
       const atom = this.take();
       if (!atom) this.missing('the interface and its address', 'address veth1 192.168.0.2/24');
       else if (!atom.quoted && looksLikeAddress(atom.text) && parseIp(atom.text.split('/')[0]) !== null) {
@@ -473,7 +480,7 @@ class StatementReader {
     }
     const cidrs: Word[] = [];
     while (this.peek()) cidrs.push(wordOf(this.take()!));
-    if (cidrs.length === 0 && (inBridge || iface)) this.missing('an address with its prefix length', inBridge ? 'address 192.168.0.1/24' : `address ${iface?.text ?? 'veth1'} 192.168.0.2/24`);
+    if (cidrs.length === 0 && (inDeclaration || iface)) this.missing('an address with its prefix length', inDeclaration ? 'address 192.168.0.1/24' : `address ${iface?.text ?? 'veth1'} 192.168.0.2/24`);
     return { kind: 'address', span: this.lineSpan, keyword: this.keywordSpan, iface, cidrs };
   }
 

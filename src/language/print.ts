@@ -1,9 +1,11 @@
 // printLab: a Lab (typically read from a live host, for `vnet export`) written as canonical .vnet
 // source, such that compiling the text gives the same Lab back. What the language cannot express (a
-// dummy interface, a veth whose peer is outside the namespaces shown, an iptables rule with options VNet
+// VXLAN tunnel, a veth whose peer is outside the namespaces shown, an iptables rule with options VNet
 // does not model) is kept as a comment, so that nothing disappears silently.
 
 import { parseCidr, parseIp } from '../model/cidr';
+import { INTERFACE_KINDS } from '../model/interface-kinds';
+import { keywordOf } from './interface-statements';
 import type { Lab, LabHost, Namespace, NatRule, NetInterface, Topology } from '../model/topology';
 import { isBuiltinChain } from '../model/iptables';
 import { NAT_TARGETS, natTargetTo } from '../model/nat-targets';
@@ -159,6 +161,22 @@ function hasContent(ns: Namespace): boolean {
     || ns.interfaces.some((i) => i.kind !== 'veth' || i.addresses.length > 0 || i.mtu !== null || i.state === 'down');
 }
 
+/** An interface of a kind a statement declares (`bridge br0 { … }`, `dummy d0 { … }`), with its settings in its block. */
+function writeDeclaration(w: Writer, iface: NetInterface, notes: string[]): void {
+  const keyword = keywordOf(iface.kind);
+  if (keyword === null) return;
+  const settings = [
+    ...(iface.addresses.length ? [`address ${iface.addresses.join(' ')}`] : []),
+    ...(iface.mtu !== null ? [`mtu ${iface.mtu}`] : []),
+    ...(iface.state === 'down' ? ['down'] : []),
+  ];
+  const name = `${keyword} ${formatName(iface.name)}`;
+  if (settings.length === 0) w.line(name);
+  else if (settings.length === 1) w.line(`${name} { ${settings[0]} }`);
+  else { w.open(name); settings.forEach((s) => w.line(s)); w.close(); }
+  if (iface.master) notes.push(`${keyword} ${iface.name} is a port of ${iface.master}; VNet cannot express that`);
+}
+
 function writePlace(w: Writer, index: PlaceIndex, ns: Namespace): void {
   if (!hasContent(ns)) {
     if (!ns.root) w.line(`namespace ${placeName(ns)}`);
@@ -177,19 +195,7 @@ function writePlace(w: Writer, index: PlaceIndex, ns: Namespace): void {
       if (iface.mtu !== null) w.line(`link lo mtu ${iface.mtu}`);
     }
   }
-  for (const iface of ns.interfaces) {
-    if (iface.kind !== 'bridge') continue;
-    const settings = [
-      ...(iface.addresses.length ? [`address ${iface.addresses.join(' ')}`] : []),
-      ...(iface.mtu !== null ? [`mtu ${iface.mtu}`] : []),
-      ...(iface.state === 'down' ? ['down'] : []),
-    ];
-    const name = `bridge ${formatName(iface.name)}`;
-    if (settings.length === 0) w.line(name);
-    else if (settings.length === 1) w.line(`${name} { ${settings[0]} }`);
-    else { w.open(name); settings.forEach((s) => w.line(s)); w.close(); }
-    if (iface.master) notes.push(`bridge ${iface.name} is a port of ${iface.master}; VNet cannot express that`);
-  }
+  for (const iface of ns.interfaces) writeDeclaration(w, iface, notes);
   for (const iface of ns.interfaces) {
     if (iface.kind === 'veth') {
       const problem = vethProblem(index, ns, iface);
@@ -198,8 +204,9 @@ function writePlace(w: Writer, index: PlaceIndex, ns: Namespace): void {
       if (iface.addresses.length) w.line(`address ${name} ${iface.addresses.join(' ')}`);
       const settings = [...(iface.mtu !== null ? [`mtu ${iface.mtu}`] : []), ...(iface.state === 'down' ? ['down'] : [])];
       if (settings.length) w.line(`link ${name} ${settings.join(' ')}`);
-    } else if (iface.kind !== 'bridge' && !(iface.kind === 'loopback' && iface.name === 'lo')) {
-      notes.push(`${iface.kind} interface ${iface.name}${iface.addresses.length ? ` (${iface.addresses.join(' ')})` : ''}: not expressible in .vnet`);
+    } else if (keywordOf(iface.kind) === null && !(iface.kind === 'loopback' && iface.name === 'lo')) {
+      const what = iface.kind === 'other' && iface.linkKind ? `${iface.linkKind} interface` : INTERFACE_KINDS[iface.kind].label;
+      notes.push(`${what} ${iface.name}${iface.addresses.length ? ` (${iface.addresses.join(' ')})` : ''}: not expressible in .vnet`);
     }
   }
   for (const route of ns.routes) {

@@ -1,6 +1,7 @@
 // The syntax tree of a .vnet file. Every node carries the span of source it came from; fields a broken
 // statement could not fill are null rather than missing, so that later passes see the same shape always.
 
+import { isInterfaceKeyword, type InterfaceKeyword } from './interface-statements';
 import type { Comment } from './lexer';
 import type { Span } from './span';
 
@@ -66,13 +67,14 @@ export interface VethStatement extends StatementBase {
   right: Endpoint | null;
 }
 
-export interface BridgeStatement extends StatementBase {
-  kind: 'bridge';
+/** A statement that declares an interface of its own kind: `bridge NAME { … }`, `dummy NAME { … }`. */
+export interface InterfaceStatement extends StatementBase {
+  kind: InterfaceKeyword;
   name: Name | null;
   body: Block | null;
 }
 
-/** `address IFNAME CIDR…` in a place, or `address CIDR…` inside a bridge block. */
+/** `address IFNAME CIDR…` in a place, or `address CIDR…` inside an interface's block. */
 export interface AddressStatement extends StatementBase {
   kind: 'address';
   iface: Name | null;
@@ -91,7 +93,7 @@ export interface MtuStatement extends StatementBase {
   value: Word | null;
 }
 
-/** `up` or `down` inside a bridge block. */
+/** `up` or `down` inside an interface's block. */
 export interface StateStatement extends StatementBase {
   kind: 'state';
   value: Word;
@@ -177,7 +179,7 @@ export type Statement =
   | MachineStatement
   | PlaceStatement
   | VethStatement
-  | BridgeStatement
+  | InterfaceStatement
   | AddressStatement
   | LinkStatement
   | MtuStatement
@@ -216,10 +218,15 @@ export interface VnetDocumentSyntax {
   problems: SyntaxProblem[];
 }
 
+export function isInterfaceStatement(statement: Statement): statement is InterfaceStatement {
+  return isInterfaceKeyword(statement.kind);
+}
+
 /** The nested bodies of a statement, for walks that do not care which kind holds them. */
 export function bodyOf(statement: Statement): Block | null {
+  if (isInterfaceStatement(statement)) return statement.body;
   switch (statement.kind) {
-    case 'machine': case 'host': case 'namespace': case 'bridge': case 'nat-chain': case 'error':
+    case 'machine': case 'host': case 'namespace': case 'nat-chain': case 'error':
       return statement.body;
     default:
       return null;

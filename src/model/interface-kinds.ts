@@ -24,6 +24,8 @@ export interface InterfaceKindFacts {
   readonly linkAddArgs: readonly string[] | null;
   /** The statement that declares one in a .vnet file (`bridge br0 { … }`), or null when the language has none. */
   readonly statement: 'bridge' | 'dummy' | null;
+  /** The MTU the kernel gives a new one; an export leaves this one out. Null when there is none to assume. */
+  readonly defaultMtu: number | null;
   readonly drawingRole: DrawingRole;
   /** Whether the diagram may take it for the host's way out (an uplink): it can lead off the host. */
   readonly mayLeadOut: boolean;
@@ -34,28 +36,28 @@ export interface InterfaceKindFacts {
 export const INTERFACE_KINDS: Readonly<Record<InterfaceKind, InterfaceKindFacts>> = {
   veth: {
     kernelKind: 'veth', label: 'veth end', creation: 'pair', linkAddArgs: null, statement: null,
-    drawingRole: 'port', mayLeadOut: true, icon: 'plug',
+    defaultMtu: 1500, drawingRole: 'port', mayLeadOut: true, icon: 'plug',
   },
   bridge: {
     kernelKind: 'bridge', label: 'bridge', creation: 'alone', linkAddArgs: ['type', 'bridge'], statement: 'bridge',
-    drawingRole: 'bridge', mayLeadOut: false, icon: 'type-hierarchy-sub',
+    defaultMtu: 1500, drawingRole: 'bridge', mayLeadOut: false, icon: 'type-hierarchy-sub',
   },
   dummy: {
     kernelKind: 'dummy', label: 'dummy interface', creation: 'alone', linkAddArgs: ['type', 'dummy'], statement: 'dummy',
-    drawingRole: 'port', mayLeadOut: false, icon: 'circle-large-outline',
+    defaultMtu: 1500, drawingRole: 'port', mayLeadOut: false, icon: 'circle-large-outline',
   },
   loopback: {
     // The kernel reports no kind for lo; the probe knows it by its LOOPBACK flag.
     kernelKind: null, label: 'loopback', creation: 'with-namespace', linkAddArgs: null, statement: null,
-    drawingRole: 'line', mayLeadOut: false, icon: 'sync',
+    defaultMtu: 65536, drawingRole: 'line', mayLeadOut: false, icon: 'sync',
   },
   vxlan: {
     kernelKind: 'vxlan', label: 'VXLAN tunnel', creation: 'none', linkAddArgs: null, statement: null,
-    drawingRole: 'port', mayLeadOut: true, icon: 'cloud',
+    defaultMtu: null, drawingRole: 'port', mayLeadOut: true, icon: 'cloud',
   },
   other: {
     kernelKind: null, label: 'interface', creation: 'none', linkAddArgs: null, statement: null,
-    drawingRole: 'port', mayLeadOut: true, icon: 'symbol-misc',
+    defaultMtu: null, drawingRole: 'port', mayLeadOut: true, icon: 'symbol-misc',
   },
 };
 
@@ -69,6 +71,15 @@ const BY_KERNEL_KIND = new Map(
 export function interfaceKindOf(kernelKind: string | null | undefined): InterfaceKind {
   return (kernelKind && BY_KERNEL_KIND.get(kernelKind)) || 'other';
 }
+
+/** Whether a .vnet file can say it and a plan can make it, so that an export reproduces it. */
+export function isReproducible(kind: InterfaceKind): boolean {
+  const facts = INTERFACE_KINDS[kind];
+  return facts.creation === 'pair' || (facts.creation === 'alone' && facts.statement !== null);
+}
+
+/** `veth, bridge, dummy`: the kinds VNet makes from a file, for messages about the ones it does not. */
+export const REPRODUCIBLE_KIND_NAMES = (Object.keys(INTERFACE_KINDS) as InterfaceKind[]).filter(isReproducible).join(', ');
 
 /** Kinds a .vnet file declares with a statement of their own (`bridge`, `dummy`). */
 export const DECLARABLE_KINDS: readonly InterfaceKind[] = (Object.keys(INTERFACE_KINDS) as InterfaceKind[])

@@ -6,7 +6,7 @@
 // what makes any partial state converge: whatever a failed or interrupted apply left behind is just
 // another live state, owned by the lab (marks and claims are written before or with what they mark).
 
-import { INTERFACE_KINDS } from '../model/interface-kinds';
+import { INTERFACE_KINDS, REPRODUCIBLE_KIND_NAMES } from '../model/interface-kinds';
 import { canonicalCidr, canonicalIp, parseCidr, parseIp, networkOf, cidrContains } from '../model/cidr';
 import type { LabState, OwnedRecord } from '../model/lab-state';
 import { ownedRecordKey } from '../model/lab-state';
@@ -364,7 +364,7 @@ class Differ {
   private planExternal(namespace: string, iface: NetInterface): void {
     if (this.liveInterface(namespace, iface.name)) return;
     this.blockedInterfaces.add(key(namespace, iface.name));
-    this.warnings.push(`Interface ${iface.name} ${inNamespace(namespace)} does not exist, and vnet creates only veth pairs, bridges and dummies: its addresses and routes are left out.`);
+    this.warnings.push(`Interface ${iface.name} ${inNamespace(namespace)} does not exist, and vnet creates only these kinds: ${REPRODUCIBLE_KIND_NAMES}; its addresses and routes are left out.`);
   }
 
   private planUndesiredInterfaces(): void {

@@ -12,10 +12,9 @@ import { printLab } from '../language/print';
 import { describeRoute } from '../model/route';
 import { isKernelAddress, isKernelRoute } from '../model/kernel-made';
 import { isBuiltinChain } from '../model/iptables';
+import { INTERFACE_KINDS, REPRODUCIBLE_KIND_NAMES, isReproducible } from '../model/interface-kinds';
 import { Ownership } from './ownership';
 
-const REPRODUCIBLE = new Set(['veth', 'bridge']);
-const DEFAULT_MTU: Record<string, number> = { veth: 1500, bridge: 1500, loopback: 65536 };
 
 export interface ExportOptions {
   /** Name of the lab in the text. Default: the lab exported, else one made from the host's name. */
@@ -39,7 +38,7 @@ export function labNameFor(target: string): string {
 }
 
 function cleanInterface(iface: NetInterface): NetInterface {
-  const mtu = iface.mtu !== null && iface.mtu !== DEFAULT_MTU[iface.kind] ? iface.mtu : null;
+  const mtu = iface.mtu !== null && iface.mtu !== INTERFACE_KINDS[iface.kind].defaultMtu ? iface.mtu : null;
   return {
     name: iface.name,
     kind: iface.kind,
@@ -90,9 +89,9 @@ export function exportLab(live: Topology, options: ExportOptions = {}): ExportRe
         out.interfaces.push(cleanInterface(iface));
         continue;
       }
-      if (!REPRODUCIBLE.has(iface.kind)) {
+      if (!isReproducible(iface.kind)) {
         if (ns.root) skipped.push(`interface ${iface.name}${iface.addresses.length ? ` (${iface.addresses.join(', ')})` : ''}: the host's own`);
-        else skipped.push(`interface ${iface.name} in ${name} (${iface.kind}): vnet creates only veth pairs and bridges`);
+        else skipped.push(`interface ${iface.name} in ${name} (${iface.kind}): vnet creates only these kinds: ${REPRODUCIBLE_KIND_NAMES}`);
         continue;
       }
       if (iface.kind === 'veth' && (!iface.peer || !kept.has(iface.peer.namespace))) {

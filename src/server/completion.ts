@@ -7,6 +7,7 @@ import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Positio
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatCidr, networkOf } from '../model/cidr';
 import { PORT_PROTOCOLS } from '../model/ports';
+import { INTERFACE_KINDS } from '../model/interface-kinds';
 import { MATCHERS, NAT_ACTIONS, STATEMENTS } from '../language/keywords';
 import { lex } from '../language/lexer';
 import type { MachineModel, PlaceModel } from '../language/model';
@@ -107,7 +108,8 @@ function addPlaceInterfaces(document: TextDocument, cursor: CursorContext, posit
 function addInterfaces(items: Items, place: PlaceModel | null): void {
   if (!place) return;
   for (const iface of place.order) {
-    const detail = iface.kind === 'bridge' ? 'bridge' : iface.kind === 'loopback' ? 'loopback' : iface.peer ? `veth end, peer ${describeIface(iface.peer)}` : 'veth end';
+    const label = INTERFACE_KINDS[iface.kind].label;
+    const detail = iface.kind === 'veth' && iface.peer ? `${label}, peer ${describeIface(iface.peer)}` : label;
     items.add(formatName(iface.name), CompletionItemKind.Interface, detail);
   }
 }

@@ -2,6 +2,7 @@
 // they name), and the words of the statement typed so far. Read from the current text alone, with one
 // pass of the lexer, so that it is right even while the last full analysis is a keystroke behind.
 
+import { isInterfaceKeyword } from '../language/interface-statements';
 import type { BlockContext } from '../language/keywords';
 import { lex } from '../language/lexer';
 import type { MachineModel, PlaceModel, VnetModel } from '../language/model';
@@ -27,10 +28,10 @@ export interface CursorContext {
 
 function contextOf(block: OpenBlock, parent: BlockContext): BlockContext {
   const [keyword, second] = block.words;
+  if (isInterfaceKeyword(keyword)) return 'interface';
   switch (keyword) {
     case 'machine': return 'machine';
     case 'host': case 'namespace': return 'place';
-    case 'bridge': return 'bridge';
     case 'nat': return second === 'chain' ? 'chain' : parent;
     default: return parent === 'top' || parent === 'machine' ? 'place' : parent;
   }

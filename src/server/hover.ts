@@ -5,6 +5,7 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { cidrContains, formatCidr, formatIp, ipOfCidr, networkOf, parseCidr, parseIp, type IpAddress } from '../model/cidr';
+import { interfaceTitle } from '../language/interface-statements';
 import { MATCHERS, anyStatementInfo } from '../language/keywords';
 import { occurrenceAt, type IfaceModel, type PlaceModel, type VnetModel, type VnetSymbol } from '../language/model';
 import { addressOwners, addressText, connectedAddresses, describeIface, ipKey } from '../language/net';
@@ -56,7 +57,7 @@ function describePlace(place: PlaceModel): string {
 
 function describeInterface(iface: IfaceModel): string {
   const where = iface.place.root ? 'host' : `namespace ${iface.place.name}`;
-  const title = iface.kind === 'bridge' ? `bridge ${iface.name}` : iface.kind === 'loopback' ? 'loopback lo' : `veth end ${iface.name}`;
+  const title = interfaceTitle(iface.kind, iface.name);
   const lines = [`**${title}** in ${where}`, ''];
   for (const address of iface.addresses) lines.push(`- ${subnetLine(address.node.text)}`);
   if (iface.peer) lines.push(`- peer: \`${describeIface(iface.peer)}\`${iface.peer.addresses.length ? ` (${iface.peer.addresses.map((a) => a.node.text).join(', ')})` : ''}`);
@@ -78,7 +79,7 @@ function describeInterface(iface: IfaceModel): string {
 function describeSymbol(symbol: VnetSymbol, model: VnetModel): string {
   switch (symbol.kind) {
     case 'namespace': return describePlace(symbol.place!);
-    case 'bridge': case 'veth': case 'loopback': return describeInterface(symbol.iface!);
+    case 'interface': return describeInterface(symbol.iface!);
     case 'chain': {
       const chain = symbol.chain!;
       const rules = chain.place.nat.filter((r) => r.chain === chain.name);

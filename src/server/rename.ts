@@ -28,7 +28,7 @@ function nameProblem(symbol: VnetSymbol, name: string): string | null {
       if (name === 'host') return 'host is the root namespace; choose another name.';
       if (symbol.machine?.places.has(name)) return `There is already a namespace ${name}.`;
       return checkNamespaceName(name)?.message ?? null;
-    case 'bridge': case 'veth': case 'loopback':
+    case 'interface':
       if (name === 'lo') return 'lo is the loopback interface; choose another name.';
       if (symbol.place?.interfaces.has(name)) return `${symbol.place.name} already has an interface ${name}.`;
       return checkInterfaceName(name)?.message ?? null;

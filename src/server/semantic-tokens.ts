@@ -4,9 +4,10 @@
 
 import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { INTERFACE_KINDS } from '../model/interface-kinds';
 import { RESERVED_WORDS } from '../language/keywords';
 import { lex } from '../language/lexer';
-import type { SymbolKind } from '../language/model';
+import type { VnetSymbol } from '../language/model';
 import { modelOf } from './analysis';
 
 export const TOKEN_TYPES = ['keyword', 'namespace', 'struct', 'variable', 'function', 'number', 'string', 'comment', 'operator', 'type'] as const;
@@ -16,9 +17,15 @@ export const semanticTokensLegend: SemanticTokensLegend = { tokenTypes: [...TOKE
 
 type TokenType = (typeof TOKEN_TYPES)[number];
 
-const SYMBOL_TYPE: Record<SymbolKind, TokenType> = {
-  lab: 'type', machine: 'type', namespace: 'namespace', bridge: 'struct', veth: 'variable', loopback: 'variable', chain: 'function',
+const SYMBOL_TYPE: Record<Exclude<VnetSymbol['kind'], 'interface'>, TokenType> = {
+  lab: 'type', machine: 'type', namespace: 'namespace', chain: 'function',
 };
+
+/** An interface drawn as a box of its own (a bridge, which holds ports) is a struct; any other is a variable. */
+function tokenTypeOf(symbol: VnetSymbol): TokenType {
+  if (symbol.kind !== 'interface') return SYMBOL_TYPE[symbol.kind];
+  return INTERFACE_KINDS[symbol.iface!.kind].drawingRole === 'bridge' ? 'struct' : 'variable';
+}
 
 interface Piece {
   start: number;
@@ -47,7 +54,7 @@ export function semanticTokens(document: TextDocument): SemanticTokens {
       covered = true;
       const symbol = occurrence.symbol;
       const modifiers = (occurrence.definition ? 1 : 0) | (symbol.renamable ? 0 : 2);
-      pieces.push({ start, end, type: SYMBOL_TYPE[symbol.kind], modifiers });
+      pieces.push({ start, end, type: tokenTypeOf(symbol), modifiers });
     }
     if (covered) continue;
     if (token.kind === 'string') pieces.push({ start: token.start, end: token.end, type: 'string', modifiers: 0 });

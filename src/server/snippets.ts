@@ -43,6 +43,11 @@ export const SNIPPETS: Snippet[] = [
     description: 'A bridge with an address (the gateway of its ports).',
   },
   {
+    name: 'dummy block', prefix: 'dummy', contexts: ['place'],
+    body: ['dummy ${1:dummy0} { address ${2:10.255.0.1/32} }$0'],
+    description: 'A dummy interface with an address (a stable address of the namespace, on no link).',
+  },
+  {
     name: 'default route', prefix: 'route', contexts: ['place'],
     body: ['route default via ${1:192.168.1.1}$0'],
     description: 'A default route via a gateway.',

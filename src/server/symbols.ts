@@ -1,11 +1,13 @@
-// Document symbols (the outline): the lab, machines, host and namespaces with their bridges, routes and
+// Document symbols (the outline): the lab, machines, host and namespaces with their bridges, dummies, routes and
 // NAT rules, and the veth pairs.
 
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { INTERFACE_KINDS } from '../model/interface-kinds';
+import { declaredKind } from '../language/interface-statements';
 import type { VnetModel } from '../language/model';
 import type { Span } from '../language/span';
-import type { Statement } from '../language/syntax';
+import { isInterfaceStatement, type InterfaceStatement, type Statement } from '../language/syntax';
 import { modelOf } from './analysis';
 
 function symbol(model: VnetModel, name: string, detail: string, kind: SymbolKind, span: Span, selection: Span, children: DocumentSymbol[] = []): DocumentSymbol {
@@ -23,9 +25,20 @@ function text(model: VnetModel, span: Span): string {
   return model.text.slice(span.start, span.end).replace(/\s+/g, ' ').trim();
 }
 
+/** `bridge br0`, `dummy d0`: a bridge is a struct (it holds ports), any other declared interface a field. */
+function interfaceSymbol(model: VnetModel, s: InterfaceStatement): DocumentSymbol {
+  const facts = INTERFACE_KINDS[declaredKind(s.kind)];
+  const kind = facts.drawingRole === 'bridge' ? SymbolKind.Struct : SymbolKind.Field;
+  return symbol(model, s.name?.text ?? s.kind, facts.label, kind, s.span, s.name?.span ?? s.keyword);
+}
+
 function symbolsOf(model: VnetModel, statements: Statement[]): DocumentSymbol[] {
   const out: DocumentSymbol[] = [];
   for (const s of statements) {
+    if (isInterfaceStatement(s)) {
+      out.push(interfaceSymbol(model, s));
+      continue;
+    }
     switch (s.kind) {
       case 'lab':
         out.push(symbol(model, `lab ${s.name?.text ?? ''}`, s.ssh ? `ssh ${s.ssh.text}` : '', SymbolKind.Package, s.span, s.name?.span ?? s.keyword));
@@ -38,9 +51,6 @@ function symbolsOf(model: VnetModel, statements: Statement[]): DocumentSymbol[] 
         break;
       case 'namespace':
         out.push(symbol(model, s.name?.text ?? 'namespace', 'namespace', SymbolKind.Namespace, s.span, s.name?.span ?? s.keyword, symbolsOf(model, s.body?.statements ?? [])));
-        break;
-      case 'bridge':
-        out.push(symbol(model, s.name?.text ?? 'bridge', 'bridge', SymbolKind.Struct, s.span, s.name?.span ?? s.keyword));
         break;
       case 'veth':
         out.push(symbol(model, text(model, { start: s.keyword.end, end: s.span.end }) || 'veth', 'veth pair', SymbolKind.Interface, s.span, s.keyword));

@@ -196,6 +196,53 @@ test('semantic tokens tell namespaces, bridges, interfaces, keywords and address
   await client.close(uri);
 });
 
+test('a dummy interface: completion, hover, outline, semantic tokens, definition, references and rename', async () => {
+  const text = 'lab t\nhost {\n  forwarding on\n  dummy lb0 { address 192.0.2.10/32 }\n  \n  route 10.9.0.0/16 dev \n  nat masquerade src 10.0.0.0/24 not-out lb0\n}\nnamespace ns1 {\n  dummy d0 {\n    \n  }\n}\nveth \n';
+  const uri = await openDoc(text);
+  const inHost = await complete(uri, at(text, '  \n  route', 2));
+  assert.ok(inHost.includes('dummy') && inHost.includes('dummy block') && inHost.includes('bridge'), inHost.join(' '));
+  assert.deepEqual(await complete(uri, at(text, '    \n  }', 4)), ['address', 'mtu', 'down', 'up'], 'the keywords of its block');
+  const devs = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: at(text, 'dev \n', 4) });
+  const devItems = (Array.isArray(devs) ? devs : devs?.items ?? []).map((i) => [i.label, i.detail]);
+  assert.deepEqual(devItems, [['lb0', 'dummy interface']]);
+  assert.deepEqual((await complete(uri, at(text, 'veth \n', 5))).sort(), ['host', 'ns1'], 'a dummy is no place for a veth end');
+
+  const hover = async (position: { line: number; character: number }) =>
+    ((await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position }))?.contents as MarkupContent | undefined)?.value ?? '';
+  const onName = await hover(at(text, 'dummy lb0', 7));
+  assert.match(onName, /^\*\*dummy interface lb0\*\* in host\n\n- `192\.0\.2\.10\/32` — subnet 192\.0\.2\.10\/32\n- state up$/);
+  assert.match(await hover(at(text, 'not-out lb0', 9)), /\*\*dummy interface lb0\*\* in host/);
+  assert.match(await hover(at(text, 'dummy lb0', 1)), /`dummy NAME \[\{ address CIDR…; mtu N; down \}\]`\n\nA dummy interface/);
+
+  const symbols = await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } }) as DocumentSymbol[];
+  const lb0 = symbols[1].children!.find((c) => c.name === 'lb0');
+  assert.deepEqual([lb0?.detail, lb0?.kind], ['dummy interface', 8]);
+  assert.deepEqual(symbols[2].children!.map((c) => [c.name, c.detail]), [['d0', 'dummy interface']]);
+
+  const tokens = await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } });
+  const legend = client.initializeResult.capabilities.semanticTokensProvider!.legend;
+  const line3 = tokens!.data.reduce<{ line: number; out: string[] }>((acc, _, i, data) => {
+    if (i % 5 !== 0) return acc;
+    acc.line += data[i];
+    if (acc.line === 3) acc.out.push(`${legend.tokenTypes[data[i + 3]]}${data[i + 4] & 1 ? '+declaration' : ''}`);
+    return acc;
+  }, { line: 0, out: [] }).out;
+  assert.deepEqual(line3, ['keyword', 'variable+declaration', 'keyword', 'number'], 'dummy lb0 { address 192.0.2.10/32 }');
+
+  const defs = await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: at(text, 'not-out lb0', 9) });
+  assert.deepEqual(defs, [{ uri, range: { start: at(text, 'dummy lb0', 6), end: at(text, 'dummy lb0', 9) } }]);
+  const refs = await client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position: at(text, 'dummy lb0', 7), context: { includeDeclaration: true } });
+  assert.equal(refs?.length, 2, 'declaration and not-out');
+  const edit = await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: at(text, 'dummy lb0', 7), newName: 'svc0' }) as WorkspaceEdit;
+  const renamed = applyEdits(text, edit.changes![uri]);
+  assert.match(renamed, /dummy svc0 \{ address 192\.0\.2\.10\/32 \}[\s\S]*not-out svc0/);
+  await assert.rejects(
+    client.connection.sendRequest(RenameRequest.type, { textDocument: { uri }, position: at(text, 'dummy lb0', 7), newName: 'lo' }),
+    /lo is the loopback interface/,
+  );
+  await client.close(uri);
+});
+
 test('code actions offer the quick fixes of the diagnostics in range', async () => {
   const text = 'lab t\nnamespce a\n';
   const uri = await openDoc(text);

@@ -8,6 +8,7 @@ import { mkdtemp, readFile, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vscodeSnippets } from '../../src/server/snippets';
+import { INTERFACE_KEYWORDS } from '../../src/language/interface-statements';
 
 const ROOT = join(__dirname, '..', '..');
 const TOOL = join(ROOT, 'node_modules', '.bin', 'vscode-tmgrammar-test');
@@ -38,6 +39,25 @@ test('a wrong expectation fails the grammar test (the check can fail)', async ()
     const { code, output } = await runTool(join(dir, '*.test.vnet'));
     assert.notEqual(code, 0);
     assert.match(output, /missing required scopes: storage\.type\.namespace\.vnet/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('every statement that declares an interface (bridge, dummy…) is coloured as a declaration with its name', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vnet-grammar-'));
+  try {
+    const lines = ['# SYNTAX TEST "source.vnet" "declaring statements"', 'host {'];
+    for (const keyword of INTERFACE_KEYWORDS) {
+      lines.push(`  ${keyword} x0 { address 10.0.0.1/24 }`);
+      lines.push(`# ${'^'.repeat(keyword.length)} storage.type.${keyword}.vnet`);
+      lines.push(`# ${' '.repeat(keyword.length + 1)}^^ entity.name.type.${keyword}.vnet`);
+    }
+    lines.push('}', '');
+    await writeFile(join(dir, 'declarations.test.vnet'), lines.join('\n'));
+    const { code, output } = await runTool(join(dir, '*.test.vnet'));
+    assert.equal(code, 0, output);
+    assert.ok(INTERFACE_KEYWORDS.includes('bridge') && INTERFACE_KEYWORDS.includes('dummy'), 'the table declares both');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -130,13 +130,15 @@ test('multi-host labs print as machine blocks', () => {
 test('what the language cannot express stays visible as a comment', () => {
   const root = emptyNamespace('host', true);
   root.interfaces = [
-    { name: 'dummy0', kind: 'dummy', state: 'up', mtu: null, mac: null, addresses: ['10.5.0.1/24'], master: null, peer: null },
+    { name: 'vx0', kind: 'vxlan', state: 'up', mtu: null, mac: null, addresses: ['10.5.0.1/24'], master: null, peer: null },
+    { name: 'wg0', kind: 'other', linkKind: 'wireguard', state: 'up', mtu: null, mac: null, addresses: [], master: null, peer: null },
     veth('vethabc', 'gone', 'eth0'),
   ];
   root.nat = [parseNatRule('-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER')!, parseNatRule('-A POSTROUTING -j LOG --log-prefix x')!];
   root.natChains = ['DOCKER'];
   const text = printLab({ name: 'live', hosts: [{ name: 'host', target: null, topology: { schema: STATE_SCHEMA, host: 'local', namespaces: [root] } }] });
-  assert.match(text, /# dummy interface dummy0 \(10\.5\.0\.1\/24\): not expressible in \.vnet/);
+  assert.match(text, /# VXLAN tunnel vx0 \(10\.5\.0\.1\/24\): not expressible in \.vnet/);
+  assert.match(text, /# wireguard interface wg0: not expressible in \.vnet/);
   assert.match(text, /# veth vethabc: its peer gone:eth0 is not among the namespaces read/);
   assert.match(text, /# not expressible in \.vnet: -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER/);
   assert.match(text, /# not expressible in \.vnet: -A POSTROUTING -j LOG --log-prefix x/);

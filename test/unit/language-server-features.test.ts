@@ -77,6 +77,21 @@ test('completion for routes, links, settings and bridge blocks', () => {
   assert.deepEqual(labels('lab t |'), ['ssh']);
 });
 
+test('dummies: completed where interfaces are named, never as a veth place; their block offers its keywords', () => {
+  const net = 'lab t\nhost {\n  dummy lb0 { address 192.0.2.10/32 }\n  address up1 10.1.0.1/24\n  LINE\n}\nnamespace ns1 { address v1 10.1.0.2/24 }\nveth ns1:v1 -- host:up1\n';
+  const inHost = (line: string) => net.replace('LINE', line);
+  assert.deepEqual(labels(inHost('route 10.9.0.0/16 dev |')), ['lb0', 'up1']);
+  assert.deepEqual(labels(inHost('link |')), ['lb0', 'up1']);
+  assert.deepEqual(labels(inHost('nat masquerade out |')), ['lb0', 'up1']);
+  const { document, position } = cursor(inHost('address |'));
+  assert.deepEqual(completionsAt(document, position).map((i) => [i.label, i.detail]), [['lb0', 'dummy interface'], ['up1', 'veth end, peer ns1:v1']]);
+  assert.deepEqual(labels(`${inHost('')}veth |`).sort(), ['host', 'ns1']);
+  assert.deepEqual(labels(inHost('dummy d1 {\n    |\n  }')), ['address', 'mtu', 'down', 'up']);
+  const text = inHost('dummy d1 { mtu 1400 }');
+  assert.match(hoverText(doc(text), text.indexOf('mtu 1400') + 1), /MTU of the interface/);
+  assert.match(hoverText(doc(text), text.indexOf('d1 {') + 1), /\*\*dummy interface d1\*\* in host[\s\S]*- mtu 1400\n- state up/);
+});
+
 test('completion knows each machine of a multi-host lab apart', () => {
   const marked = G.replace('  veth ns2:veth-ns2 -- br0:veth-ns2-br\n}\n\nmachine b', '  veth ns2:veth-ns2 -- br0:veth-ns2-br\n  veth ns1:|\n}\n\nmachine b');
   assert.deepEqual(labels(marked), ['veth-ns1']);
