@@ -2,6 +2,10 @@
 // diffs two of them, and the views draw it. Nothing else invents its own shape of a network.
 // It is also the JSON of `vnet show --json` (docs/state-json.md), so every field is plain data.
 
+import type { IptablesTableState, RuleConditions } from './firewall';
+import type { NftTable } from './nftables';
+import type { NamespaceSysctls, PolicyRule, RouteTable } from './routing';
+
 export const STATE_SCHEMA = 'vnet.state/1';
 
 /** The name the root network namespace of a host always has. */
@@ -67,34 +71,24 @@ export type NatTarget =
   | { kind: 'RETURN' }
   | { kind: 'other'; name: string; args: string };
 
-export interface NatRule {
+export interface NatRule extends RuleConditions {
   chain: string;
   /** The rule as iptables-save prints it, starting with `-A CHAIN`. */
   rule: string;
-  source: AddressMatch | null;
-  destination: AddressMatch | null;
-  inInterface: AddressMatch | null;
-  outInterface: AddressMatch | null;
-  protocol: string | null;
-  /** Destination port or range (`8088`, `1000:2000`). */
-  dport: string | null;
   target: NatTarget;
   comment: string | null;
   /** Lab that owns this rule (from a `vnet:<lab>` comment). */
   owner?: string | null;
-  /** Options this parser does not model; a rule with any is shown but never rewritten. */
+  /**
+   * Every option beyond the fields of RuleConditions, as iptables-save wrote them; a rule with any is shown
+   * but never rewritten. `matches` and `unmodelled` say which of them VNet can evaluate.
+   */
   extra?: string[];
   /** Which iptables backend holds this rule, live only (a host may use both). */
   backend?: IptablesBackend;
 }
 
 export type IptablesBackend = 'nft' | 'legacy';
-
-export interface NatState {
-  /** User chains of the nat table, in the order iptables-save lists them. */
-  chains: string[];
-  rules: NatRule[];
-}
 
 export interface Namespace {
   name: string;
@@ -117,6 +111,29 @@ export interface Namespace {
   iptablesBackends?: IptablesBackend[];
   /** Lab that owns this namespace (from the host's state file), live only. */
   owner?: string | null;
+  /** The container or node that holds this namespace, where its runtime says so. Live only. */
+  holder?: NamespaceHolder | null;
+  /** The filter, mangle and raw tables, per backend that holds them. Live only, read-only. */
+  iptables?: IptablesTableState[];
+  /** Native nftables tables (not iptables-nft's). Live only, read-only. */
+  nftTables?: NftTable[];
+  /** `ip rule`, IPv4 and IPv6, in priority order. Live only. */
+  policyRules?: PolicyRule[];
+  /** Routing tables other than main and local that hold routes. Live only. */
+  routeTables?: RouteTable[];
+  /** Forwarding and filtering sysctls beyond `forwarding` (IPv4). Live only. */
+  sysctls?: NamespaceSysctls;
+}
+
+/** Who holds a namespace: a container runtime's name for it, so that it reads as people know it. */
+export interface NamespaceHolder {
+  runtime: 'docker' | 'podman' | 'containerd' | 'cri-o' | 'lxc' | 'mininet';
+  /** The container's (or node's) name: `web-1`, `h1`; for a Kubernetes pod, `NAMESPACE/NAME`. */
+  name: string;
+  /** The compose project, where one is set. */
+  project?: string | null;
+  /** The runtime's id of the container or pod sandbox, which stays when the holding process changes. */
+  id?: string | null;
 }
 
 export interface Topology {
