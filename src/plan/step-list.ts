@@ -11,6 +11,7 @@ export const WORK_IN_STAGE = {
   teardown: { route: 0, address: 1, link: 2 },
   host: { deleteNamespace: 0, createNamespace: 1, adoptNamespace: 2, createLink: 3, createVeth: 4, adoptLink: 5 },
   configure: { link: 0, address: 1, route: 2 },
+  nat: { policy: 0, deleteRule: 1, deleteChain: 2, createChain: 3, rule: 4 },
 } as const;
 
 interface Entry {
@@ -55,6 +56,3 @@ export class StepList {
       .map((entry) => entry.step);
   }
 }
-
-// diff-nat.ts takes the namespace wording from here; it is wording.ts's.
-export { inNamespace } from './wording';

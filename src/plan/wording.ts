@@ -75,7 +75,25 @@ export const stepText = {
   /** `ruleKey`: the rule as natRuleKey spells it. */
   addNatRule: (namespace: string, ruleKey: string) => `add NAT rule ${inNamespace(namespace)}: ${ruleKey}`,
   removeNatRule: (namespace: string, ruleKey: string) => `remove NAT rule ${inNamespace(namespace)}: ${ruleKey}`,
+  adoptNatRule: (namespace: string, ruleKey: string) => `adopt NAT rule ${inNamespace(namespace)}: ${ruleKey}`,
+  createNatChain: (chain: string, namespace: string) => `create ${natChainPhrase(chain, namespace)}`,
+  adoptNatChain: (chain: string, namespace: string) => `adopt ${natChainPhrase(chain, namespace)}`,
+  deleteNatChain: (chain: string, namespace: string) => `delete ${natChainPhrase(chain, namespace)}`,
+  setForwardPolicy: (policy: string, namespace: string) => `set FORWARD policy ${policy} ${inNamespace(namespace)}`,
+  restoreForwardPolicy: (policy: string, namespace: string) => `restore FORWARD policy ${policy} ${inNamespace(namespace)}`,
+  leaveForwardPolicyShared: (policy: string | null, namespace: string, otherLab: string) =>
+    `leave FORWARD policy ${policy ?? 'as it is'} ${inNamespace(namespace)} (lab ${otherLab} wants it too)`,
 };
+
+/** `NAT chain chain-myns in host`: a user chain of the nat table, in steps and conflicts. */
+export function natChainPhrase(chain: string, namespace: string): string {
+  return `NAT chain ${chain} ${inNamespace(namespace)}`;
+}
+
+/** `NAT rule in host: -A POSTROUTING …`: a rule in conflicts. */
+export function natRulePhrase(namespace: string, ruleKey: string): string {
+  return `NAT rule ${inNamespace(namespace)}: ${ruleKey}`;
+}
 
 function onOff(value: boolean): string {
   return value ? 'on' : 'off';
