@@ -32,7 +32,7 @@ export interface SessionOptions {
 }
 
 /** Comparable text of a Topology: a poll that read the same network changes nothing on screen. */
-function fingerprint(topology: Topology): string {
+function comparableTopology(topology: Topology): string {
   return JSON.stringify(topology);
 }
 
@@ -48,7 +48,7 @@ export class HostSession {
   private pollTimer: NodeJS.Timeout | undefined;
   private inflight: Promise<Topology> | null = null;
   private queued: Promise<Topology> | null = null;
-  private lastFingerprint: string | null = null;
+  private lastComparable: string | null = null;
   private following: RefreshMode;
   private disposed = false;
 
@@ -169,15 +169,15 @@ export class HostSession {
   }
 
   private store(topology: Topology): void {
-    const print = fingerprint(topology);
-    const unchanged = this.connection.state === 'connected' && print === this.lastFingerprint && this.connection.following === this.following;
-    this.lastFingerprint = print;
+    const print = comparableTopology(topology);
+    const unchanged = this.connection.state === 'connected' && print === this.lastComparable && this.connection.following === this.following;
+    this.lastComparable = print;
     if (unchanged) return;
     this.setConnection({ state: 'connected', topology, updatedAt: this.now(), following: this.following, stale: null });
   }
 
   private fail(error: unknown): void {
-    this.lastFingerprint = null;
+    this.lastComparable = null;
     const message = describeError(error);
     // The watcher and the read it triggered often report the same failure: say it once.
     if (this.connection.state === 'error' && this.connection.message === message) return;

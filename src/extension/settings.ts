@@ -81,42 +81,53 @@ function parseHostEntry(value: unknown): HostEntry {
 export function readSettings(get: SettingGetter): SettingsResult {
   const problems: string[] = [];
   const settings: ExtensionSettings = { ...DEFAULT_SETTINGS, hosts: [], sshOptions: [] };
-
-  const hosts = get('hosts');
-  if (hosts !== undefined && !Array.isArray(hosts)) {
-    problems.push('vnet.hosts must be a list of ssh destinations; it was ignored.');
-  } else {
-    const seen = new Set<string>();
-    for (const value of hosts ?? []) {
-      try {
-        const entry = parseHostEntry(value);
-        if (seen.has(entry.destination)) continue;
-        seen.add(entry.destination);
-        settings.hosts.push(entry);
-      } catch (error) {
-        problems.push(`vnet.hosts: ${plainText(describeError(error))} The entry was left out.`);
-      }
-    }
-  }
-
+  readHosts(get('hosts'), settings, problems);
+  readRefresh(get, settings, problems);
+  readSsh(get, settings, problems);
   const showLocal = get('showLocalHost');
   if (typeof showLocal === 'boolean') settings.showLocalHost = showLocal;
+  const sudo = get('useSudo');
+  if (sudo === 'auto' || sudo === 'always' || sudo === 'never') settings.useSudo = sudo;
+  else if (sudo !== undefined) problems.push('vnet.useSudo must be "auto", "always" or "never"; using "auto".');
+  const labs = get('labsFolder');
+  if (text(labs) && !hasLineBreak(labs as string)) settings.labsFolder = (labs as string).trim();
+  return { settings, problems };
+}
 
+function readHosts(hosts: unknown, settings: ExtensionSettings, problems: string[]): void {
+  if (hosts !== undefined && !Array.isArray(hosts)) {
+    problems.push('vnet.hosts must be a list of ssh destinations; it was ignored.');
+    return;
+  }
+  const seen = new Set<string>();
+  for (const value of hosts ?? []) {
+    try {
+      const entry = parseHostEntry(value);
+      if (seen.has(entry.destination)) continue;
+      seen.add(entry.destination);
+      settings.hosts.push(entry);
+    } catch (error) {
+      problems.push(`vnet.hosts: ${plainText(describeError(error))} The entry was left out.`);
+    }
+  }
+}
+
+function readRefresh(get: SettingGetter, settings: ExtensionSettings, problems: string[]): void {
   const mode = get('refresh.mode');
   if (mode === 'live' || mode === 'poll' || mode === 'manual') settings.refreshMode = mode;
   else if (mode !== undefined) problems.push(`vnet.refresh.mode must be "live", "poll" or "manual"; using "${DEFAULT_SETTINGS.refreshMode}".`);
-
   const interval = get('refresh.intervalSeconds');
   if (typeof interval === 'number' && Number.isFinite(interval) && interval >= MIN_REFRESH_INTERVAL_SECONDS) {
     settings.refreshIntervalSeconds = interval;
   } else if (interval !== undefined) {
     problems.push(`vnet.refresh.intervalSeconds must be a number of seconds, at least ${MIN_REFRESH_INTERVAL_SECONDS}; using ${DEFAULT_REFRESH_INTERVAL_SECONDS}.`);
   }
+}
 
+function readSsh(get: SettingGetter, settings: ExtensionSettings, problems: string[]): void {
   const sshPath = get('ssh.path');
   if (text(sshPath) && !hasLineBreak(sshPath as string)) settings.sshPath = (sshPath as string).trim();
   else if (sshPath !== undefined && sshPath !== '') problems.push('vnet.ssh.path must be the path of the ssh program; using "ssh".');
-
   const options = get('ssh.options');
   if (Array.isArray(options)) {
     for (const option of options) {
@@ -130,19 +141,9 @@ export function readSettings(get: SettingGetter): SettingsResult {
   } else if (options !== undefined) {
     problems.push('vnet.ssh.options must be a list of "KEY=VALUE" strings; it was ignored.');
   }
-
   const configFile = get('ssh.configFile');
   if (text(configFile) && !hasLineBreak(configFile as string)) settings.sshConfigFile = (configFile as string).trim();
   else if (configFile !== undefined && configFile !== '' && configFile !== null) problems.push('vnet.ssh.configFile must be the path of an ssh config file; it was ignored.');
-
-  const sudo = get('useSudo');
-  if (sudo === 'auto' || sudo === 'always' || sudo === 'never') settings.useSudo = sudo;
-  else if (sudo !== undefined) problems.push('vnet.useSudo must be "auto", "always" or "never"; using "auto".');
-
-  const labs = get('labsFolder');
-  if (text(labs) && !hasLineBreak(labs as string)) settings.labsFolder = (labs as string).trim();
-
-  return { settings, problems };
 }
 
 /** The hosts the tree shows, in order: `local` first (when shown), then the configured ones. */
