@@ -26,6 +26,12 @@ const SSH_TARGET = /^[^\s-][^\s]*$/;
 /** Names that certainly pass checkInterfaceName, tested with one regex (most names). */
 const SIMPLE_IFNAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/;
 
+/** Where a place first set forwarding and its FORWARD policy, to point a second setting at it. */
+interface PlaceSettingsSeen {
+  forwarding: Span | null;
+  policy: Span | null;
+}
+
 class Binder {
   readonly problems: Problem[] = [];
   readonly symbols: VnetSymbol[] = [];
@@ -515,8 +521,7 @@ class Binder {
   }
 
   private bindPlace(place: PlaceModel): void {
-    let forwardingAt: Span | null = null;
-    let policyAt: Span | null = null;
+    const settings: PlaceSettingsSeen = { forwarding: null, policy: null };
     for (const s of this.bodyStatements(place)) {
       if (isInterfaceStatement(s)) {
         const iface = s.name ? place.interfaces.get(s.name.text) : undefined;
@@ -524,40 +529,8 @@ class Binder {
         continue;
       }
       switch (s.kind) {
-        case 'address': {
-          if (!s.iface) break;
-          const iface = this.lookupIface(place, s.iface, 'this address', 'error');
-          if (iface) this.addAddresses(iface, s.cidrs, s);
-          break;
-        }
-        case 'link': {
-          if (!s.iface) break;
-          const iface = this.lookupIface(place, s.iface, 'this link statement', 'error');
-          if (!iface) break;
-          iface.links.push(s);
-          if (s.mtu) this.setMtu(iface, s.mtu);
-          if (s.state) this.setState(iface, s.state);
-          break;
-        }
-        case 'forwarding':
-          if (!s.value) break;
-          if (forwardingAt) {
-            this.report(s.span, 'error', 'VN-SETTING-DUPLICATE', `forwarding is already set on line ${this.lineOf(forwardingAt)} of ${place.name}. Keep one.`);
-            break;
-          }
-          forwardingAt = s.span;
-          place.forwarding = s.value.text === 'on';
-          place.forwardingNode = s.value;
-          break;
-        case 'forward-policy':
-          if (!s.value) break;
-          if (policyAt) {
-            this.report(s.span, 'error', 'VN-SETTING-DUPLICATE', `forward-policy is already set on line ${this.lineOf(policyAt)} of ${place.name}. Keep one.`);
-            break;
-          }
-          policyAt = s.span;
-          place.forwardPolicy = s.value.text === 'drop' ? 'DROP' : 'ACCEPT';
-          break;
+        case 'address': case 'link': this.bindInterfaceSetting(place, s); break;
+        case 'forwarding': case 'forward-policy': this.bindPlaceSetting(place, s, settings); break;
         case 'route': {
           const to = s.to === null ? null : s.to.text === 'default' ? 'default' : fastParseCidr(s.to.text);
           const dev = s.dev ? this.lookupIface(place, s.dev, 'this route', place.root ? 'info' : 'error') : null;
@@ -575,6 +548,35 @@ class Binder {
         default:
           break;
       }
+    }
+  }
+
+  /** `address IFACE CIDR…` and `link IFACE …`: settings of an interface declared elsewhere in the place. */
+  private bindInterfaceSetting(place: PlaceModel, s: Extract<Statement, { kind: 'address' | 'link' }>): void {
+    if (!s.iface) return;
+    const iface = this.lookupIface(place, s.iface, s.kind === 'address' ? 'this address' : 'this link statement', 'error');
+    if (!iface) return;
+    if (s.kind === 'address') { this.addAddresses(iface, s.cidrs, s); return; }
+    iface.links.push(s);
+    if (s.mtu) this.setMtu(iface, s.mtu);
+    if (s.state) this.setState(iface, s.state);
+  }
+
+  /** `forwarding` and `forward-policy`: once each per place. */
+  private bindPlaceSetting(place: PlaceModel, s: Extract<Statement, { kind: 'forwarding' | 'forward-policy' }>, seen: PlaceSettingsSeen): void {
+    if (!s.value) return;
+    const slot = s.kind === 'forwarding' ? 'forwarding' : 'policy';
+    const earlier = seen[slot];
+    if (earlier) {
+      this.report(s.span, 'error', 'VN-SETTING-DUPLICATE', `${s.kind} is already set on line ${this.lineOf(earlier)} of ${place.name}. Keep one.`);
+      return;
+    }
+    seen[slot] = s.span;
+    if (s.kind === 'forwarding') {
+      place.forwarding = s.value.text === 'on';
+      place.forwardingNode = s.value;
+    } else {
+      place.forwardPolicy = s.value.text === 'drop' ? 'DROP' : 'ACCEPT';
     }
   }
 
