@@ -1,6 +1,7 @@
 // A plan as the read-only document the user reviews before anything changes: per host, the counts, every
 // step marked + (create), ~ (change) or - (delete), the conflicts that stop it and the warnings. Pure.
 
+import { DEFAULT_MACHINE } from '../model/topology';
 import { stepCounts, type Plan } from '../plan/plan';
 import type { HostPlan } from '../engine/converge';
 import { plainText } from './text-safety';
@@ -30,7 +31,7 @@ export function formatPlans(lab: string, verb: LabVerb, plans: readonly HostPlan
   out.push(plainText(heading), '');
   for (const { host, target, plan } of plans) {
     // A single-host file calls its host `host`: then the target alone says where.
-    out.push(plainText(`${host === target || host === 'host' ? target : `${host} → ${target}`}: ${countsLine(plan)}`));
+    out.push(plainText(`${host === target || host === DEFAULT_MACHINE ? target : `${host} → ${target}`}: ${countsLine(plan)}`));
     for (const step of plan.steps) out.push(`  ${MARK[step.action]} ${plainText(step.description)}`);
     if (plan.conflicts.length) {
       out.push('', '  Conflicts — nothing changes on this host until they are adopted:');

@@ -2,6 +2,7 @@
 // and reports names that are unknown, duplicate, reserved or refused by the kernel. Pure and total: a
 // broken file still binds as far as it can, so that navigation works while the user is typing.
 
+import { DEFAULT_MACHINE, ROOT_NAMESPACE } from '../model/topology';
 import { fastParseCidr, fastParseIp } from './fast-cidr';
 import { INTERFACE_KINDS } from '../model/interface-kinds';
 import { INTERFACE_KEYWORDS, declaredKind, interfaceTitle } from './interface-statements';
@@ -87,7 +88,7 @@ class Binder {
   bind(syntax: VnetDocumentSyntax): Omit<VnetModel, 'text' | 'lines' | 'syntax'> {
     const labs = syntax.statements.filter((s): s is LabStatement => s.kind === 'lab');
     const machineStatements = syntax.statements.filter((s): s is MachineStatement => s.kind === 'machine');
-    const loose = syntax.statements.filter((s) => s.kind === 'host' || s.kind === 'namespace' || s.kind === 'veth');
+    const loose = syntax.statements.filter((s) => s.kind === 'root-namespace' || s.kind === 'namespace' || s.kind === 'veth');
     const multiMachine = machineStatements.length > 0;
     const lab = labs[0] ?? null;
     this.bindLab(labs, multiMachine, syntax);
@@ -119,7 +120,7 @@ class Binder {
         machines.push(machine);
       }
     } else {
-      machines.push(this.bindMachine('host', null, lab?.ssh ?? null, loose, null));
+      machines.push(this.bindMachine(DEFAULT_MACHINE, null, lab?.ssh ?? null, loose, null));
     }
     this.occurrences.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     return {
@@ -195,13 +196,13 @@ class Binder {
 
   private bindMachine(name: string, statement: MachineStatement | null, ssh: Name | null, statements: Statement[], container: Block | null): MachineModel {
     const machine = { name, statement, ssh, symbol: null, places: new Map(), veths: [], container } as unknown as MachineModel;
-    const firstHost = statements.find((s): s is PlaceStatement => s.kind === 'host');
-    const root = this.newPlace(machine, 'host', true, null);
+    const firstHost = statements.find((s): s is PlaceStatement => s.kind === 'root-namespace');
+    const root = this.newPlace(machine, ROOT_NAMESPACE, true, null);
     machine.root = root;
-    machine.places.set('host', root);
+    machine.places.set(ROOT_NAMESPACE, root);
     const hostBlocks: PlaceStatement[] = [];
     for (const s of statements) {
-      if (s.kind === 'host') {
+      if (s.kind === 'root-namespace') {
         hostBlocks.push(s);
         root.statements.push(s);
         if (s !== firstHost) {
@@ -231,7 +232,7 @@ class Binder {
   private declareNamespace(machine: MachineModel, s: PlaceStatement): void {
     const name = s.name!;
     this.checkName(name, checkNamespaceName(name.text));
-    if (name.text === 'host') {
+    if (name.text === ROOT_NAMESPACE) {
       this.report(name.span, 'error', 'VN-NAME-RESERVED',
         'A namespace cannot be named "host": VNet calls the root namespace host. Choose another name.');
       machine.root.statements.push(s);
@@ -328,7 +329,7 @@ class Binder {
     const guess = closest(name.text, this.placeNames(machine));
     const fixes: TextFix[] = [];
     if (guess) fixes.push({ title: `Change to \`${guess}\``, edits: [{ span: name.span, newText: formatName(guess) }] });
-    if (checkNamespaceName(name.text) === null && name.text !== 'host') {
+    if (checkNamespaceName(name.text) === null && name.text !== ROOT_NAMESPACE) {
       fixes.push({ title: `Declare namespace ${name.text}`, edits: [this.insertLineBefore(statement.span.start, `namespace ${formatName(name.text)}`)] });
     }
     this.report(name.span, 'error', 'VN-NAME-UNKNOWN',
@@ -362,11 +363,11 @@ class Binder {
       this.reference(bridge.symbol, name.span);
       return { place: scopePlace, bridge };
     }
-    if (!name.quoted && name.text === 'host') {
+    if (!name.quoted && name.text === ROOT_NAMESPACE) {
       this.reference(machine.root.symbol, name.span);
       return { place: machine.root, bridge: null };
     }
-    const namespace = name.text === 'host' ? undefined : machine.places.get(name.text);
+    const namespace = name.text === ROOT_NAMESPACE ? undefined : machine.places.get(name.text);
     const bridges = this.bridgeIndex.get(name.text) ?? [];
     if (namespace && bridges.length > 0) {
       // The namespace wins, so that every network has a file (export writes such ends plainly); the
@@ -615,7 +616,7 @@ class Binder {
     }
     if (node.to?.namespace) {
       const name = node.to.namespace;
-      const target = !name.quoted && name.text === 'host' ? place.machine.root : name.text === 'host' ? undefined : place.machine.places.get(name.text);
+      const target = !name.quoted && name.text === ROOT_NAMESPACE ? place.machine.root : name.text === ROOT_NAMESPACE ? undefined : place.machine.places.get(name.text);
       if (target) {
         this.reference(target.symbol, name.span);
         rule.toNamespace = target;

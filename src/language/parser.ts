@@ -106,7 +106,7 @@ function makeAtom(parts: Token[]): Atom | null {
 
 const BLOCK_CONTEXT: Partial<Record<Statement['kind'], BlockContext>> = {
   machine: 'machine',
-  host: 'place',
+  'root-namespace': 'place',
   namespace: 'place',
   'nat-chain': 'chain',
 };
@@ -322,7 +322,7 @@ class StatementReader {
     switch (keyword) {
       case 'lab': return this.lab();
       case 'machine': return this.machine();
-      case 'host': return this.host();
+      case 'host': return this.rootNamespaceBlock();
       case 'namespace': return this.namespace();
       case 'veth': return this.veth();
       case 'address': return this.address();
@@ -391,9 +391,9 @@ class StatementReader {
     return { kind: 'machine', span: this.lineSpan, keyword: this.keywordSpan, name: name ? nameOf(name) : null, ssh, body: null };
   }
 
-  private host(): Statement {
+  private rootNamespaceBlock(): Statement {
     this.finish('host {');
-    return { kind: 'host', span: this.lineSpan, keyword: this.keywordSpan, name: null, body: null };
+    return { kind: 'root-namespace', span: this.lineSpan, keyword: this.keywordSpan, name: null, body: null };
   }
 
   private namespace(): Statement {

@@ -6,7 +6,7 @@
 import { parseCidr, parseIp } from '../model/cidr';
 import { INTERFACE_KINDS } from '../model/interface-kinds';
 import { keywordOf } from './interface-statements';
-import type { Lab, LabHost, Namespace, NatRule, NetInterface, Topology } from '../model/topology';
+import { DEFAULT_MACHINE, ROOT_NAMESPACE, type Lab, type LabHost, type Namespace, type NatRule, type NetInterface, type Topology } from '../model/topology';
 import { isBuiltinChain } from '../model/iptables';
 import { NAT_TARGETS, natTargetTo } from '../model/nat-targets';
 import { PORT_PROTOCOLS } from '../model/ports';
@@ -151,7 +151,7 @@ function vethProblem(index: PlaceIndex, ns: Namespace, iface: NetInterface): str
 function endpoint(index: PlaceIndex, ns: Namespace, iface: NetInterface): string {
   if (!iface.master) return `${placeName(ns)}:${formatName(iface.name)}`;
   const holders = index.bridges.get(iface.master) ?? [];
-  const clash = holders.length > 1 || index.namespaces.has(iface.master) || iface.master === 'host';
+  const clash = holders.length > 1 || index.namespaces.has(iface.master) || iface.master === ROOT_NAMESPACE;
   const bridge = formatName(iface.master);
   return clash ? `${placeName(ns)}/${bridge}:${formatName(iface.name)}` : `${bridge}:${formatName(iface.name)}`;
 }
@@ -252,7 +252,7 @@ function trimBlankEnd(lines: string[]): void {
 
 export function printLab(lab: Lab): string {
   const w = new Writer();
-  const single = lab.hosts.length === 1 && lab.hosts[0].name === 'host';
+  const single = lab.hosts.length === 1 && lab.hosts[0].name === DEFAULT_MACHINE;
   const target = single ? lab.hosts[0].target : null;
   w.line(`lab ${formatName(lab.name)}${target ? ` ssh ${formatTarget(target)}` : ''}`);
   w.blank();

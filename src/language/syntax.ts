@@ -47,7 +47,8 @@ export interface MachineStatement extends StatementBase {
 
 /** `host { … }` (the root namespace) or `namespace NAME { … }`. */
 export interface PlaceStatement extends StatementBase {
-  kind: 'host' | 'namespace';
+  /** `host { }` is the root namespace's block; `namespace NAME { }` another namespace's. */
+  kind: 'root-namespace' | 'namespace';
   name: Name | null;
   body: Block | null;
 }
@@ -226,7 +227,7 @@ export function isInterfaceStatement(statement: Statement): statement is Interfa
 export function bodyOf(statement: Statement): Block | null {
   if (isInterfaceStatement(statement)) return statement.body;
   switch (statement.kind) {
-    case 'machine': case 'host': case 'namespace': case 'nat-chain': case 'error':
+    case 'machine': case 'root-namespace': case 'namespace': case 'nat-chain': case 'error':
       return statement.body;
     default:
       return null;

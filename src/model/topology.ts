@@ -11,6 +11,12 @@ export const STATE_SCHEMA = 'vnet.state/1';
 /** The name the root network namespace of a host always has. */
 export const ROOT_NAMESPACE = 'host';
 
+/**
+ * The name of a lab's one machine when its file declares no `machine` blocks. It reads like the root
+ * namespace's name but is another thing: a machine of the lab, not a namespace.
+ */
+export const DEFAULT_MACHINE = 'host';
+
 export type InterfaceKind = 'veth' | 'bridge' | 'loopback' | 'vxlan' | 'dummy' | 'other';
 
 /** Administrative state: whether the interface was set up. */

@@ -7,7 +7,7 @@ import { canonicalIp } from '../model/cidr';
 import type { LabState } from '../model/lab-state';
 import { checkLabName } from '../model/names';
 import { OWNER_PREFIX } from '../model/nat';
-import { ROOT_NAMESPACE, STATE_SCHEMA, type Lab, type Namespace, type NatRule, type NetInterface, type Route, type Topology } from '../model/topology';
+import { DEFAULT_MACHINE, ROOT_NAMESPACE, STATE_SCHEMA, type Lab, type Namespace, type NatRule, type NetInterface, type Route, type Topology } from '../model/topology';
 import { printLab } from '../language/print';
 import { describeRoute } from '../model/route';
 import { isKernelAddress, isKernelRoute } from '../model/kernel-made';
@@ -148,7 +148,7 @@ export function exportLab(live: Topology, options: ExportOptions = {}): ExportRe
 
   const labName = options.name ?? only ?? labNameFor(live.host);
   return {
-    lab: { name: labName, hosts: [{ name: ROOT_NAMESPACE, target: null, topology: { schema: STATE_SCHEMA, host: live.host, namespaces } }] },
+    lab: { name: labName, hosts: [{ name: DEFAULT_MACHINE, target: null, topology: { schema: STATE_SCHEMA, host: live.host, namespaces } }] },
     skipped,
   };
 }

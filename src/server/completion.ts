@@ -3,6 +3,7 @@
 // of the namespace after `address`, `link`, `dev`, `in`/`out`, gateways after `via`, chains after `jump`,
 // namespaces and addresses after `to`, and the matches a NAT rule still lacks.
 
+import { ROOT_NAMESPACE } from '../model/topology';
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatCidr, networkOf } from '../model/cidr';
@@ -55,7 +56,7 @@ function addKeywords(items: Items, cursor: CursorContext, options: CompletionOpt
 
 function bridgePlaceName(machine: MachineModel, bridgeName: string, place: PlaceModel): string {
   const holders = [...machine.places.values()].filter((p) => p.interfaces.get(bridgeName)?.kind === 'bridge');
-  const clash = holders.length > 1 || machine.places.has(bridgeName) || bridgeName === 'host';
+  const clash = holders.length > 1 || machine.places.has(bridgeName) || bridgeName === ROOT_NAMESPACE;
   return clash ? `${formatName(place.name)}/${formatName(bridgeName)}` : formatName(bridgeName);
 }
 
@@ -89,7 +90,7 @@ function addPlaceInterfaces(document: TextDocument, cursor: CursorContext, posit
   const scope = slash >= 0 ? unquote(placeText.slice(0, slash)) : null;
   const name = unquote(slash >= 0 ? placeText.slice(slash + 1) : placeText);
   const places = scope !== null ? [machine.places.get(scope)].filter((p): p is PlaceModel => !!p) : [...machine.places.values()];
-  const namespace = scope === null ? (name === 'host' ? machine.root : machine.places.get(name)) : undefined;
+  const namespace = scope === null ? (name === ROOT_NAMESPACE ? machine.root : machine.places.get(name)) : undefined;
   if (namespace) {
     for (const iface of namespace.order) {
       if (iface.kind !== 'veth') continue;

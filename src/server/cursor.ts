@@ -31,7 +31,7 @@ function contextOf(block: OpenBlock, parent: BlockContext): BlockContext {
   if (isInterfaceKeyword(keyword)) return 'interface';
   switch (keyword) {
     case 'machine': return 'machine';
-    case 'host': case 'namespace': return 'place';
+    case 'root-namespace': case 'namespace': return 'place';
     case 'nat': return second === 'chain' ? 'chain' : parent;
     default: return parent === 'top' || parent === 'machine' ? 'place' : parent;
   }

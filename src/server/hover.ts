@@ -98,7 +98,7 @@ function describeSymbol(symbol: VnetSymbol, model: VnetModel): string {
 }
 
 function placeOf(model: VnetModel, path: Statement[]): PlaceModel | null {
-  const statement = [...path].reverse().find((s) => s.kind === 'host' || s.kind === 'namespace');
+  const statement = [...path].reverse().find((s) => s.kind === 'root-namespace' || s.kind === 'namespace');
   if (!statement) return null;
   for (const machine of model.machines) for (const place of machine.places.values()) if ((place.statements as Statement[]).includes(statement)) return place;
   return null;

@@ -2,6 +2,7 @@
 // keywords cannot), rename rewrites the declaration and every reference, quoting the new name when it
 // needs quotes. A new name the kernel or iptables would refuse, or one already taken, is refused here.
 
+import { ROOT_NAMESPACE } from '../model/topology';
 import type { Position, Range, WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkChainName, checkInterfaceName, checkLabName, checkNamespaceName } from '../model/names';
@@ -25,7 +26,7 @@ export function prepareRenameAt(document: TextDocument, position: Position): Pre
 function nameProblem(symbol: VnetSymbol, name: string): string | null {
   switch (symbol.kind) {
     case 'namespace':
-      if (name === 'host') return 'host is the root namespace; choose another name.';
+      if (name === ROOT_NAMESPACE) return 'host is the root namespace; choose another name.';
       if (symbol.machine?.places.has(name)) return `There is already a namespace ${name}.`;
       return checkNamespaceName(name)?.message ?? null;
     case 'interface':

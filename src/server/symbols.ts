@@ -1,6 +1,7 @@
 // Document symbols (the outline): the lab, machines, host and namespaces with their bridges, dummies, routes and
 // NAT rules, and the veth pairs.
 
+import { ROOT_NAMESPACE } from '../model/topology';
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { INTERFACE_KINDS } from '../model/interface-kinds';
@@ -46,8 +47,8 @@ function symbolsOf(model: VnetModel, statements: Statement[]): DocumentSymbol[] 
       case 'machine':
         out.push(symbol(model, s.name?.text ?? 'machine', s.ssh ? `ssh ${s.ssh.text}` : 'machine', SymbolKind.Module, s.span, s.name?.span ?? s.keyword, symbolsOf(model, s.body?.statements ?? [])));
         break;
-      case 'host':
-        out.push(symbol(model, 'host', 'root namespace', SymbolKind.Namespace, s.span, s.keyword, symbolsOf(model, s.body?.statements ?? [])));
+      case 'root-namespace':
+        out.push(symbol(model, ROOT_NAMESPACE, 'root namespace', SymbolKind.Namespace, s.span, s.keyword, symbolsOf(model, s.body?.statements ?? [])));
         break;
       case 'namespace':
         out.push(symbol(model, s.name?.text ?? 'namespace', 'namespace', SymbolKind.Namespace, s.span, s.name?.span ?? s.keyword, symbolsOf(model, s.body?.statements ?? [])));

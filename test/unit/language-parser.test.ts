@@ -24,7 +24,7 @@ test('parses the statements of a lab with their parts and spans', () => {
   const text = 'lab demo ssh root@10.0.0.1\nhost {\n  bridge br0 { address 10.0.0.1/24 }\n  nat dnat tcp 8080 to ns1:80 not-in br0\n}\nnamespace "my ns" {\n  route default via 10.0.0.1 dev v1\n}\nveth "my ns":v1 -- host/br0:p1\n';
   const doc = parse(text);
   assert.deepEqual(doc.problems, []);
-  assert.deepEqual(doc.statements.map((s) => s.kind), ['lab', 'host', 'namespace', 'veth']);
+  assert.deepEqual(doc.statements.map((s) => s.kind), ['lab', 'root-namespace', 'namespace', 'veth']);
   const lab = doc.statements[0] as Statement & { kind: 'lab' };
   assert.equal(lab.name!.text, 'demo');
   assert.equal(lab.ssh!.text, 'root@10.0.0.1');

@@ -4,7 +4,7 @@
 
 import { VnetError } from '../../model/errors';
 import { checkLabName } from '../../model/names';
-import { emptyTopology, type Lab } from '../../model/topology';
+import { DEFAULT_MACHINE, emptyTopology, type Lab } from '../../model/topology';
 import { LOCAL_TARGET } from '../../host/ssh-destination';
 import { flagValue, parseArgs } from '../args';
 import { printHelpIfAsked, type CliCommand } from '../command';
@@ -33,7 +33,7 @@ export const destroyCommand: CliCommand = {
       const problem = checkLabName(labName);
       if (problem) throw new VnetError('VN-USAGE-LAB', problem.message);
       const target = flagValue(args, 'host') ?? LOCAL_TARGET;
-      lab = { name: labName, hosts: [{ name: 'host', target, topology: emptyTopology(target) }] };
+      lab = { name: labName, hosts: [{ name: DEFAULT_MACHINE, target, topology: emptyTopology(target) }] };
     } else {
       if (args.positionals.length !== 1) {
         throw new VnetError('VN-USAGE-ARGS', 'Name the lab\'s .vnet file (`vnet destroy lab.vnet`), or the lab with --lab NAME.');
