@@ -49,7 +49,7 @@ export type UserAction =
 
 const MAX_REMEMBERED = 5000;
 
-export function emptyLayout(): SavedLayout {
+function emptyLayout(): SavedLayout {
   return { offsets: {}, order: [] };
 }
 
@@ -75,7 +75,7 @@ function refMatches(a: ElementRef, b: ElementRef): boolean {
 }
 
 /** The id of the element a reference names in a layout, if it is drawn. */
-export function findByRef(layout: DiagramLayout, ref: ElementRef): string | null {
+function findByRef(layout: DiagramLayout, ref: ElementRef): string | null {
   for (const [id, element] of indexLayoutElements(layout)) if (refMatches(element.ref, ref)) return id;
   return null;
 }

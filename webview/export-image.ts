@@ -7,7 +7,7 @@ import { serializeSvg } from '../src/diagram/svg-tree';
 import { PALETTE_VARIABLES } from '../src/diagram/theme';
 
 /** The palette as the panel resolves it right now, pinned as CSS for the exported file. */
-export function resolvedPaletteCss(rendered: Element | null): string {
+function resolvedPaletteCss(rendered: Element | null): string {
   if (!rendered) return '';
   const style = getComputedStyle(rendered);
   const declarations = PALETTE_VARIABLES

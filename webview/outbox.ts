@@ -3,7 +3,7 @@
 
 import type { FromWebviewMessage } from '../src/model/protocol';
 
-export const SAVE_DELAY_MS = 400;
+const SAVE_DELAY_MS = 400;
 
 export class Outbox {
   private pendingSave: FromWebviewMessage | null = null;

@@ -14,10 +14,10 @@ export interface Box {
   height: number;
 }
 
-export const MIN_SCALE = 0.05;
+const MIN_SCALE = 0.05;
 export const MAX_SCALE = 8;
 
-export function clampScale(k: number): number {
+function clampScale(k: number): number {
   return Math.min(MAX_SCALE, Math.max(MIN_SCALE, k));
 }
 

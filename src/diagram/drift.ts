@@ -56,7 +56,7 @@ function markNamespace<T extends NamespaceView>(ns: T, status: DriftStatus): T {
   };
 }
 
-export function comparePorts(d: PortView, l: PortView): string[] {
+function comparePorts(d: PortView, l: PortView): string[] {
   const out: string[] = [];
   if (d.interfaceKind !== l.interfaceKind) out.push(differ('kind', d.interfaceKind, l.interfaceKind));
   if (d.state !== l.state) out.push(differ('state', d.state, l.state));
@@ -76,7 +76,7 @@ function compareBridges(d: BridgeView, l: BridgeView): string[] {
   return out;
 }
 
-export function compareNamespaces(d: NamespaceView, l: NamespaceView): string[] {
+function compareNamespaces(d: NamespaceView, l: NamespaceView): string[] {
   const out: string[] = [];
   if (d.forwarding !== l.forwarding) out.push(differ('forwarding', d.forwarding ? 'on' : 'off', l.forwarding ? 'on' : 'off'));
   if (d.forwardPolicy !== null && d.forwardPolicy !== l.forwardPolicy) {
@@ -105,7 +105,7 @@ function bridgeName(ns: NamespaceView, id: string | null): string {
   return id === null ? 'none' : ns.bridges.find((b) => b.id === id)?.name ?? 'none';
 }
 
-export function mergeNamespaces<T extends NamespaceView>(d: T, l: T): T {
+function mergeNamespaces<T extends NamespaceView>(d: T, l: T): T {
   const desiredPorts = placedPorts(d);
   const livePorts = placedPorts(l);
   const merged = mergeById(

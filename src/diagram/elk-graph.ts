@@ -22,7 +22,7 @@ export interface ElkGraphOptions {
 const PORT_GAP = 12;
 
 /** The options every diagram is laid out with. */
-export function baseLayoutOptions(): LayoutOptions {
+function baseLayoutOptions(): LayoutOptions {
   return {
     'elk.algorithm': 'layered',
     'elk.direction': 'DOWN',

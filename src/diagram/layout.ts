@@ -123,7 +123,7 @@ function indexModel(model: DiagramModel): ElementIndex {
 }
 
 /** Reads elk's answer into the diagram's geometry. */
-export function readLayout(model: DiagramModel, laidOut: ElkNode): DiagramLayout {
+function readLayout(model: DiagramModel, laidOut: ElkNode): DiagramLayout {
   const index = indexModel(model);
   const sides = portSides(model);
   const boxes: BoxLayout[] = [];

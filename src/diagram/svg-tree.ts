@@ -22,7 +22,7 @@ export function el(tag: string, attrs: Record<string, AttrValue> = {}, ...childr
 }
 
 /** Tag and attribute names come from this code, never from data; a bad one is a bug, not an input. */
-export function checkName(name: string): string {
+function checkName(name: string): string {
   if (!NAME.test(name)) throw new Error(`invalid SVG name ${JSON.stringify(name)}`);
   return name;
 }
@@ -40,7 +40,7 @@ export function escapeAttr(text: string): string {
   return escapeText(text).replace(/"/g, '&quot;').replace(/'/g, '&#39;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
 }
 
-export function formatNumber(value: number): string {
+function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return '0';
   return String(Math.round(value * 100) / 100);
 }

@@ -5,10 +5,10 @@
 import { printable } from '../model/names';
 
 // Advance and line height of the 11px monospace font the diagram is drawn in (theme.ts).
-export const CHAR_WIDTH = 6.7;
+const CHAR_WIDTH = 6.7;
 export const LINE_HEIGHT = 14;
 /** Longer names are cut with an ellipsis in the drawing; the details pane shows them whole. */
-export const MAX_LABEL_CHARS = 40;
+const MAX_LABEL_CHARS = 40;
 
 function isWide(codePoint: number): boolean {
   return (codePoint >= 0x1100 && codePoint <= 0x115f) || (codePoint >= 0x2e80 && codePoint <= 0xa4cf) ||

@@ -12,7 +12,7 @@ const ZERO: UserOffset = { dx: 0, dy: 0 };
 const MARGIN = 16;
 
 /** The offset each box really moves by: its own plus those of the boxes around it. */
-export function totalOffsets(boxes: readonly BoxLayout[], offsets: Offsets): Map<string, UserOffset> {
+function totalOffsets(boxes: readonly BoxLayout[], offsets: Offsets): Map<string, UserOffset> {
   const total = new Map<string, UserOffset>();
   for (const box of boxes) {
     const parent = box.parent ? total.get(box.parent) ?? ZERO : ZERO;
@@ -73,7 +73,7 @@ export function applyOffsets(layout: DiagramLayout, offsets: Offsets): DiagramLa
 }
 
 /** Width, height and origin that hold everything, also what was dragged above or left of the start. */
-export function withBounds(layout: DiagramLayout): DiagramLayout {
+function withBounds(layout: DiagramLayout): DiagramLayout {
   let minX = 0;
   let minY = 0;
   let maxX = layout.width;

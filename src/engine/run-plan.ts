@@ -25,7 +25,7 @@ export interface RunOptions {
 }
 
 /** The longest a plan may run; every host call is bounded. Lock waits count against it. */
-export const DEFAULT_APPLY_TIMEOUT_MS = 15 * 60_000;
+const DEFAULT_APPLY_TIMEOUT_MS = 15 * 60_000;
 
 interface ScriptResult {
   stdout: string;
@@ -102,7 +102,7 @@ function outcomeOrError(outcome: Outcome, plan: Plan, result: ScriptResult, host
 }
 
 /** A step failed on the host: the message names it; the outcome says what completed. */
-export class ApplyStepError extends VnetError {
+class ApplyStepError extends VnetError {
   constructor(message: string, readonly step: number | null, readonly outcome: Outcome) {
     super('VN-APPLY-STEP', message);
   }

@@ -51,7 +51,7 @@ function checkGatewayText(context: CheckContext, route: RouteModel): IpAddress |
 }
 
 /** Addresses on the far side of the place's links: the gateways it could use. */
-export function gatewayCandidates(facts: MachineFacts, place: PlaceModel, family: number | null): AddressModel[] {
+function gatewayCandidates(facts: MachineFacts, place: PlaceModel, family: number | null): AddressModel[] {
   const mine = place.order.filter((i) => i.kind !== 'loopback');
   const out: AddressModel[] = [];
   for (const other of facts.machine.places.values()) {

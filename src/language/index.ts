@@ -57,7 +57,7 @@ export function toDiagnostic(model: VnetModel, problem: Problem): VnetDiagnostic
   return diagnostic;
 }
 
-export function compileModel(model: VnetModel): CompileResult {
+function compileModel(model: VnetModel): CompileResult {
   return {
     lab: lower(model),
     diagnostics: problemsOf(model).map((p) => toDiagnostic(model, p)),

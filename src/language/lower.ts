@@ -61,7 +61,7 @@ function lowerTarget(rule: NatRuleModel): NatTarget | null {
   }
 }
 
-export function lowerNatRule(rule: NatRuleModel): NatRule | null {
+function lowerNatRule(rule: NatRuleModel): NatRule | null {
   const target = lowerTarget(rule);
   const source = lowerMatch(rule, 'src');
   const destination = lowerMatch(rule, 'dst');

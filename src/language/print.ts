@@ -54,7 +54,7 @@ function matchAddress(value: string): string {
 }
 
 /** A NAT rule as a statement (without the `nat ` prefix), or null when the language cannot express it. */
-export function printNatRule(rule: NatRule): string | null {
+function printNatRule(rule: NatRule): string | null {
   if (rule.extra?.length) return null;
   const parts: string[] = [];
   const target = rule.target;

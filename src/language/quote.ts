@@ -5,11 +5,11 @@ import { RESERVED_WORDS } from './keywords';
 
 const BARE = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
 
-export function needsQuotes(name: string): boolean {
+function needsQuotes(name: string): boolean {
   return !BARE.test(name) || RESERVED_WORDS.has(name);
 }
 
-export function quoteString(text: string): string {
+function quoteString(text: string): string {
   let out = '"';
   for (const ch of text) {
     const code = ch.charCodeAt(0);

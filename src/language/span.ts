@@ -16,10 +16,6 @@ export interface Range {
   end: Position;
 }
 
-export function span(start: number, end: number): Span {
-  return { start, end };
-}
-
 export class LineIndex {
   /** Offset at which each line starts; line 0 starts at 0. */
   readonly lineStarts: number[];

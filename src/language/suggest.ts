@@ -1,6 +1,6 @@
 // "Did you mean …?": the closest candidate by edit distance, when it is close enough to be a typo.
 
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   if (a === b) return 0;
   if (Math.abs(a.length - b.length) > 3) return Math.max(a.length, b.length);
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);

@@ -10,7 +10,7 @@
 
 import { checkLabName } from './names';
 
-export const LAB_STATE_SCHEMA = 'vnet.owned/1';
+const LAB_STATE_SCHEMA = 'vnet.owned/1';
 
 /** Directory of the state files and of the host lock (`/run/vnet/lock`). */
 export const LAB_STATE_DIR = '/run/vnet';

@@ -7,7 +7,7 @@ import type { Topology } from './topology';
 /** What a diagram element is; the tree view uses the same kinds for its context menus. */
 export type ElementKind = 'host' | 'namespace' | 'bridge' | 'interface' | 'link' | 'route' | 'nat' | 'outside';
 
-export const ELEMENT_KINDS: readonly ElementKind[] = ['host', 'namespace', 'bridge', 'interface', 'link', 'route', 'nat', 'outside'];
+const ELEMENT_KINDS: readonly ElementKind[] = ['host', 'namespace', 'bridge', 'interface', 'link', 'route', 'nat', 'outside'];
 
 /** Names one element of a network, the way the tree view and the .vnet file name it. */
 export interface ElementRef {
@@ -116,7 +116,7 @@ function optionalString(value: unknown): boolean {
   return value === undefined || isString(value, 4096);
 }
 
-export function isElementRef(value: unknown): value is ElementRef {
+function isElementRef(value: unknown): value is ElementRef {
   if (!isObject(value)) return false;
   if (!ELEMENT_KINDS.includes(value.kind as ElementKind) || !isString(value.host, 4096)) return false;
   if (!optionalString(value.namespace) || !optionalString(value.interface) || !optionalString(value.route) || !optionalString(value.rule)) return false;

@@ -269,7 +269,7 @@ function ruleTokens(text: string): string[] {
 }
 
 /** Index pairs [i in a, j in b] of one longest common subsequence, in order. */
-export function longestCommonSubsequence(a: readonly string[], b: readonly string[]): [number, number][] {
+function longestCommonSubsequence(a: readonly string[], b: readonly string[]): [number, number][] {
   const n = a.length;
   const m = b.length;
   const table: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));

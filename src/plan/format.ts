@@ -13,7 +13,7 @@ export interface PlannedHost {
   plan: Plan;
 }
 
-export function summarizeCounts(plan: Plan): string {
+function summarizeCounts(plan: Plan): string {
   const counts = stepCounts(plan);
   return `${counts.create} to create, ${counts.change} to change, ${counts.delete} to delete`;
 }

@@ -14,7 +14,7 @@ import { ROOT_NAMESPACE, type Namespace, type NatRule, type NetInterface, type R
 import { canonicalRouteTarget } from '../model/route';
 
 /** `--adopt all` takes over every conflicting element the file asks for. */
-export const ADOPT_ALL = 'all';
+const ADOPT_ALL = 'all';
 
 export function adoptKeyForNamespace(name: string): string { return name; }
 export function adoptKeyForInterface(namespace: string, name: string): string { return `${namespace}:${name}`; }

@@ -22,7 +22,7 @@ export function interfacePhrase(name: string, namespace: string, kind: NetInterf
 }
 
 /** `veth pair veth1 (host) -- veth1-peer (netns1)`. */
-export function vethPairPhrase(a: PeerRef, b: PeerRef): string {
+function vethPairPhrase(a: PeerRef, b: PeerRef): string {
   return `veth pair ${a.interface} (${a.namespace}) -- ${b.interface} (${b.namespace})`;
 }
 

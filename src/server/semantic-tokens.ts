@@ -10,8 +10,8 @@ import { lex } from '../language/lexer';
 import type { VnetSymbol } from '../language/model';
 import { modelOf } from './analysis';
 
-export const TOKEN_TYPES = ['keyword', 'namespace', 'struct', 'variable', 'function', 'number', 'string', 'comment', 'operator', 'type'] as const;
-export const TOKEN_MODIFIERS = ['declaration', 'readonly'] as const;
+const TOKEN_TYPES = ['keyword', 'namespace', 'struct', 'variable', 'function', 'number', 'string', 'comment', 'operator', 'type'] as const;
+const TOKEN_MODIFIERS = ['declaration', 'readonly'] as const;
 
 export const semanticTokensLegend: SemanticTokensLegend = { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] };
 

@@ -81,7 +81,7 @@ export function addBridge(ctx: CommandContext, target: Target): Promise<void> {
 
 // ---- address ----
 
-export async function askNewAddress(ctx: CommandContext, topology: Topology, target: Target): Promise<PlannedOperation> {
+async function askNewAddress(ctx: CommandContext, topology: Topology, target: Target): Promise<PlannedOperation> {
   const ns = await resolveNamespace(ctx, topology, target, 'Add address');
   const iface = await resolveInterface(ctx, ns, target, 'Add address');
   const address = await ask(ctx, {

@@ -90,7 +90,7 @@ function probeWith(ctx: LabContext) {
   return (transport: Transport, options: { signal?: AbortSignal }) => probeSnapshot(transport, { signal: options.signal, log: ctx.log });
 }
 
-export function describeProgress(host: string, event: ProgressEvent): string {
+function describeProgress(host: string, event: ProgressEvent): string {
   switch (event.kind) {
     case 'lock-wait': return `${host}: waiting for another apply or destroy to finish`;
     case 'begin': return `${host}: ${event.total} steps`;
@@ -135,7 +135,7 @@ function resultLine(result: HostResult): string {
 }
 
 /** "Apply" and "Destroy": plan, show the plan, ask, then run it; the tree shows the result. */
-export async function convergeLab(ctx: LabContext, arg: unknown, verb: 'apply' | 'destroy', adopt: readonly string[] = []): Promise<void> {
+async function convergeLab(ctx: LabContext, arg: unknown, verb: 'apply' | 'destroy', adopt: readonly string[] = []): Promise<void> {
   const file = await ctx.readLabFile(arg);
   const lab = compileLabFile(file);
   const prepared = await prepareTargets(ctx, file, lab, verb);

@@ -56,7 +56,7 @@ export async function namespaceRemoval(ctx: CommandContext, topology: Topology, 
   return { op: { kind: 'remove-namespace', name: ns.name }, what: `namespace ${ns.name}` };
 }
 
-export function describeInterface(ns: Namespace, iface: NetInterface): string {
+function describeInterface(ns: Namespace, iface: NetInterface): string {
   if (iface.kind === 'veth' && iface.peer) return `veth pair ${ns.name}:${iface.name} ⇄ ${iface.peer.namespace}:${iface.peer.interface}`;
   return `${iface.kind === 'bridge' ? 'bridge' : 'interface'} ${iface.name} ${inNamespace(ns.name)}`;
 }
@@ -69,7 +69,7 @@ export async function interfaceRemoval(ctx: CommandContext, topology: Topology, 
   return { op: { kind: 'remove-interface', namespace: ns.name, name: iface.name }, what: describeInterface(ns, iface) };
 }
 
-export async function addressRemoval(ctx: CommandContext, topology: Topology, target: Target): Promise<Removal> {
+async function addressRemoval(ctx: CommandContext, topology: Topology, target: Target): Promise<Removal> {
   const ns = await resolveNamespace(ctx, topology, target, 'Remove address');
   const iface = await resolveInterface(ctx, ns, target, 'Remove address', (i) => i.addresses.length > 0);
   let address = target.address;
@@ -82,7 +82,7 @@ export async function addressRemoval(ctx: CommandContext, topology: Topology, ta
   return { op: { kind: 'remove-address', namespace: ns.name, interface: iface.name, address }, what: `address ${address} from ${iface.name} ${inNamespace(ns.name)}` };
 }
 
-export async function routeRemoval(ctx: CommandContext, topology: Topology, target: Target): Promise<Removal> {
+async function routeRemoval(ctx: CommandContext, topology: Topology, target: Target): Promise<Removal> {
   const ns = await resolveNamespace(ctx, topology, target, 'Remove route');
   let route = target.route ?? (target.routeTo !== undefined ? ns.routes.find((r) => r.to === target.routeTo) : undefined);
   if (!route) {

@@ -26,7 +26,7 @@ async function pickEnd(ctx: CommandContext, topology: Topology, step: string, pl
 }
 
 /** A name for a new end: `veth-<other namespace>` in the root namespace, `veth0`… inside a namespace. */
-export function suggestEndName(ns: Namespace, other: Namespace, taken: readonly string[]): string {
+function suggestEndName(ns: Namespace, other: Namespace, taken: readonly string[]): string {
   const base = ns.root && !other.root ? `veth-${other.name}`.slice(0, 15) : 'veth0';
   return freeName(base, (n) => taken.includes(n) || ns.interfaces.some((i) => i.name === n));
 }
