@@ -55,15 +55,15 @@ for (const backend of ['nft', 'legacy'] as const) {
     assert.deepEqual(bridged.matches, [{ kind: 'physdev', options: ['--physdev-in', 'veth1', '--physdev-is-bridged'] }]);
     assert.deepEqual(forward.at(-1)!.unmodelled, ['-m', 'length', '--length', '0:64'], 'a match nobody decodes is kept as written');
     const input = filter.rules.filter((r) => r.chain === 'INPUT');
-    assert.deepEqual(input.map((r) => r.target.kind), ['ACCEPT', 'DROP', 'LOG', 'ACCEPT', 'REJECT', 'goto', 'REJECT']);
-    assert.deepEqual(input[2].target, { kind: 'LOG', args: '--log-prefix "ssh in: " --log-level 6' });
+    assert.deepEqual(input.map((r) => r.target.kind), ['ACCEPT', 'ACCEPT', 'ACCEPT', 'DROP', 'LOG', 'ACCEPT', 'REJECT', 'goto', 'REJECT']);
+    assert.deepEqual(input[4].target, { kind: 'LOG', args: '--log-prefix "ssh in: " --log-level 6' });
     // iptables-save adds the default --reject-with to a bare REJECT.
-    assert.deepEqual(input[6].target, { kind: 'REJECT', with: 'icmp-port-unreachable' });
-    assert.deepEqual(input[6].matches, [
+    assert.deepEqual(input[8].target, { kind: 'REJECT', with: 'icmp-port-unreachable' });
+    assert.deepEqual(input[8].matches, [
       { kind: 'sport', value: '53', negated: true },
       { kind: 'ctstate', states: ['RELATED', 'ESTABLISHED'], negated: true },
     ]);
-    assert.deepEqual(input[5].matches, [{ kind: 'addrtype', which: 'src', type: 'LOCAL', negated: true, limitIface: 'in' }]);
+    assert.deepEqual(input[7].matches, [{ kind: 'addrtype', which: 'src', type: 'LOCAL', negated: true, limitIface: 'in' }]);
   });
 
   test(`${backend}: mangle and raw are read too`, () => {
