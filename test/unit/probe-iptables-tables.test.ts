@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseIptablesSave } from '../../src/host/iptables-save-parse';
+import { parseProbeOutput } from '../../src/host/probe-parse';
 import type { IptablesTableState } from '../../src/model/firewall';
 import type { NatRule } from '../../src/model/topology';
 
@@ -100,3 +101,16 @@ for (const backend of ['nft', 'legacy'] as const) {
     assert.deepEqual(local.map((r) => r.matches), Array(2).fill([{ kind: 'addrtype', which: 'dst', type: 'LOCAL', negated: false, limitIface: null }]));
   });
 }
+
+test('the probe puts the tables on their namespace, only where iptables-save reports one', () => {
+  const rich = readFileSync(join(__dirname, '../fixtures/probe/rich-netlink.txt'), 'utf8');
+  const topology = parseProbeOutput(rich, '@@fixture0nonce', 'local');
+  const host = topology.namespaces.find((n) => n.root)!;
+  assert.deepEqual(host.iptables, [{
+    table: 'filter', backend: 'nft', rules: [],
+    chains: [{ name: 'INPUT', policy: 'ACCEPT' }, { name: 'FORWARD', policy: 'DROP' }, { name: 'OUTPUT', policy: 'ACCEPT' }],
+  }]);
+  const a = topology.namespaces.find((n) => n.name === 'a')!;
+  assert.equal('iptables' in a, false, 'a namespace with only a nat table has no iptables field');
+  assert.equal(a.nat.length, 1);
+});
