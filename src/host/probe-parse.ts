@@ -1,5 +1,6 @@
 // The probe's output → one Topology. Pure: unit-tested on outputs captured from real kernels.
 
+import type { IptablesTableState } from '../model/firewall';
 import { interfaceKindOf } from '../model/interface-kinds';
 import { VnetError } from '../model/errors';
 import { OWNER_PREFIX } from '../model/nat';
@@ -165,6 +166,7 @@ export function parseProbeSnapshot(output: string, mark: string, host: string, s
     const nat: Namespace['nat'] = [];
     const natChains: string[] = [];
     const backends: IptablesBackend[] = [];
+    const iptables: IptablesTableState[] = [];
     let forwardPolicy: Namespace['forwardPolicy'] = 'ACCEPT';
     for (const dump of record.iptables) {
       if (dump.exitCode !== 0) {
@@ -173,6 +175,7 @@ export function parseProbeSnapshot(output: string, mark: string, host: string, s
       }
       const parsed = parseIptablesSave(dump.text, dump.backend);
       nat.push(...parsed.natRules);
+      iptables.push(...parsed.tables);
       for (const chain of parsed.natChains) if (!natChains.includes(chain)) natChains.push(chain);
       // Both backends' hooks see every packet: a DROP in either one drops it.
       if (parsed.forwardPolicy === 'DROP') forwardPolicy = 'DROP';
@@ -194,6 +197,7 @@ export function parseProbeSnapshot(output: string, mark: string, host: string, s
       nat,
       natChains,
       iptablesBackends: backends,
+      ...(iptables.length ? { iptables } : {}),
       ...(!identity.root && !identity.anonymous && owners.has(identity.name) ? { owner: owners.get(identity.name) } : {}),
     });
   }

@@ -17,3 +17,13 @@ export function isBuiltinChain(table: IptablesTable, chain: string): boolean {
 
 /** What a built-in chain does with a packet no rule decided. */
 export type ChainPolicy = 'ACCEPT' | 'DROP';
+
+/**
+ * Targets built into iptables or its extensions, in any table: `-j NAME` with one of these is never a jump
+ * to a user chain (a user chain cannot take such a name).
+ */
+export const BUILTIN_TARGETS: ReadonlySet<string> = new Set([
+  'ACCEPT', 'DROP', 'REJECT', 'RETURN', 'LOG', 'NFLOG', 'MARK', 'CONNMARK', 'CT', 'NOTRACK', 'TRACE', 'CHECKSUM', 'TCPMSS',
+  'TPROXY', 'DSCP', 'TOS', 'TTL', 'CLASSIFY', 'SET', 'NFQUEUE', 'QUEUE', 'AUDIT', 'SECMARK', 'CONNSECMARK',
+  'MASQUERADE', 'SNAT', 'DNAT', 'REDIRECT', 'NETMAP',
+]);

@@ -3,6 +3,7 @@
 // of the Hosts tree, the short form of the diagram). Adding a target is adding a row
 // (docs/architecture.md, "How to add a NAT target").
 
+import { BUILTIN_TARGETS } from './iptables';
 import type { NatTarget } from './topology';
 
 export type NatTargetKind = NatTarget['kind'];
@@ -47,9 +48,6 @@ export function natTargetKindOf(action: NatAction): NatTargetKind {
 export function defaultNatChain(action: NatAction): string {
   return NAT_TARGETS[natTargetKindOf(action)].defaultChain!;
 }
-
-/** Built into iptables: `-j NAME` with one of these is never a jump to a user chain. */
-const BUILTIN_TARGETS = new Set(['MASQUERADE', 'SNAT', 'DNAT', 'ACCEPT', 'RETURN', 'DROP', 'REJECT', 'LOG', 'REDIRECT', 'MARK', 'NETMAP', 'CONNMARK']);
 
 /** A target as iptables-save prints it after `-j`/`-g`: the name and its options. */
 export function parseNatTarget(flag: '-j' | '-g' | string, name: string, args: readonly string[]): NatTarget {
