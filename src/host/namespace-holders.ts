@@ -25,6 +25,8 @@ export interface HolderProcess {
 
 export interface HolderFacts {
   processes: HolderProcess[];
+  /** The probe's own cgroup: whatever container it names holds the host itself, not a namespace in it. */
+  selfCgroup: string;
   /** State files by path. */
   files: Map<string, string>;
 }
@@ -36,12 +38,14 @@ function fromHex(hex: string | undefined): string | null {
 
 /** The body of the probe's `holders` record. */
 export function parseHolderLines(lines: readonly string[]): HolderFacts {
-  const facts: HolderFacts = { processes: [], files: new Map() };
+  const facts: HolderFacts = { processes: [], selfCgroup: '', files: new Map() };
   for (const line of lines) {
     const f = line.trim().split(' ');
     if (f[0] === 'P' && /^\d+$/.test(f[1] ?? '') && /^\d+$/.test(f[2] ?? '')) {
       const cmdline = fromHex(f[4]) ?? '';
       facts.processes.push({ pid: Number(f[1]), inode: Number(f[2]), cgroup: fromHex(f[3]) ?? '', argv: cmdline.split('\0').filter((a, i, all) => i < all.length - 1 || a !== '') });
+    } else if (f[0] === 'S') {
+      facts.selfCgroup = fromHex(f[1]) ?? '';
     } else if (f[0] === 'F') {
       const path = fromHex(f[1]);
       const text = fromHex(f[2]);
@@ -198,8 +202,12 @@ function holderOfId(id: string, runtime: NamespaceHolder['runtime'] | null, file
   return null;
 }
 
-function holderOfProcess(process: HolderProcess, files: StateFiles): NamespaceHolder | null {
-  const container = cgroupContainer(process.cgroup);
+const sameContainer = (a: CgroupContainer | null, b: CgroupContainer | null): boolean =>
+  a !== null && b !== null && (a.kind === 'lxc' ? b.kind === 'lxc' && a.name === b.name : b.kind === 'id' && a.id === b.id);
+
+function holderOfProcess(process: HolderProcess, files: StateFiles, own: CgroupContainer | null): NamespaceHolder | null {
+  let container = cgroupContainer(process.cgroup);
+  if (sameContainer(container, own)) container = null;
   if (container?.kind === 'lxc') return { runtime: 'lxc', name: container.name, id: container.name };
   if (container) {
     const holder = holderOfId(container.id, container.runtime, files);
@@ -218,6 +226,7 @@ const sandboxOf = (path: string): string | null => /\/netns\/([^/]+)$/.exec(path
  */
 export function decideHolders(facts: HolderFacts, mounts: readonly { inode: number; path: string }[]): Map<number, NamespaceHolder> {
   const files = indexFiles(facts.files);
+  const own = cgroupContainer(facts.selfCgroup);
   const holders = new Map<number, NamespaceHolder>();
   const bySandbox = new Map<string, NamespaceHolder>();
   for (const text of [...files.docker.values()]) {
@@ -234,7 +243,7 @@ export function decideHolders(facts: HolderFacts, mounts: readonly { inode: numb
   }
   for (const process of facts.processes) {
     if (holders.has(process.inode)) continue;
-    const holder = holderOfProcess(process, files);
+    const holder = holderOfProcess(process, files, own);
     if (holder) holders.set(process.inode, holder);
   }
   return holders;

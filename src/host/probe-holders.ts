@@ -2,7 +2,11 @@
 // parser (namespace-holders.ts) needs to name a container or a Mininet node; it never asks a daemon.
 //
 // One `holders` record, whose body lines are numbers and hex only:
-//   P pid inode cgroup-hex cmdline-hex      the lowest few processes of every namespace but the root one
+//   P pid inode cgroup-hex cmdline-hex      the lowest few processes of every namespace but the root one,
+//                                           where the cgroup names a container (a 64-digit id, lxc) or the
+//                                           command line a Mininet node; the other one is then "-"
+//   S cgroup-hex                            the probe's own cgroup: a container it names is this host's own
+//                                           (an LXC or Docker host without a cgroup namespace), not a holder
 //   F path-hex content-hex                  a runtime's state file (Docker config.v2.json, an OCI
 //                                           config.json of containerd or CRI-O, Podman's containers.json)
 //
@@ -30,7 +34,7 @@ sub slurp_max {
 sub docker_roots {
   my %roots = ('/var/lib/docker' => 1);
   my $conf = slurp_max('/etc/docker/daemon.json', 65536) // '';
-  $roots{$1} = 1 if $conf =~ /"data-root"[ \t]*:[ \t]*"([^"\n]*)"/;
+  $roots{$1} = 1 while $conf =~ /"data-root"[ \t]*:[ \t]*"([^"\n]*)"/g;
   opendir(my $proc, '/proc') or return sort keys %roots;
   for my $pid (grep { /^\d+$/ } readdir $proc) {
     next unless (slurp_max("/proc/$pid/comm", 64) // '') eq "dockerd\n";
@@ -48,18 +52,23 @@ sub holders {
   mark('holders');
   my (%seen, %ids, %files, $podman);
   my @roots = docker_roots();
+  my $self = slurp_max('/proc/self/cgroup', 4096) // '';
+  print 'S ', hex_of($self =~ /[0-9a-f]{64}|lxc/ ? $self : ''), "\n";
   for my $p (sort { $a->[0] <=> $b->[0] } @$pairs) {
     my ($pid, $inode) = @$p;
     next if ++$seen{$inode} > 4;
     my $cgroup = slurp_max("/proc/$pid/cgroup", 4096) // '';
-    print join(' ', 'P', $pid, $inode, hex_of($cgroup), hex_of(slurp_max("/proc/$pid/cmdline", 4096))), "\n";
+    my $cmdline = slurp_max("/proc/$pid/cmdline", 4096) // '';
+    $cgroup = '' unless $cgroup =~ /[0-9a-f]{64}|lxc/;
+    $cmdline = '' unless $cmdline =~ /mininet:/;
+    print join(' ', 'P', $pid, $inode, hex_of($cgroup), hex_of($cmdline)), "\n" if length $cgroup || length $cmdline;
     $ids{$1} = 1 while $cgroup =~ /([0-9a-f]{64})/g;
     $podman = 1 if $cgroup =~ /libpod-/;
   }
   for my $id (sort keys %ids) {
     my @task;
     if (opendir(my $tasks, '/run/containerd/io.containerd.runtime.v2.task')) {
-      @task = map { "/run/containerd/io.containerd.runtime.v2.task/$_/$id/config.json" } grep { !/^\.\.?$/ } readdir $tasks;
+      @task = map { "/run/containerd/io.containerd.runtime.v2.task/$_/$id/config.json" } grep { !/^\./ } readdir $tasks;
     }
     for my $f ((map { "$_/containers/$id/config.v2.json" } @roots), @task, "/run/containers/storage/overlay-containers/$id/userdata/config.json") {
       $files{$f} = 1 if -f $f;
@@ -104,9 +113,16 @@ export const HOLDERS_SH = String.raw`holders() {
     done
   } | grep -v '^$' | sort -u > "$3/roots"
   : > "$3/ids"; : > "$3/files"
+  head -c 4096 /proc/$$/cgroup > "$3/cgroup" 2>/dev/null
+  grep -qa -e '[0-9a-f]\{64\}' -e lxc "$3/cgroup" || : > "$3/cgroup"
+  echo "S $(hx < "$3/cgroup")" | sed 's/ $/ -/'
   sort -n -k1,1 "$1" | awk '++n[$2] <= 4' | while read -r pid inode; do
     head -c 4096 /proc/$pid/cgroup > "$3/cgroup" 2>/dev/null
-    printf 'P %s %s %s %s\n' "$pid" "$inode" "$(hx < "$3/cgroup")" "$(head -c 4096 /proc/$pid/cmdline 2>/dev/null | hx)"
+    head -c 4096 /proc/$pid/cmdline > "$3/cmdline" 2>/dev/null
+    grep -qa -e '[0-9a-f]\{64\}' -e lxc "$3/cgroup" || : > "$3/cgroup"
+    grep -qa mininet: "$3/cmdline" || : > "$3/cmdline"
+    [ -s "$3/cgroup" ] || [ -s "$3/cmdline" ] || continue
+    printf 'P %s %s %s %s\n' "$pid" "$inode" "$(hx < "$3/cgroup")" "$(hx < "$3/cmdline")"
     grep -o '[0-9a-f]\{64\}' "$3/cgroup" >> "$3/ids"
     grep -q 'libpod-' "$3/cgroup" && echo /var/lib/containers/storage/overlay-containers/containers.json >> "$3/files"
   done | sed 's/ $/ -/; s/  / - /'

@@ -187,3 +187,20 @@ test('probe output to Topology: the holder on the namespace, its name unchanged;
   assert.deepEqual(topology.namespaces.map((n) => [n.name, n.holder]), [['host', undefined], ['pid:42', { runtime: 'mininet', name: 'h1', id: 'h1' }]]);
   assert.match(renderTopologyTree(topology), /pid:42 {2}\(anonymous, forwarding off, mininet h1\)/);
 });
+
+test("a container the probe itself is in is the host's own, not a holder (LXC or Docker without a cgroup namespace)", () => {
+  const gathered = facts([
+    `S ${hex(V1('/lxc/c1/user.slice/user-0.slice/session-4.scope'))}`,
+    P(10, 1, V1('/lxc/c1'), ['bash', '--norc', '--noediting', '-is', 'mininet:h1']),
+    P(20, 2, V1('/lxc/c1'), []),
+    P(30, 3, V1('/lxc/c1/lxc.payload.inner'), []),
+  ]);
+  const holders = decideHolders(gathered, []);
+  assert.deepEqual(holders.get(1), { runtime: 'mininet', name: 'h1', id: 'h1' });
+  assert.equal(holders.has(2), false);
+  assert.deepEqual(holders.get(3), { runtime: 'lxc', name: 'inner', id: 'inner' }, 'a container nested in it is one');
+  const inDocker = facts([`S ${hex(`0::/system.slice/docker-${ID}.scope`)}`, P(10, 1, `0::/system.slice/docker-${ID}.scope`, []),
+    F(`/var/lib/docker/containers/${ID}/config.v2.json`, dockerConfig(ID, 'kind-control-plane', ''))]);
+  assert.equal(decideHolders(inDocker, []).has(1), false);
+  assert.equal(decideHolders({ ...inDocker, selfCgroup: '0::/' }, []).has(1), true);
+});
