@@ -134,7 +134,7 @@ function podName(labels: Json | null, nameKey: string, namespaceKey: string): st
 }
 
 /** A Docker container from its config.v2.json; `sandboxKey` is where Docker bind-mounts its namespace. */
-export function dockerHolder(text: string): { holder: NamespaceHolder; sandboxKey: string | null } | null {
+export function dockerHolder(text: string): { holder: NamespaceHolder; sandboxKey: string | null; running: boolean } | null {
   const config = objectAt(parseJson(text));
   const id = stringAt(config, 'ID');
   const name = stringAt(config, 'Name')?.replace(/^\//, '');
@@ -144,7 +144,7 @@ export function dockerHolder(text: string): { holder: NamespaceHolder; sandboxKe
   const holder: NamespaceHolder = { runtime: 'docker', name: pod ?? name, id };
   const project = stringAt(labels, 'com.docker.compose.project');
   if (project) holder.project = project;
-  return { holder, sandboxKey: stringAt(objectAt(config, 'NetworkSettings'), 'SandboxKey') };
+  return { holder, sandboxKey: stringAt(objectAt(config, 'NetworkSettings'), 'SandboxKey'), running: objectAt(config, 'State')?.Running === true };
 }
 
 /** A container from its OCI config.json as containerd (CRI or nerdctl) or CRI-O wrote it. */
@@ -228,17 +228,18 @@ export function decideHolders(facts: HolderFacts, mounts: readonly { inode: numb
   const files = indexFiles(facts.files);
   const own = cgroupContainer(facts.selfCgroup);
   const holders = new Map<number, NamespaceHolder>();
-  const bySandbox = new Map<string, NamespaceHolder>();
+  // A running container before a stopped one that still names the sandbox, then by name: one answer.
+  const bySandbox = new Map<string, { holder: NamespaceHolder; running: boolean }>();
   for (const text of [...files.docker.values()]) {
     const docker = dockerHolder(text);
     const sandbox = docker?.sandboxKey ? sandboxOf(docker.sandboxKey) : null;
     if (!docker || !sandbox) continue;
     const known = bySandbox.get(sandbox);
-    if (!known || docker.holder.name < known.name) bySandbox.set(sandbox, docker.holder);
+    if (!known || Number(docker.running) - Number(known.running) > 0 || (docker.running === known.running && docker.holder.name < known.holder.name)) bySandbox.set(sandbox, docker);
   }
   for (const mount of [...mounts].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     const sandbox = sandboxOf(mount.path);
-    const holder = sandbox ? bySandbox.get(sandbox) : undefined;
+    const holder = sandbox ? bySandbox.get(sandbox)?.holder : undefined;
     if (holder && !holders.has(mount.inode)) holders.set(mount.inode, holder);
   }
   for (const process of facts.processes) {

@@ -54,9 +54,9 @@ test('Mininet hosts by their command line, and nothing else', () => {
 });
 
 // An excerpt of a config.v2.json as Docker writes it (Docker 26).
-function dockerConfig(id: string, name: string, sandboxKey: string, labels: Record<string, string> = {}): string {
+function dockerConfig(id: string, name: string, sandboxKey: string, labels: Record<string, string> = {}, running = true): string {
   return JSON.stringify({
-    StreamConfig: {}, State: { Running: true, Pid: 4242 }, ID: id, Created: '2026-12-03T09:00:00Z', Path: 'nginx', Args: ['-g', 'daemon off;'],
+    StreamConfig: {}, State: { Running: running, Pid: running ? 4242 : 0 }, ID: id, Created: '2026-12-03T09:00:00Z', Path: 'nginx', Args: ['-g', 'daemon off;'],
     Config: { Hostname: id.slice(0, 12), Image: 'nginx:1.27', Labels: labels },
     NetworkSettings: { Bridge: '', SandboxID: SANDBOX_ID, SandboxKey: sandboxKey, Networks: { shop_default: { IPAddress: '172.18.0.2' } } },
     Name: `/${name}`, Driver: 'overlay2', RestartCount: 0,
@@ -65,7 +65,7 @@ function dockerConfig(id: string, name: string, sandboxKey: string, labels: Reco
 
 test('Docker: the name without its slash, the compose project, the id; a cri-dockerd pod by its labels', () => {
   assert.deepEqual(dockerHolder(dockerConfig(ID, 'shop-web-1', '/var/run/docker/netns/9a8b7c6d5e4f', { 'com.docker.compose.project': 'shop' })), {
-    holder: { runtime: 'docker', name: 'shop-web-1', id: ID, project: 'shop' }, sandboxKey: '/var/run/docker/netns/9a8b7c6d5e4f',
+    holder: { runtime: 'docker', name: 'shop-web-1', id: ID, project: 'shop' }, sandboxKey: '/var/run/docker/netns/9a8b7c6d5e4f', running: true,
   });
   assert.deepEqual(dockerHolder(dockerConfig(ID, 'k8s_POD_nginx_default_0d7b_0', '', {
     'io.kubernetes.pod.name': 'nginx', 'io.kubernetes.pod.namespace': 'default', 'io.kubernetes.docker.type': 'podsandbox',
@@ -152,6 +152,8 @@ test('Docker: the sandbox bind mount decides, even with no process left or anoth
     P(50, 7, `0::/system.slice/docker-${other}.scope`, ['sh']),
     F(`${root}/containers/${ID}/config.v2.json`, dockerConfig(ID, 'shop-web-1', '/var/run/docker/netns/9a8b7c6d5e4f', { 'com.docker.compose.project': 'shop' })),
     F(`${root}/containers/${other}/config.v2.json`, dockerConfig(other, 'sidecar', '')),
+    // A stopped container that still names the sandbox (and sorts first) does not win over the running one.
+    F(`${root}/containers/${'c'.repeat(64)}/config.v2.json`, dockerConfig('c'.repeat(64), 'a-stopped', '/var/run/docker/netns/9a8b7c6d5e4f', {}, false)),
   ]);
   const mounts = [{ inode: 7, path: '/run/docker/netns/9a8b7c6d5e4f' }, { inode: 8, path: '/run/docker/netns/000000000000' }];
   const holders = decideHolders(gathered, mounts);
