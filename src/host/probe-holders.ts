@@ -10,6 +10,7 @@
 //   F path-hex content-hex                  a runtime's state file (Docker config.v2.json, an OCI
 //                                           config.json of containerd or CRI-O, Podman's containers.json)
 //
+// containerd keeps its state in /run/containerd (k3s and RKE2: /run/k3s/containerd; MicroK8s: under /var/snap).
 // Which state files: those of the container ids (64 hex digits) found in the processes' cgroups, and, for
 // a namespace bind-mounted by Docker (.../netns/<sandbox id>), the config.v2.json files that name that
 // sandbox (a namespace nobody is in any more keeps its container). Docker's data root is /var/lib/docker,
@@ -56,7 +57,7 @@ sub holders {
   print 'S ', hex_of($self =~ /[0-9a-f]{64}|lxc/ ? $self : ''), "\n";
   for my $p (sort { $a->[0] <=> $b->[0] } @$pairs) {
     my ($pid, $inode) = @$p;
-    next if ++$seen{$inode} > 4;
+    next if ++$seen{$inode} > ${HOLDER_PROCESSES_PER_NAMESPACE};
     my $cgroup = slurp_max("/proc/$pid/cgroup", 4096) // '';
     my $cmdline = slurp_max("/proc/$pid/cmdline", 4096) // '';
     $cgroup = '' unless $cgroup =~ /[0-9a-f]{64}|lxc/;
@@ -67,8 +68,9 @@ sub holders {
   }
   for my $id (sort keys %ids) {
     my @task;
-    if (opendir(my $tasks, '/run/containerd/io.containerd.runtime.v2.task')) {
-      @task = map { "/run/containerd/io.containerd.runtime.v2.task/$_/$id/config.json" } grep { !/^\./ } readdir $tasks;
+    for my $state ('/run/containerd', '/run/k3s/containerd', '/var/snap/microk8s/common/run/containerd') {
+      opendir(my $tasks, "$state/io.containerd.runtime.v2.task") or next;
+      push @task, map { "$state/io.containerd.runtime.v2.task/$_/$id/config.json" } grep { !/^\./ } readdir $tasks;
     }
     for my $f ((map { "$_/containers/$id/config.v2.json" } @roots), @task, "/run/containers/storage/overlay-containers/$id/userdata/config.json") {
       $files{$f} = 1 if -f $f;
@@ -116,7 +118,7 @@ export const HOLDERS_SH = String.raw`holders() {
   head -c 4096 /proc/$$/cgroup > "$3/cgroup" 2>/dev/null
   grep -qa -e '[0-9a-f]\{64\}' -e lxc "$3/cgroup" || : > "$3/cgroup"
   echo "S $(hx < "$3/cgroup")" | sed 's/ $/ -/'
-  sort -n -k1,1 "$1" | awk '++n[$2] <= 4' | while read -r pid inode; do
+  sort -n -k1,1 "$1" | awk '++n[$2] <= ${HOLDER_PROCESSES_PER_NAMESPACE}' | while read -r pid inode; do
     head -c 4096 /proc/$pid/cgroup > "$3/cgroup" 2>/dev/null
     head -c 4096 /proc/$pid/cmdline > "$3/cmdline" 2>/dev/null
     grep -qa -e '[0-9a-f]\{64\}' -e lxc "$3/cgroup" || : > "$3/cgroup"
@@ -128,7 +130,9 @@ export const HOLDERS_SH = String.raw`holders() {
   done | sed 's/ $/ -/; s/  / - /'
   sort -u "$3/ids" | while read -r id; do
     while IFS= read -r r; do echo "$r/containers/$id/config.v2.json"; done < "$3/roots"
-    for f in /run/containerd/io.containerd.runtime.v2.task/*/"$id"/config.json; do echo "$f"; done
+    for state in /run/containerd /run/k3s/containerd /var/snap/microk8s/common/run/containerd; do
+      for f in "$state"/io.containerd.runtime.v2.task/*/"$id"/config.json; do echo "$f"; done
+    done
     echo "/run/containers/storage/overlay-containers/$id/userdata/config.json"
   done >> "$3/files"
   awk '{ print $5 }' "$2" | sed -n 's|.*/\([0-9a-f]\{12,64\}\)$|\1|p' > "$3/sandboxes"
