@@ -52,7 +52,6 @@ sub holders {
   my ($pairs) = @_;
   mark('holders');
   my (%seen, %ids, %files, $podman);
-  my @roots = docker_roots();
   my $self = slurp_max('/proc/self/cgroup', 4096) // '';
   print 'S ', hex_of($self =~ /[0-9a-f]{64}|lxc/ ? $self : ''), "\n";
   for my $p (sort { $a->[0] <=> $b->[0] } @$pairs) {
@@ -66,6 +65,14 @@ sub holders {
     $ids{$1} = 1 while $cgroup =~ /([0-9a-f]{64})/g;
     $podman = 1 if $cgroup =~ /libpod-/;
   }
+  my @sandboxes;
+  if (open(my $mi, '<', '/proc/self/mountinfo')) {
+    while (my $line = <$mi>) {
+      push @sandboxes, $1 if $line =~ / - nsfs / && $line =~ /^\S+ \S+ \S+ net:\[\d+\] \S*\/([0-9a-f]{12,64}) /;
+    }
+  }
+  # Every process's name is read only where Docker may hold something.
+  my @roots = %ids || @sandboxes ? docker_roots() : ();
   for my $id (sort keys %ids) {
     my @task;
     for my $state ('/run/containerd', '/run/k3s/containerd', '/var/snap/microk8s/common/run/containerd') {
@@ -77,12 +84,6 @@ sub holders {
     }
   }
   $files{'/var/lib/containers/storage/overlay-containers/containers.json'} = 1 if $podman && -f '/var/lib/containers/storage/overlay-containers/containers.json';
-  my @sandboxes;
-  if (open(my $mi, '<', '/proc/self/mountinfo')) {
-    while (my $line = <$mi>) {
-      push @sandboxes, $1 if $line =~ / - nsfs / && $line =~ /^\S+ \S+ \S+ net:\[\d+\] \S*\/([0-9a-f]{12,64}) /;
-    }
-  }
   if (@sandboxes) {
     for my $root (@roots) {
       opendir(my $d, "$root/containers") or next;
