@@ -10,6 +10,8 @@
 // VNET_LEGACY (iptables-save programs, or empty). Exits 42 before printing anything when setns does not
 // work as expected, so that the shell falls back to nsenter + ip.
 
+import { PERL_HOLDERS } from './probe-holders';
+
 export const PROBE_PERL = String.raw`
 use strict;
 my $M = "$ENV{VNET_M} ";
@@ -192,11 +194,13 @@ if (open(my $mi, '<', '/proc/self/mountinfo')) {
   }
 }
 mark('procs');
+my @holder_procs;
 if (opendir(my $proc, '/proc')) {
   for my $pid (sort { $a <=> $b } grep { /^\d+$/ } readdir $proc) {
     my $inode = (stat "/proc/$pid/ns/net")[1];
     next unless defined $inode && $inode != $root;
     print "$pid $inode\n";
+    push @holder_procs, [$pid, $inode];
     next if exists $path{$inode};
     $path{$inode} = "/proc/$pid/ns/net";
     push @order, $inode;
@@ -204,5 +208,6 @@ if (opendir(my $proc, '/proc')) {
 }
 visit($root, '');
 visit($_, $path{$_}) for @order;
+holders(\@holder_procs);
 mark('end');
-`;
+` + PERL_HOLDERS;

@@ -10,6 +10,7 @@ import {
   STATE_SCHEMA, type InterfaceKind, type IptablesBackend, type Namespace, type NetInterface, type Route, type Topology,
 } from '../model/topology';
 import { parseIptablesSave } from './iptables-save-parse';
+import { decideHolders, parseHolderLines } from './namespace-holders';
 import { nameNamespaces, parseNsfsMounts, type NamespaceIdentity } from './namespace-names';
 import { parseIpJson } from './probe-ip-json';
 import { parseNetlinkLines } from './probe-netlink-lines';
@@ -105,7 +106,9 @@ export function parseProbeSnapshot(output: string, mark: string, host: string, s
   const readable = records.namespaces.filter((r) => r.failure === null);
   const seen = new Set<number>();
   const visited = readable.filter((r) => (seen.has(r.inode) ? false : (seen.add(r.inode), true)));
-  const naming = nameNamespaces(records.rootInode, visited.map((r) => r.inode), parseNsfsMounts(records.mountinfo), records.processes);
+  const mounts = parseNsfsMounts(records.mountinfo);
+  const naming = nameNamespaces(records.rootInode, visited.map((r) => r.inode), mounts, records.processes);
+  const holders = decideHolders(parseHolderLines(records.holders), mounts);
   warnings.push(...naming.warnings);
   for (const failed of records.namespaces.filter((r) => r.failure !== null && !seen.has(r.inode))) {
     if (!/^gone/.test(failed.failure!)) warnings.push(`Namespace with inode ${failed.inode} could not be read (${failed.failure}).`);
@@ -199,6 +202,7 @@ export function parseProbeSnapshot(output: string, mark: string, host: string, s
       iptablesBackends: backends,
       ...(iptables.length ? { iptables } : {}),
       ...(!identity.root && !identity.anonymous && owners.has(identity.name) ? { owner: owners.get(identity.name) } : {}),
+      ...(!identity.root && holders.has(record.inode) ? { holder: holders.get(record.inode) } : {}),
     });
   }
   namespaces.sort((a, b) => Number(b.root) - Number(a.root) || Number(Boolean(a.anonymous)) - Number(Boolean(b.anonymous)) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -26,6 +26,8 @@ export interface ProbeRecords {
   mountinfo: string[];
   /** Processes in a namespace other than the root one. */
   processes: { pid: number; inode: number }[];
+  /** Body of the `holders` record: what names the containers that hold namespaces (probe-holders.ts). */
+  holders: string[];
   namespaces: NamespaceRecord[];
   /** A missing tool: `{ code, tool }`. */
   fatal: { code: string; tool: string } | null;
@@ -39,14 +41,14 @@ export interface ProbeRecords {
 }
 
 function emptyRecords(): ProbeRecords {
-  return { method: null, tools: { nft: null, legacy: null }, rootInode: null, mountinfo: [], processes: [], namespaces: [], fatal: null, restarts: [], labStates: [], labStatesAfter: null, complete: false };
+  return { method: null, tools: { nft: null, legacy: null }, rootInode: null, mountinfo: [], processes: [], holders: [], namespaces: [], fatal: null, restarts: [], labStates: [], labStatesAfter: null, complete: false };
 }
 
 export function splitProbeOutput(output: string, mark: string): ProbeRecords {
   let records = emptyRecords();
   const prefix = `${mark} `;
   let body: string[] | null = null;
-  let section: 'mountinfo' | 'procs' | 'nl' | 'ip' | 'ipt' | 'labstate' | null = null;
+  let section: 'mountinfo' | 'procs' | 'holders' | 'nl' | 'ip' | 'ipt' | 'labstate' | null = null;
   let labState: ProbeRecords['labStates'][number] | null = null;
   const labStatesAfter: ProbeRecords['labStates'] = [];
   let current: NamespaceRecord | null = null;
@@ -60,7 +62,8 @@ export function splitProbeOutput(output: string, mark: string): ProbeRecords {
         const m = /^(\d+) (\d+)$/.exec(line.trim());
         if (m) records.processes.push({ pid: Number(m[1]), inode: Number(m[2]) });
       }
-    } else if (section === 'nl' && current) current.netlink = (current.netlink ?? []).concat(body);
+    } else if (section === 'holders') records.holders.push(...body);
+    else if (section === 'nl' && current) current.netlink = (current.netlink ?? []).concat(body);
     else if (section === 'ip' && current) current.ipJson = (current.ipJson ?? '') + body.join('\n');
     else if (section === 'ipt' && ipt) ipt.text = body.join('\n');
     else if (section === 'labstate' && labState) labState.text = body.join('\n');
@@ -94,6 +97,7 @@ export function splitProbeOutput(output: string, mark: string): ProbeRecords {
       case 'root': records.rootInode = Number(args[0]); break;
       case 'mountinfo': section = 'mountinfo'; body = []; break;
       case 'procs': section = 'procs'; body = []; break;
+      case 'holders': section = 'holders'; body = []; break;
       case 'ns':
         current = { inode: Number(args[0]), netlink: null, ipJson: null, iptables: [], failure: null, partial: false };
         records.namespaces.push(current);

@@ -13,6 +13,7 @@
 
 import { LAB_STATE_DIR } from '../model/lab-state';
 import { shellQuote } from '../model/shell';
+import { HOLDERS_SH } from './probe-holders';
 import { PROBE_PERL } from './probe-netlink-perl';
 import { SETNS_SYSCALL_SH } from './setns-syscall';
 
@@ -63,6 +64,7 @@ while read -r inode path; do
   echo "$M ns $inode"
   nsenter --net="$path" sh -c "$inner" sh "$M" "$t/batch" "$nft" "$legacy" </dev/null || echo "$M nsfail nsenter"
 done < "$t/visit"
+holders "$t/procs" "$t/mounts" "$t"
 echo "$M end"`.replace('$DOLLAR{', '${');
 
 export function probeScript(options: ProbeScriptOptions): string {
@@ -111,6 +113,7 @@ VNET_PERL_END
 fi
 [ "$method" = netlink ] && fatal VN-HOST-TOOL perl
 inner=${shellQuote(IP_NAMESPACE)}
+${HOLDERS_SH}
 ${IP_METHOD}
 labstates labstate-after
 `;

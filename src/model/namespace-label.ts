@@ -1,20 +1,16 @@
-// How a namespace is named for people: by the container or node that holds it where its runtime says so
-// (`docker web-1`, `pod default/nginx`, `mininet h1`), else by its own name. The name itself stays the key
-// that plans, drift and references use; only what is shown changes.
+// How a namespace is called where people read it: by the container or node that holds it, when its
+// runtime says so (`docker shop-web-1`, `pod default/nginx`, `mininet h1`), else by its name. The name
+// itself stays the key (plan, drift and the tree's identities use it); this is only what is shown. Pure.
 
 import type { Namespace, NamespaceHolder } from './topology';
 
-const RUNTIME_WORDS: Readonly<Record<NamespaceHolder['runtime'], string>> = {
-  docker: 'docker', podman: 'podman', containerd: 'pod', 'cri-o': 'pod', lxc: 'lxc', mininet: 'mininet',
-};
-
-/** `docker web-1 (compose shop)`, `pod default/nginx`, `mininet h1`. */
-export function describeHolder(holder: NamespaceHolder): string {
-  const project = holder.project ? ` (compose ${holder.project})` : '';
-  return `${RUNTIME_WORDS[holder.runtime]} ${holder.name}${project}`;
+/** The holder as one phrase: the runtime's word, then the name (a Kubernetes pod is a `pod`). */
+export function holderLabel(holder: NamespaceHolder): string {
+  const pod = (holder.runtime === 'containerd' || holder.runtime === 'cri-o' || holder.runtime === 'docker') && holder.name.includes('/');
+  return `${pod ? 'pod' : holder.runtime} ${holder.name}`;
 }
 
-/** The label a face shows for a namespace: its holder when known, else its name (`host` for the root). */
+/** What to show for a namespace: its holder where one is known, else its name. Not escaped: callers do that. */
 export function namespaceLabel(ns: Pick<Namespace, 'name' | 'holder'>): string {
-  return ns.holder ? describeHolder(ns.holder) : ns.name;
+  return ns.holder ? holderLabel(ns.holder) : ns.name;
 }

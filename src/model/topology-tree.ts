@@ -1,6 +1,7 @@
 // A Topology as a readable tree of text (`vnet show`). Pure. Names come from hosts, so every one goes
 // through printable(): a name can never move the cursor or colour a terminal.
 
+import { holderLabel } from './namespace-label';
 import { printable } from './names';
 import { interfaceKindName } from './interface-kinds';
 import { natRuleBody } from './nat-wording';
@@ -37,6 +38,7 @@ function namespaceNode(ns: Namespace): Node {
   const facts = [ns.root ? 'root' : ns.anonymous ? 'anonymous' : null, `forwarding ${ns.forwarding ? 'on' : 'off'}`];
   if (ns.forwardPolicy && ns.forwardPolicy !== 'ACCEPT') facts.push(`FORWARD ${ns.forwardPolicy}`);
   if (ns.owner) facts.push(`lab ${printable(ns.owner)}`);
+  if (ns.holder) facts.push(printable(holderLabel(ns.holder)));
   const title = `${ns.root ? 'host' : printable(ns.name)}  (${facts.filter(Boolean).join(', ')})`;
   const children: Node[] = [];
   const ports = (bridge: string) => ns.interfaces.filter((i) => i.master === bridge).map((i) => printable(i.name));
