@@ -21,7 +21,16 @@ const ruleset = (name: string) => readFileSync(join(FIXTURES, `${name}.nft`), 'u
 const NATIVE: Record<string, string[]> = {
   host: ['inet firewalld'],
   cont: ['inet netavark', 'ip docker-bridges', 'ip kube-proxy'],
+  // iptables' family and name, but a base chain iptables would not name: written with nft, so native.
+  hand: ['ip nat'],
 };
+const HAND_NAT = `table ip nat {
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		ip saddr 10.3.0.0/24 oifname "eth0" masquerade
+	}
+}
+`;
 
 let bed: Testbed;
 let host: TestHost;
@@ -61,6 +70,8 @@ before(async () => {
     load('cont', 'docker'),
     load('cont', 'netavark'),
     load('cont', 'kube-proxy'),
+    'ip netns add hand',
+    `ip netns exec hand nft -f - <<'VNET_NFT_END'\n${HAND_NAT}VNET_NFT_END`,
   ].join('\n'));
   topology = await showJson(host);
 });
@@ -70,13 +81,14 @@ after(async () => {
 });
 
 test('show --json lists exactly the native tables nft reports, and none of iptables-nft', async () => {
+  assert.deepEqual(topology.warnings ?? [], [], 'every table was read');
   for (const [namespace, tables] of Object.entries(NATIVE)) {
     const ns = findNamespace(topology, namespace)!;
     assert.deepEqual((ns.nftTables ?? []).map((t) => `${t.family} ${t.name}`), tables, `native tables of ${namespace}`);
     // nft's own listing: every table of the namespace, iptables-nft's included.
     const listed = JSON.parse(await nftIn(namespace, '-j list ruleset')).nftables as Record<string, Record<string, unknown>>[];
     const all = listed.filter((i) => i.table).map((i) => `${i.table.family} ${i.table.name}`);
-    assert.ok(all.includes('ip nat'), `iptables-nft's nat table is there in ${namespace}`);
+    assert.ok(all.includes('ip nat'), `a nat table is there in ${namespace}`);
     for (const table of ns.nftTables ?? []) {
       const chains = listed.filter((i) => i.chain && i.chain.family === table.family && i.chain.table === table.name).map((i) => i.chain);
       assert.deepEqual(table.chains.map((c) => c.name), chains.map((c) => c.name), `chains of ${table.name}`);
@@ -98,6 +110,8 @@ test('show --json lists exactly the native tables nft reports, and none of iptab
   assert.deepEqual([forward.hook, forward.policy, forward.rules.length], ['forward', 'drop', 7]);
   const owners = findNamespace(topology, 'cont')!.nftTables!.map((t) => t.owner);
   assert.deepEqual(owners, ['netavark', 'docker', 'kube-proxy']);
+  const [hand] = findNamespace(topology, 'hand')!.nftTables!;
+  assert.deepEqual(hand.chains[0].rules.map((r) => r.text), ['ip saddr 10.3.0.0/24 oifname "eth0" masquerade']);
 });
 
 test('the ip method reads the same native tables', async () => {
