@@ -32,13 +32,24 @@ function wantsForwarding(namespace: Namespace): boolean {
   return namespace.forwarding || namespace.forwardPolicy === 'ACCEPT';
 }
 
+/**
+ * A native table with the family and name iptables-nft uses (`table ip nat` written with nft): the lab's
+ * iptables rules land in that same table, as chains beside its own. Its own rules stay as they are.
+ */
+function sharedTableWarnings(want: Namespace, name: string, tables: readonly NftTable[]): string[] {
+  const shared = tables.filter((t) => (t.family === 'ip' && t.name === 'nat' && want.nat.length > 0) || (t.family === 'ip' && t.name === 'filter' && want.forwardPolicy !== null));
+  return shared.map((t) =>
+    `The native nftables table ${t.family} ${t.name} ${inNamespace(name)} has the name iptables-nft uses: the lab's iptables ${t.name} changes go into that same table, beside its own chains (which stay as they are).`);
+}
+
 /** Warnings for native tables of the live host that would drop what the desired lab forwards. */
 export function nativeOverrideWarnings(desired: Topology, live: Topology): string[] {
   const warnings: string[] = [];
   for (const want of desired.namespaces) {
-    if (!wantsForwarding(want)) continue;
     const name = want.root ? ROOT_NAMESPACE : want.name;
     const here = live.namespaces.find((ns) => !ns.anonymous && (ns.root ? ROOT_NAMESPACE : ns.name) === name);
+    warnings.push(...sharedTableWarnings(want, name, here?.nftTables ?? []));
+    if (!wantsForwarding(want)) continue;
     const labInterfaces = new Set(want.interfaces.map((i) => i.name));
     for (const table of here?.nftTables ?? []) {
       if (!IP_FAMILIES.has(table.family)) continue;

@@ -54,3 +54,12 @@ test('no warning where a rule plainly accepts the lab, the policy accepts, or th
   for (const ns of quiet.namespaces) { ns.forwarding = false; ns.forwardPolicy = null; }
   assert.deepEqual(nativeOverrideWarnings(quiet, liveWith([firewalld])), []);
 });
+
+test("a native table named as iptables-nft's: the lab's NAT rules are said to go into it", () => {
+  const desired = desiredScenarioA();
+  const hand: NftTable = { family: 'ip', name: 'nat', owner: null, chains: [{ name: 'postrouting', type: 'nat', hook: 'postrouting', priority: 100, policy: 'accept', rules: [] }] };
+  assert.deepEqual(nativeOverrideWarnings(desired, liveWith([hand])), [
+    "The native nftables table ip nat in host has the name iptables-nft uses: the lab's iptables nat changes go into that same table, beside its own chains (which stay as they are).",
+  ]);
+  assert.deepEqual(nativeOverrideWarnings(desired, liveWith([{ ...hand, name: 'mynat' }])), []);
+});
