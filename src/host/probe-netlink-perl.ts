@@ -174,9 +174,10 @@ sub visit {
   my @legacy = legacy_tables();
   print join(' ', 'T', $_->[0], hex_str($_->[1])), "\n" for @nft;
   print join(' ', 'G', map { hex_str($_) } @legacy), "\n" if @legacy;
-  nft_native(@nft) if @nft;
+  my @nftj = @nft ? nft_native_start(@nft) : ();
   run_saver('nft', $NFT) if $NFT && grep { $_->[0] == 2 && ($_->[1] eq 'nat' || $_->[1] eq 'filter') } @nft;
   run_saver('legacy', $LEGACY) if $LEGACY && grep { $_ eq 'nat' || $_ eq 'filter' } @legacy;
+  nft_native_finish(@nftj);
 }
 
 # Every network namespace: the one we run in, every nsfs bind mount (those under /run/netns have names;
