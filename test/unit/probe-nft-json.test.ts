@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeRule, isIptablesNftTable, nativeTables, nftTableOwner, parseNftJson } from '../../src/host/nft-json-parse';
 import { nftFromIpJson, nftFromNetlinkLines } from '../../src/host/probe-nft';
+import { splitProbeOutput } from '../../src/host/probe-records';
 import type { NftTable } from '../../src/model/nftables';
 
 const FIXTURES = join(__dirname, 'fixtures/nft');
@@ -155,4 +156,17 @@ test('the ip method: nft JSON among ip documents, iptables-nft tables left out',
   const read = nftFromIpJson(text);
   assert.deepEqual(read.tables.map((t) => t.name), ['docker-bridges']);
   assert.deepEqual(read.tables, nftFromNetlinkLines([`J ip ${Buffer.from('docker-bridges').toString('hex')} 0 ${Buffer.from(json('docker')).toString('hex')}`]).tables);
+});
+
+test("the J lines follow iptables-save in a second nl section, and join the namespace's first", () => {
+  const name = Buffer.from('firewalld').toString('hex');
+  const output = [
+    '@@m0nce123 method netlink', '@@m0nce123 root 1', '@@m0nce123 ns 7', '@@m0nce123 nl', 'F 1', 'T 1 ' + name,
+    '@@m0nce123 ipt nft', '*filter', 'COMMIT', '@@m0nce123 iptrc nft 0',
+    '@@m0nce123 nl', `J inet ${name} 0 ${Buffer.from(json('firewalld')).toString('hex')}`, '@@m0nce123 end',
+  ].join('\n');
+  const [ns] = splitProbeOutput(output, '@@m0nce123').namespaces;
+  assert.deepEqual(ns.netlink!.slice(0, 2), ['F 1', `T 1 ${name}`]);
+  assert.equal(ns.iptables[0].text, '*filter\nCOMMIT');
+  assert.deepEqual(nftFromNetlinkLines(ns.netlink!).tables.map((t) => t.name), ['firewalld']);
 });
