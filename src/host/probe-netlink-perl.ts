@@ -7,8 +7,10 @@
 // iptables table exists there (nf_tables tables over nfnetlink, /proc/net/ip_tables_names for legacy).
 //
 // Environment: VNET_M (record mark), VNET_SETNS (setns syscall number of this architecture), VNET_NFT and
-// VNET_LEGACY (iptables-save programs, or empty). Exits 42 before printing anything when setns does not
-// work as expected, so that the shell falls back to nsenter + ip.
+// VNET_LEGACY (iptables-save programs, or empty), VNET_NFTJ (nft, or empty: probe-perl-nft.ts). Exits 42
+// before printing anything when setns does not work as expected, so that the shell falls back to nsenter + ip.
+
+import { PERL_NFT } from './probe-perl-nft';
 
 import { PERL_HOLDERS } from './probe-holders';
 
@@ -145,6 +147,8 @@ sub legacy_tables {
   return @t;
 }
 
+${PERL_NFT.trim()}
+
 # iptables-save in this namespace: a child inherits the namespace we are in, so no nsenter is needed.
 sub run_saver {
   my ($backend, $tool) = @_;
@@ -172,8 +176,10 @@ sub visit {
   my @legacy = legacy_tables();
   print join(' ', 'T', $_->[0], hex_str($_->[1])), "\n" for @nft;
   print join(' ', 'G', map { hex_str($_) } @legacy), "\n" if @legacy;
+  my @nftj = @nft ? nft_native_start(@nft) : ();
   run_saver('nft', $NFT) if $NFT && grep { $_->[0] == 2 && $_->[1] =~ /^(?:nat|filter|mangle|raw)$/ } @nft;
   run_saver('legacy', $LEGACY) if $LEGACY && grep { /^(?:nat|filter|mangle|raw)$/ } @legacy;
+  nft_native_finish(@nftj);
 }
 
 # Every network namespace: the one we run in, every nsfs bind mount (those under /run/netns have names;

@@ -14,6 +14,7 @@ import { decideHolders, parseHolderLines } from './namespace-holders';
 import { nameNamespaces, parseNsfsMounts, type NamespaceIdentity } from './namespace-names';
 import { parseIpJson } from './probe-ip-json';
 import { parseNetlinkLines } from './probe-netlink-lines';
+import { nftFromIpJson, nftFromNetlinkLines } from './probe-nft';
 import type { RawLink, RawNamespaceState } from './probe-raw';
 import { splitProbeOutput, type NamespaceRecord } from './probe-records';
 import { linkRefKey, resolveVethPeers } from './veth-peers';
@@ -187,6 +188,8 @@ export function parseProbeSnapshot(output: string, mark: string, host: string, s
     if (backends.length > 1) {
       warnings.push(`Namespace "${identity.name}" has iptables rules in both backends (nft and legacy). Both apply to every packet, but each iptables command shows only its own: consider moving the legacy rules to nft (iptables-legacy-save | iptables-nft-restore).`);
     }
+    const nft = record.netlink ? nftFromNetlinkLines(record.netlink) : nftFromIpJson(record.ipJson ?? '');
+    warnings.push(...nft.problems.map((problem) => `Namespace "${identity.name}" ${problem}.`));
     namespaces.push({
       name: identity.name,
       root: identity.root,
@@ -201,6 +204,7 @@ export function parseProbeSnapshot(output: string, mark: string, host: string, s
       natChains,
       iptablesBackends: backends,
       ...(iptables.length ? { iptables } : {}),
+      ...(nft.tables.length ? { nftTables: nft.tables } : {}),
       ...(!identity.root && !identity.anonymous && owners.has(identity.name) ? { owner: owners.get(identity.name) } : {}),
       ...(!identity.root && holders.has(record.inode) ? { holder: holders.get(record.inode) } : {}),
     });

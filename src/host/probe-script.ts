@@ -32,9 +32,11 @@ export function recordMark(nonce: string): string {
 }
 
 // Runs inside one namespace (its sh was started there by nsenter, or is the root namespace's own).
-// $1 mark, $2 batch file, $3 iptables-nft-save, $4 iptables-legacy-save.
+// $1 mark, $2 batch file, $3 iptables-nft-save, $4 iptables-legacy-save, $5 nft. nft's JSON joins ip's in
+// the same section: it is one object among ip's arrays (probe-nft.ts takes it, parseIpJson leaves it).
 const IP_NAMESPACE = String.raw`echo "$1 ip"
 ip -j -d -force -batch "$2"
+if [ -n "$5" ] && [ -n "$("$5" list tables 2>/dev/null)" ]; then "$5" -j list ruleset 2>/dev/null; fi
 if [ -n "$3" ]; then echo "$1 ipt nft"; "$3"; echo "$1 iptrc nft $?"; fi
 if [ -n "$4" ] && read -r _ </proc/net/ip_tables_names 2>/dev/null; then echo "$1 ipt legacy"; "$4"; echo "$1 iptrc legacy $?"; fi`;
 
@@ -55,14 +57,14 @@ awk -v root="$root" '
   !($2 in seen) { seen[$2] = 1; print $2, "/proc/" $1 "/ns/net" }
 ' "$t/mounts" "$t/procs" > "$t/visit"
 echo "$M ns $root"
-sh -c "$inner" sh "$M" "$t/batch" "$nft" "$legacy" </dev/null
+sh -c "$inner" sh "$M" "$t/batch" "$nft" "$legacy" "$nftj" </dev/null
 while read -r inode path; do
   case $path in
     # mountinfo escapes " ", tab, newline and "\" as \ooo: undo that (the "_" keeps a trailing newline).
     *\\*) path=$(printf '%s' "$path" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g'); path=$(printf '%b_' "$path"); path=$DOLLAR{path%_} ;;
   esac
   echo "$M ns $inode"
-  nsenter --net="$path" sh -c "$inner" sh "$M" "$t/batch" "$nft" "$legacy" </dev/null || echo "$M nsfail nsenter"
+  nsenter --net="$path" sh -c "$inner" sh "$M" "$t/batch" "$nft" "$legacy" "$nftj" </dev/null || echo "$M nsfail nsenter"
 done < "$t/visit"
 holders "$t/procs" "$t/mounts" "$t"
 echo "$M end"`.replace('$DOLLAR{', '${');
@@ -87,6 +89,8 @@ if [ -z "$nft$legacy" ]; then
   case $(iptables-save --version 2>/dev/null) in *nf_tables*) nft=iptables-save ;; *) legacy=iptables-save ;; esac
 fi
 echo "$M tools nft=$nft legacy=$legacy"
+# nft itself reads native nftables tables (probe-perl-nft.ts); without it they are named, not read.
+nftj=; have nft && nftj=nft
 # The labs' state files say which lab made which namespace (the ownership mark of namespaces). They are
 # read again at the end: a plan may trust this read only if no apply changed them in between.
 labstates() {
@@ -102,7 +106,7 @@ labstates labstate
 if [ "$method" != ip ] && have perl; then
   ${SETNS_SYSCALL_SH.replace(/\n/g, '\n  ')}
   if [ -n "$nr" ]; then
-    VNET_M=$M VNET_SETNS=$nr VNET_NFT=$nft VNET_LEGACY=$legacy perl - <<'VNET_PERL_END'
+    VNET_M=$M VNET_SETNS=$nr VNET_NFT=$nft VNET_LEGACY=$legacy VNET_NFTJ=$nftj perl - <<'VNET_PERL_END'
 ${PROBE_PERL.trim()}
 VNET_PERL_END
     rc=$?

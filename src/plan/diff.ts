@@ -25,6 +25,7 @@ import type { Conflict, HostCommand, Plan } from './plan';
 import { StepList, WORK_IN_STAGE } from './step-list';
 import { inNamespace, interfacePhrase, namespacePhrase, routePhrase, stepText } from './wording';
 import { assertLabName, validateDesired } from './validate';
+import { nativeOverrideWarnings } from './native-overrides';
 
 export interface DiffInput {
   lab: string;
@@ -570,6 +571,7 @@ class Differ {
 
   private collectWarnings(): void {
     for (const warning of this.input.live.warnings ?? []) this.warnings.push(warning);
+    this.warnings.push(...nativeOverrideWarnings(this.input.desired, this.input.live));
   }
 }
 
