@@ -10,7 +10,7 @@ import type { Namespace, Topology } from '../../src/model/topology';
 import { BUSYBOX_IMAGE, startDocker, type DockerOnHost } from '../testbed/docker';
 import { Testbed, type TestHost } from '../testbed/testbed';
 import { assertBuilt, showJson } from './show-support';
-import { assertLabBesideLeavesRules, iptablesSave, rootOf, sysctl, whenRead, type SavedTable } from './real-support';
+import { assertLabBesideLeavesRules, byChain, iptablesSave, rootOf, sysctl, userChains, whenRead, type SavedTable } from './real-support';
 
 interface Container {
   name: string;
@@ -197,16 +197,7 @@ function namespaceAt(read: Topology, path: string): Namespace {
   return ns;
 }
 
-/** Rules grouped by chain, each chain's in order: show and iptables-save may list chains in another order. */
-function byChain(rules: string[]): Record<string, string[]> {
-  const chains: Record<string, string[]> = {};
-  for (const rule of rules) (chains[rule.split(' ')[1]] ??= []).push(rule);
-  return chains;
-}
 
-function userChains(table: SavedTable): string[] {
-  return [...table.chains].filter(([, policy]) => policy === null).map(([name]) => name);
-}
 
 async function inspectContainer(on: DockerOnHost, name: string): Promise<Container> {
   const info = await on.inspect<{

@@ -35,6 +35,17 @@ export function parseIptablesSave(text: string): Map<string, SavedTable> {
   return tables;
 }
 
+/** Rules grouped by chain, each chain's in order: show and iptables-save may list chains in another order. */
+export function byChain(rules: string[]): Record<string, string[]> {
+  const chains: Record<string, string[]> = {};
+  for (const rule of rules) (chains[rule.split(' ')[1]] ??= []).push(rule);
+  return chains;
+}
+
+export function userChains(table: SavedTable): string[] {
+  return [...table.chains].filter(([, policy]) => policy === null).map(([name]) => name);
+}
+
 /** `iptables-save` of the host (or of a namespace of it, by path), parsed. */
 export async function iptablesSave(host: TestHost, netnsPath?: string): Promise<Map<string, SavedTable>> {
   const enter = netnsPath ? `nsenter --net=${netnsPath} ` : '';
@@ -85,13 +96,10 @@ export async function foreignRules(host: TestHost, lab: string): Promise<string>
     .join('\n');
 }
 
-/**
- * Applies a tiny lab (one namespace on its own bridge, with a masquerade) beside whatever runs on the host,
- * then destroys it, and asserts that every rule not the lab's own is the same before, during and after.
- */
-export async function assertLabBesideLeavesRules(host: TestHost): Promise<void> {
-  const lab = 'beside';
-  const text = `lab ${lab}
+export const BESIDE_LAB = 'beside';
+
+/** One namespace on its own bridge with a masquerade: the smallest lab that writes links, routes and a rule. */
+const BESIDE_TEXT = `lab ${BESIDE_LAB}
 
 host {
   forwarding on
@@ -106,20 +114,31 @@ namespace lab1 {
 
 veth vbr0:v1 -- lab1:v1-peer
 `;
+
+/** Every iptables rule beside the lab's own is the same before, during and after it (see assertLabBeside). */
+export async function assertLabBesideLeavesRules(host: TestHost): Promise<void> {
+  await assertLabBeside(host, () => foreignRules(host, BESIDE_LAB), 'every rule not its own');
+  assert.equal((await host.mustSh(`iptables-save | grep -c -- 'vnet:${BESIDE_LAB}' || true`)).trim(), '0', 'destroy removed the lab\'s rules');
+}
+
+/**
+ * Applies the tiny lab beside whatever runs on the host, then destroys it, and asserts that `snapshot`
+ * (what the other software wrote) reads the same before, during and after.
+ */
+export async function assertLabBeside(host: TestHost, snapshot: () => Promise<string>, what: string): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'vnet-real-'));
   try {
-    const file = join(dir, `${lab}.vnet`);
-    await writeFile(file, text);
-    const before = await foreignRules(host, lab);
+    const file = join(dir, `${BESIDE_LAB}.vnet`);
+    await writeFile(file, BESIDE_TEXT);
+    const before = await snapshot();
     const applied = await vnet(['apply', file, ...host.vnetArgs, '--yes']);
     assert.equal(applied.exitCode, 0, `apply: ${applied.stdout}\n${applied.stderr}`);
-    const labRules = await host.mustSh(`iptables-save -t nat | grep -c -- 'vnet:${lab}' || true`);
+    const labRules = await host.mustSh(`iptables-save -t nat | grep -c -- 'vnet:${BESIDE_LAB}' || true`);
     assert.ok(Number(labRules.trim()) >= 1, 'the lab wrote its own masquerade rule');
-    assert.equal(await foreignRules(host, lab), before, 'apply leaves every rule not its own untouched');
+    assert.equal(await snapshot(), before, `apply leaves ${what} untouched`);
     const destroyed = await vnet(['destroy', file, ...host.vnetArgs, '--yes']);
     assert.equal(destroyed.exitCode, 0, `destroy: ${destroyed.stdout}\n${destroyed.stderr}`);
-    assert.equal(await foreignRules(host, lab), before, 'destroy leaves every rule not its own untouched');
-    assert.equal((await host.mustSh(`iptables-save | grep -c -- 'vnet:${lab}' || true`)).trim(), '0', 'destroy removed the lab\'s rules');
+    assert.equal(await snapshot(), before, `destroy leaves ${what} untouched`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@ import type { TestHost } from './testbed';
 
 /**
  * firewalld 1.x (nftables backend), default zone `public` on eth0, one forward port 8080 -> 10.0.0.2:80
- * and masquerade: `table inet firewalld` with filter_* and nat_* chains, policy drop on the filter hooks.
+ * and masquerade: `table inet firewalld` with filter_* and nat_* chains; the filter hooks end in a reject.
  */
 export const FIREWALLD_RULESET = `table inet firewalld {
 	chain mangle_PREROUTING {
