@@ -6,10 +6,13 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Namespace, Topology } from '../../src/model/topology';
 import { BUSYBOX_IMAGE, startDocker, type DockerOnHost } from '../testbed/docker';
 import { Testbed, type TestHost } from '../testbed/testbed';
-import { assertBuilt, showJson } from './show-support';
+import { assertBuilt, showJson, vnet } from './show-support';
 import { assertLabBesideLeavesRules, byChain, iptablesSave, rootOf, sysctl, userChains, whenRead, type SavedTable } from './real-support';
 
 interface Container {
@@ -186,10 +189,50 @@ test('no native nft tables: Docker 20.10 writes through iptables-nft only', asyn
   });
 });
 
+test('the diagram draws both bridges, every container\'s namespace with its address, the DNAT and FORWARD DROP', async () => {
+  const texts = svgTexts(await graphOf(topology));
+  for (const network of networks) assert.ok(texts.includes(`bridge ${network.bridge}`), `${network.bridge} is drawn`);
+  for (const container of containers) {
+    assert.ok(texts.includes(namespaceAt(topology, container.sandbox).name), `${container.name}'s namespace is drawn`);
+    assert.ok(texts.includes(container.address), `${container.name}'s address is drawn`);
+  }
+  assert.ok(texts.includes('DNAT tcp 8080'), 'the published port is drawn');
+  assert.ok(texts.some((text) => text.includes('FORWARD DROP')), 'the host\'s FORWARD DROP is drawn');
+});
+
+test('the diagram draws each container by its Docker name', async (t) => {
+  await whenRead(t, namespaceAt(topology, containers[0].sandbox), 'holder', async () => {
+    const texts = svgTexts(await graphOf(topology));
+    for (const container of containers) {
+      assert.ok(texts.some((text) => text.includes(container.name)), `${container.name} is drawn by its name`);
+    }
+  });
+});
+
 test('a lab applied beside Docker leaves every Docker rule untouched', async () => {
   await assertLabBesideLeavesRules(host);
   assert.equal((await iptablesSave(host)).get('filter')?.chains.get('FORWARD'), 'DROP');
 });
+
+/** `vnet graph` of a `show --json` state, as SVG text. */
+async function graphOf(state: Topology): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'vnet-real-'));
+  try {
+    const file = join(dir, 'state.json');
+    await writeFile(file, JSON.stringify(state));
+    const drawn = await vnet(['graph', file]);
+    assert.equal(drawn.exitCode, 0, drawn.stderr);
+    return drawn.stdout;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The text lines of an SVG, unescaped. */
+function svgTexts(svg: string): string[] {
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map(([, text]) => text
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&'));
+}
 
 function namespaceAt(read: Topology, path: string): Namespace {
   const ns = read.namespaces.find((n) => n.path === path || n.name === path);
