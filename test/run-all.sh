@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-VNET_WITH_BROWSER=1 bash test/setup/install-deps.sh
+VNET_WITH_BROWSER=1 VNET_WITH_CONTAINERS=1 bash test/setup/install-deps.sh
 npm run --silent build
 npm run --silent typecheck
 npm run --silent lint

@@ -11,4 +11,13 @@ set -uo pipefail
   echo '# nat'; iptables-save -t nat 2>/dev/null | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//'
   echo '# filter'; iptables-save -t filter 2>/dev/null | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//'
   echo '# forwarding'; cat /proc/sys/net/ipv4/ip_forward
+  # Native nftables tables (firewalld/Docker shapes the host tests load), without counters.
+  echo '# nft'; nft -s list ruleset 2>/dev/null
+  # dockerd and containerd run only inside testbed hosts (their own PID namespaces), never here.
+  echo '# container daemons'
+  for pid in $(pgrep -x dockerd) $(pgrep -x containerd); do
+    [[ $(readlink "/proc/$pid/ns/pid" 2>/dev/null) == "$(readlink /proc/self/ns/pid)" ]] && echo "$(cat "/proc/$pid/comm" 2>/dev/null) running"
+  done
+  # The cgroups dockerd makes for containers in testbed hosts, removed when the host's docker stops.
+  echo '# testbed cgroups'; ls -d /sys/fs/cgroup/*/vnet-testbed-* /sys/fs/cgroup/vnet-testbed-* 2>/dev/null
 }
