@@ -120,10 +120,9 @@ test('forwarding sysctls and br_netfilter as /proc/sys says', async (t) => {
   });
 });
 
-test('no native nft tables: the plugins write through iptables-nft only', async (t) => {
-  await whenRead(t, rootOf(topology), 'nftTables', (nftTables) => {
-    assert.deepEqual(nftTables, [], 'iptables-nft\'s own tables are not native');
-  });
+test('no native nft tables: the plugins write through iptables-nft only', async () => {
+  // The probe reads native tables in every namespace and leaves the field out when there are none.
+  assert.deepEqual(rootOf(topology).nftTables ?? [], [], 'iptables-nft\'s own tables are not native');
 });
 
 test('a lab applied beside the CNI network leaves every CNI rule untouched', async () => {

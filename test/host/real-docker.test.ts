@@ -180,13 +180,12 @@ test('forwarding sysctls and br_netfilter as /proc/sys says', async (t) => {
   });
 });
 
-test('no native nft tables: Docker 20.10 writes through iptables-nft only', async (t) => {
+test('no native nft tables: Docker 20.10 writes through iptables-nft only', async () => {
   const tables = JSON.parse(await host.mustSh('nft -j list tables')) as { nftables: { table?: { family: string; name: string } }[] };
   const names = tables.nftables.flatMap((item) => item.table ? [`${item.table.family} ${item.table.name}`] : []);
   assert.ok(names.includes('ip filter') && names.includes('ip nat'), `iptables-nft's tables: ${names.join(', ')}`);
-  await whenRead(t, rootOf(topology), 'nftTables', (nftTables) => {
-    assert.deepEqual(nftTables, [], 'iptables-nft\'s own tables are not native');
-  });
+  // The probe reads native tables in every namespace and leaves the field out when there are none.
+  assert.deepEqual(rootOf(topology).nftTables ?? [], [], 'iptables-nft\'s own tables are not native');
 });
 
 test('the diagram draws both bridges, every container\'s namespace with its address, the DNAT and FORWARD DROP', async () => {
