@@ -2,6 +2,7 @@
 // live host, so that a plan is the diff of the two. Pure. Parts a broken statement leaves unusable are
 // left out rather than guessed.
 
+import { natTargetKindOf } from '../model/nat-targets';
 import { fastFormatCidr, fastFormatIp } from './fast-cidr';
 import { renderNatRule, type NatRuleFields } from '../model/nat';
 import {
@@ -47,18 +48,15 @@ function lowerMatch(rule: NatRuleModel, kind: 'src' | 'dst' | 'in' | 'out'): Add
   return value === null ? undefined : { value, negated: matcher.negated };
 }
 
+/** The target of a rule's action (src/model/nat-targets.ts), with its chain or translated address. */
 function lowerTarget(rule: NatRuleModel): NatTarget | null {
-  switch (rule.action) {
-    case 'masquerade': return { kind: 'MASQUERADE' };
-    case 'accept': return { kind: 'ACCEPT' };
-    case 'return': return { kind: 'RETURN' };
-    case 'jump': return rule.node.chain ? { kind: 'jump', chain: rule.node.chain.text } : null;
-    case 'snat': case 'dnat': {
-      const resolved = resolveNatTo(rule);
-      if (resolved?.kind !== 'address') return null;
-      return rule.action === 'snat' ? { kind: 'SNAT', to: resolved.address.canonical } : { kind: 'DNAT', to: resolved.address.canonical };
-    }
+  const kind = natTargetKindOf(rule.action);
+  if (kind === 'jump') return rule.node.chain ? { kind, chain: rule.node.chain.text } : null;
+  if (kind === 'SNAT' || kind === 'DNAT') {
+    const resolved = resolveNatTo(rule);
+    return resolved?.kind === 'address' ? { kind, to: resolved.address.canonical } : null;
   }
+  return kind === 'other' ? null : { kind };
 }
 
 function lowerNatRule(rule: NatRuleModel): NatRule | null {

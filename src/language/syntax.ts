@@ -135,7 +135,7 @@ export interface Matcher {
   port: Word | null;
 }
 
-export type NatAction = 'masquerade' | 'snat' | 'dnat' | 'jump' | 'accept' | 'return';
+export type { NatAction } from '../model/nat-targets';
 
 /** Where translated traffic goes: an address (`172.16.0.102:80`) or a namespace (`netns2:80`). */
 export interface NatTo {
