@@ -4,6 +4,7 @@
 // (`bash --norc --noediting -is mininet:h1` in its own namespace), and a namespace nobody names.
 // The real Docker daemon is tested elsewhere; here the files are what Docker writes, byte for byte in shape.
 
+import { shellQuote } from '../../src/model/shell';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Testbed, type TestHost } from '../testbed/testbed';
@@ -43,9 +44,6 @@ function dockerConfig(id: string, name: string, sandboxKey: string, project: str
   });
 }
 
-function shq(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
 
 before(async () => {
   assertBuilt();
@@ -59,9 +57,9 @@ before(async () => {
     'chmod +x /run/fake-docker/bin/dockerd',
     `setsid /run/fake-docker/bin/dockerd --data-root ${DATA_ROOT} --exec-root /var/run/docker </dev/null >/dev/null 2>&1 &`,
     `mkdir -p ${DATA_ROOT}/containers/${CONTAINER} ${DATA_ROOT}/containers/${OTHER} /run/docker/netns`,
-    `printf '%s' ${shq(dockerConfig(CONTAINER, 'shop-web-1', SANDBOX_KEY, 'shop'))} > ${DATA_ROOT}/containers/${CONTAINER}/config.v2.json`,
+    `printf '%s' ${shellQuote(dockerConfig(CONTAINER, 'shop-web-1', SANDBOX_KEY, 'shop'))} > ${DATA_ROOT}/containers/${CONTAINER}/config.v2.json`,
     // A stopped container whose sandbox is long gone: nothing names a namespace after it.
-    `printf '%s' ${shq(dockerConfig(OTHER, 'old', '/var/run/docker/netns/999999999999', null))} > ${DATA_ROOT}/containers/${OTHER}/config.v2.json`,
+    `printf '%s' ${shellQuote(dockerConfig(OTHER, 'old', '/var/run/docker/netns/999999999999', null))} > ${DATA_ROOT}/containers/${OTHER}/config.v2.json`,
     // The sandbox: Docker bind-mounts the namespace of the container's first process.
     'setsid unshare -n sleep 100000 </dev/null >/dev/null 2>&1 &',
     'first=$!',

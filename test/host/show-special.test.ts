@@ -2,6 +2,7 @@
 // outside /run/netns, veths into namespaces without a name, rules in both iptables backends, and names
 // that are legal but unusual. Built by hand over ssh on a testbed host, read with `vnet show`.
 
+import { shellQuote } from '../../src/model/shell';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Testbed, type TestHost } from '../testbed/testbed';
@@ -50,15 +51,15 @@ before(async () => {
     'iptables-nft -t nat -A POSTROUTING -s 172.17.0.0/16 ! -o br-docker -j MASQUERADE',
     'iptables-legacy -t nat -A POSTROUTING -s 10.20.0.0/24 -j MASQUERADE',
     // Unusual but legal names: spaces, quotes, markup, unicode, a newline, a terminal escape.
-    `ip netns add ${shq(WEIRD_NS)}`,
-    `ip link add ${shq('v-ü"x')} type veth peer name ${shq("p'q<b>")} netns ${shq(WEIRD_NS)}`,
-    `ip link set ${shq('v-ü"x')} alias ${shq('vnet:lab-1')}`,
-    `ip link add ${shq(ESCAPE_IF)} type bridge`,
-    `touch ${shq(`/run/netns/${NEWLINE_NS}`)}`,
+    `ip netns add ${shellQuote(WEIRD_NS)}`,
+    `ip link add ${shellQuote('v-ü"x')} type veth peer name ${shellQuote("p'q<b>")} netns ${shellQuote(WEIRD_NS)}`,
+    `ip link set ${shellQuote('v-ü"x')} alias ${shellQuote('vnet:lab-1')}`,
+    `ip link add ${shellQuote(ESCAPE_IF)} type bridge`,
+    `touch ${shellQuote(`/run/netns/${NEWLINE_NS}`)}`,
     'setsid unshare -n sleep 100000 </dev/null >/dev/null 2>&1 &',
     'nl=$!',
     'sleep 0.3',
-    `mount --bind /proc/$nl/ns/net ${shq(`/run/netns/${NEWLINE_NS}`)}`,
+    `mount --bind /proc/$nl/ns/net ${shellQuote(`/run/netns/${NEWLINE_NS}`)}`,
     'kill $nl',
     'echo $holder',
   ].join('\n'));
@@ -68,9 +69,6 @@ before(async () => {
 
 after(async () => { await bed?.stop(); });
 
-function shq(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
 
 test('a namespace held only by a process is found, anonymous, named after the process', () => {
   const held = findNamespace(topology, `pid:${holderPid}`);
