@@ -5,7 +5,7 @@
 //   netlink — one Perl process visits every namespace with setns(2) (probe-netlink-perl.ts). The default
 //             where perl exists (every Debian and Ubuntu host).
 //   ip      — per namespace, `nsenter --net=PATH sh` runs `ip -j -d -batch` (links with addresses, routes,
-//             netconf in one ip process) and iptables-save. Never `ip -n` or `ip -all netns exec`: they
+//             netconf, and the names of the nsids its veths use, in one ip process) and iptables-save. Never `ip -n` or `ip -all netns exec`: they
 //             remount /sys on every call.
 //
 // Names never pass through the shell's text: namespaces are found in /proc/self/mountinfo (whose paths
@@ -40,7 +40,7 @@ if [ -n "$4" ] && read -r _ </proc/net/ip_tables_names 2>/dev/null; then echo "$
 const IP_METHOD = String.raw`have nsenter || fatal VN-HOST-TOOL nsenter
 t=$(mktemp -d) || fatal VN-HOST-TOOL mktemp
 trap 'rm -rf "$t"' EXIT
-printf '%s\n' 'addr show' 'route show table all' 'netconf show' > "$t/batch"
+printf '%s\n' 'addr show' 'route show table all' 'netconf show' 'netns list-id' > "$t/batch"
 root=$(stat -L -c %i /proc/self/ns/net)
 echo "$M method ip"
 echo "$M root $root"

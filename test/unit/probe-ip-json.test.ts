@@ -33,3 +33,9 @@ test('only main-table routes are kept, multipath split into nexthops', () => {
   const state = parseIpJson(routes);
   assert.deepEqual(state.routes, [{ to: '10.9.0.0/16', protocol: 'static', type: 'unicast', nexthops: [{ via: '10.0.0.2', dev: 'a' }, { via: 'fe80::1', dev: 'b' }] }]);
 });
+
+test('`netns list-id` names the nsids of namespaces in /run/netns, and only those', () => {
+  const state = parseIpJson('[{"nsid":0,"name":"b1"},{"nsid":1},{"nsid":2,"current-nsid":2,"name":"c d"}]\n[]');
+  assert.deepEqual([...state.nsidNames], [[0, 'b1'], [2, 'c d']]);
+  assert.deepEqual(state.routes, [], 'not mistaken for routes');
+});
