@@ -98,9 +98,9 @@ sub links {
 # This namespace's nsid for namespace $y (held open only while asked), or undef.
 sub nsid_of {
   my ($sock, $y) = @_;
-  my $fh = $self;
+  my $fh;
   if ($y != $root) { open($fh, '<', $path{$y}) && (stat $fh)[1] == $y or return undef }
-  my $req = pack('Cx3', 0) . pack('SSL', 8, 3, fileno($fh));
+  my $req = pack('Cx3', 0) . pack('SSL', 8, 3, fileno($y == $root ? $self : $fh));
   send($sock, pack('LSSLL', 16 + length $req, 90, 1, 2, 0) . $req, 0) or return undef;
   my $buf;
   defined(recv($sock, $buf, 65536, 0)) or return undef;
@@ -110,22 +110,28 @@ sub nsid_of {
   return defined $id ? unpack('l', $id) : undef;
 }
 
-# N nsid inode: what this namespace's nsids stand for, for the peers of its veths.
+# N nsid inode: what this namespace's nsids stand for, for the peers of its veths. Candidates are the
+# unpaired ends visited so far; an end paired here leaves the list, so that look-alike namespaces (veths
+# made in fresh namespaces all have the same ifindexes) are not asked about again and again.
 sub peers {
   my ($sock, $inode, $veths) = @_;
   my (%known, %asked);
   for my $v (@$veths) {
     my ($index, $link, $nsid) = @$v;
-    next if exists $known{$nsid};
-    for my $y (@{ $visited_veths{"$link:$index"} || [] }) {
-      $asked{$y} = nsid_of($sock, $y) unless exists $asked{$y};
-      next unless defined $asked{$y} && $asked{$y} == $nsid;
-      $known{$nsid} = $y;
-      print "N $nsid $y\n";
-      last;
+    my $ends = $visited_veths{"$link:$index"} ||= [];
+    unless (exists $known{$nsid}) {
+      for my $y (@$ends) {
+        $asked{$y} = nsid_of($sock, $y) unless exists $asked{$y};
+        next unless defined $asked{$y} && $asked{$y} == $nsid;
+        $known{$nsid} = $y;
+        print "N $nsid $y\n";
+        last;
+      }
     }
+    my $y = $known{$nsid};
+    my ($at) = defined $y ? grep { $ends->[$_] == $y } 0 .. $#$ends : ();
+    if (defined $at) { splice(@$ends, $at, 1) } else { push @{ $visited_veths{"$index:$link"} }, $inode }
   }
-  push @{ $visited_veths{"$_->[0]:$_->[1]"} }, $inode for @$veths;
 }
 
 # A index family prefixlen scope address

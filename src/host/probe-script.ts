@@ -40,7 +40,8 @@ if [ -n "$4" ] && read -r _ </proc/net/ip_tables_names 2>/dev/null; then echo "$
 const IP_METHOD = String.raw`have nsenter || fatal VN-HOST-TOOL nsenter
 t=$(mktemp -d) || fatal VN-HOST-TOOL mktemp
 trap 'rm -rf "$t"' EXIT
-printf '%s\n' 'addr show' 'route show table all' 'netconf show' 'netns list-id' > "$t/batch"
+printf '%s\n' 'addr show' 'route show table all' 'netconf show' > "$t/batch"
+{ cat "$t/batch"; echo 'netns list-id'; } > "$t/batch-root"
 root=$(stat -L -c %i /proc/self/ns/net)
 echo "$M method ip"
 echo "$M root $root"
@@ -53,16 +54,60 @@ awk -v root="$root" '
   FILENAME == ARGV[1] { if (match($4, /^net:\[[0-9]+\]$/)) { i = substr($4, 6, length($4) - 6); if (i != root && !(i in seen)) { seen[i] = 1; print i, $5 } } next }
   !($2 in seen) { seen[$2] = 1; print $2, "/proc/" $1 "/ns/net" }
 ' "$t/mounts" "$t/procs" > "$t/visit"
-echo "$M ns $root"
-sh -c "$inner" sh "$M" "$t/batch" "$nft" "$legacy" </dev/null
-while read -r inode path; do
+# mountinfo escapes " ", tab, newline and "\" as \ooo: undo that (the "_" keeps a trailing newline).
+unescape() {
   case $path in
-    # mountinfo escapes " ", tab, newline and "\" as \ooo: undo that (the "_" keeps a trailing newline).
     *\\*) path=$(printf '%s' "$path" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g'); path=$(printf '%b_' "$path"); path=$DOLLAR{path%_} ;;
   esac
-  echo "$M ns $inode"
-  nsenter --net="$path" sh -c "$inner" sh "$M" "$t/batch" "$nft" "$legacy" </dev/null || echo "$M nsfail nsenter"
-done < "$t/visit"
+}
+{
+  echo "$M ns $root"
+  sh -c "$inner" sh "$M" "$t/batch-root" "$nft" "$legacy" </dev/null
+  while read -r inode path; do
+    unescape
+    echo "$M ns $inode"
+    nsenter --net="$path" sh -c "$inner" sh "$M" "$t/batch" "$nft" "$legacy" </dev/null || echo "$M nsfail nsenter"
+  done < "$t/visit"
+} | tee "$t/all"
+# The names of the nsids a namespace's veths use (ip netns list-id opens all of /run/netns: too slow to
+# run in every namespace). The root's are read above, and name the pairs between the root and a named
+# namespace. Read them also in each namespace with an end (ifindex a, peer ifindex b) that the root does
+# not name, if a named namespace has an end (b, a) that could be its peer: ip can name only those.
+awk -v M="$M" -v root="$root" '
+  FILENAME == ARGV[1] {
+    path[$1] = substr($0, length($1) + 2)
+    if (path[$1] ~ /^(\/var)?\/run\/netns\/[A-Za-z0-9._-]+$/) { n = path[$1]; sub(/.*\//, "", n); name[$1] = n }
+    next
+  }
+  $1 == M { if ($2 == "ns") ns = $3; next }
+  {
+    s = $0
+    while (match(s, /\{"ifindex":[0-9]+,"link_index":[0-9]+[^{]*/)) {
+      e = substr(s, RSTART, RLENGTH); s = substr(s, RSTART + RLENGTH)
+      split(e, f, /[:,]/); nsid = "-"
+      if (match(e, /"link_netnsid":[0-9]+/)) nsid = substr(e, RSTART + 15, RLENGTH - 15)
+      if (ns == root) { r++; ra[r] = f[2]; rb[r] = f[4]; rn[r] = nsid } else { m++; owner[m] = ns; va[m] = f[2]; vb[m] = f[4] }
+    }
+    while (ns == root && match(s, /\{"nsid":[0-9]+,"name":"[A-Za-z0-9._-]+"\}/)) {
+      split(substr(s, RSTART + 1, RLENGTH - 2), f, /[:,"]+/); nsname[f[3]] = f[5]; s = substr(s, RSTART + RLENGTH)
+    }
+  }
+  END {
+    for (i = 1; i <= r; i++) if (rn[i] in nsname) byroot[nsname[rn[i]] ":" rb[i] ":" ra[i]] = 1
+    for (i = 1; i <= m; i++) if (owner[i] in name) namedend[va[i] ":" vb[i]] = 1
+    for (i = 1; i <= m; i++) {
+      x = owner[i]
+      if ((x in done) || !(x in path) || ((x in name) && ((name[x] ":" va[i] ":" vb[i]) in byroot))) continue
+      if ((vb[i] ":" va[i]) in namedend) { done[x] = 1; print x, path[x] }
+    }
+  }
+' "$t/visit" "$t/all" > "$t/nsids"
+while read -r inode path; do
+  unescape
+  echo "$M nsids $inode"
+  echo "$M ip"
+  nsenter --net="$path" ip -j netns list-id </dev/null
+done < "$t/nsids"
 echo "$M end"`.replace('$DOLLAR{', '${');
 
 export function probeScript(options: ProbeScriptOptions): string {
