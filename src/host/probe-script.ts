@@ -5,7 +5,9 @@
 //   netlink — one Perl process visits every namespace with setns(2) (probe-netlink-perl.ts). The default
 //             where perl exists (every Debian and Ubuntu host).
 //   ip      — per namespace, `nsenter --net=PATH sh` runs `ip -j -d -batch` (links with addresses, routes,
-//             netconf, and the names of the nsids its veths use, in one ip process) and iptables-save. Never `ip -n` or `ip -all netns exec`: they
+//             netconf in one ip process) and iptables-save; then `ip netns list-id` (what the nsids of its
+//             veths stand for, by name) in the root and in the few namespaces whose peers the root's
+//             answer does not name (`nsids` records). Never `ip -n` or `ip -all netns exec`: they
 //             remount /sys on every call.
 //
 // Names never pass through the shell's text: namespaces are found in /proc/self/mountinfo (whose paths
@@ -41,7 +43,6 @@ const IP_METHOD = String.raw`have nsenter || fatal VN-HOST-TOOL nsenter
 t=$(mktemp -d) || fatal VN-HOST-TOOL mktemp
 trap 'rm -rf "$t"' EXIT
 printf '%s\n' 'addr show' 'route show table all' 'netconf show' > "$t/batch"
-{ cat "$t/batch"; echo 'netns list-id'; } > "$t/batch-root"
 root=$(stat -L -c %i /proc/self/ns/net)
 echo "$M method ip"
 echo "$M root $root"
@@ -62,13 +63,21 @@ unescape() {
 }
 {
   echo "$M ns $root"
-  sh -c "$inner" sh "$M" "$t/batch-root" "$nft" "$legacy" </dev/null
+  sh -c "$inner" sh "$M" "$t/batch" "$nft" "$legacy" </dev/null
   while read -r inode path; do
     unescape
     echo "$M ns $inode"
     nsenter --net="$path" sh -c "$inner" sh "$M" "$t/batch" "$nft" "$legacy" </dev/null || echo "$M nsfail nsenter"
   done < "$t/visit"
 } | tee "$t/all"
+# Only JSON counts: an ip too old to print this one as JSON prints text that would spoil the namespace's.
+nsids() {
+  i=$1; shift
+  ids=$("$@" ip -j netns list-id </dev/null 2>/dev/null)
+  case $ids in '['*) printf '%s\n' "$M nsids $i" "$M ip" "$ids" ;; *) ids= ;; esac
+}
+nsids "$root" env
+printf '%s\n' "$ids" > "$t/rootids"
 # The names of the nsids a namespace's veths use (ip netns list-id opens all of /run/netns: too slow to
 # run in every namespace). The root's are read above, and name the pairs between the root and a named
 # namespace. Read them also in each namespace with an end (ifindex a, peer ifindex b) that the root does
@@ -77,6 +86,13 @@ awk -v M="$M" -v root="$root" '
   FILENAME == ARGV[1] {
     path[$1] = substr($0, length($1) + 2)
     if (path[$1] ~ /^(\/var)?\/run\/netns\/[A-Za-z0-9._-]+$/) { n = path[$1]; sub(/.*\//, "", n); name[$1] = n }
+    next
+  }
+  FILENAME == ARGV[2] {
+    s = $0
+    while (match(s, /\{"nsid":[0-9]+,"name":"[A-Za-z0-9._-]+"\}/)) {
+      split(substr(s, RSTART + 1, RLENGTH - 2), f, /[:,"]+/); nsname[f[3]] = f[5]; s = substr(s, RSTART + RLENGTH)
+    }
     next
   }
   $1 == M { if ($2 == "ns") ns = $3; next }
@@ -88,9 +104,6 @@ awk -v M="$M" -v root="$root" '
       if (match(e, /"link_netnsid":[0-9]+/)) nsid = substr(e, RSTART + 15, RLENGTH - 15)
       if (ns == root) { r++; ra[r] = f[2]; rb[r] = f[4]; rn[r] = nsid } else { m++; owner[m] = ns; va[m] = f[2]; vb[m] = f[4] }
     }
-    while (ns == root && match(s, /\{"nsid":[0-9]+,"name":"[A-Za-z0-9._-]+"\}/)) {
-      split(substr(s, RSTART + 1, RLENGTH - 2), f, /[:,"]+/); nsname[f[3]] = f[5]; s = substr(s, RSTART + RLENGTH)
-    }
   }
   END {
     for (i = 1; i <= r; i++) if (rn[i] in nsname) byroot[nsname[rn[i]] ":" rb[i] ":" ra[i]] = 1
@@ -101,12 +114,10 @@ awk -v M="$M" -v root="$root" '
       if ((vb[i] ":" va[i]) in namedend) { done[x] = 1; print x, path[x] }
     }
   }
-' "$t/visit" "$t/all" > "$t/nsids"
+' "$t/visit" "$t/rootids" "$t/all" > "$t/nsids"
 while read -r inode path; do
   unescape
-  echo "$M nsids $inode"
-  echo "$M ip"
-  nsenter --net="$path" ip -j netns list-id </dev/null
+  nsids "$inode" nsenter --net="$path"
 done < "$t/nsids"
 echo "$M end"`.replace('$DOLLAR{', '${');
 
