@@ -1,5 +1,5 @@
 // Reads what `ip -j -d -batch` prints for one namespace (`addr show`, `route show table all`, `netconf
-// show`, `netns list-id`): several JSON documents one after another. Pure.
+// show`; `netns list` in a second look): several JSON documents one after another. Pure.
 //
 // iproute2's JSON writer escapes only some control characters, and an interface name or alias may hold
 // others; they are escaped here before JSON.parse, so such a name still arrives exactly.
@@ -145,10 +145,10 @@ export function parseIpJson(text: string): RawNamespaceState {
       }
     } else if (entries.length && entries.every((e) => 'interface' in e && 'family' in e)) {
       state.forwarding = forwardingOf(entries);
-    } else if (entries.length && entries.every((e) => 'nsid' in e)) {
-      // nsids of namespaces that have a name in /run/netns carry it; the others cannot be named here.
+    } else if (entries.length && entries.every((e) => 'name' in e && !('ifindex' in e))) {
+      // `netns list`: the namespaces in /run/netns, each with this namespace's nsid for it if it has one.
       for (const entry of entries) {
-        const nsid = num(entry.nsid);
+        const nsid = num(entry.id);
         const name = str(entry.name);
         if (nsid !== null && name !== null) state.nsidNames.set(nsid, name);
       }

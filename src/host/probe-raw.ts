@@ -55,7 +55,7 @@ export interface RawNamespaceState {
   forwarding: boolean | null;
   /** What this namespace's nsids stand for, where the kernel said: another namespace's inode (netlink). */
   nsidInodes: Map<number, number>;
-  /** The same by name in /run/netns (`ip netns list-id`, the ip method); unnamed namespaces are missing. */
+  /** The same by name in /run/netns (`ip netns list`, the ip method); unnamed namespaces are missing. */
   nsidNames: Map<number, string>;
 }
 

@@ -5,7 +5,7 @@
 //   netlink — one Perl process visits every namespace with setns(2) (probe-netlink-perl.ts). The default
 //             where perl exists (every Debian and Ubuntu host).
 //   ip      — per namespace, `nsenter --net=PATH sh` runs `ip -j -d -batch` (links with addresses, routes,
-//             netconf in one ip process) and iptables-save; then `ip netns list-id` (what the nsids of its
+//             netconf in one ip process) and iptables-save; then `ip netns list` (what the nsids of its
 //             veths stand for, by name) in the root and in the few namespaces whose peers the root's
 //             answer does not name (`nsids` records). Never `ip -n` or `ip -all netns exec`: they
 //             remount /sys on every call.
@@ -73,15 +73,16 @@ unescape() {
 # Only JSON counts: an ip too old to print this one as JSON prints text that would spoil the namespace's.
 nsids() {
   i=$1; shift
-  ids=$("$@" ip -j netns list-id </dev/null 2>/dev/null)
+  ids=$("$@" ip -j netns list </dev/null 2>/dev/null)
   case $ids in '['*) printf '%s\n' "$M nsids $i" "$M ip" "$ids" ;; *) ids= ;; esac
 }
 nsids "$root" env
 printf '%s\n' "$ids" > "$t/rootids"
-# The names of the nsids a namespace's veths use (ip netns list-id opens all of /run/netns: too slow to
-# run in every namespace). The root's are read above, and name the pairs between the root and a named
-# namespace. Read them also in each namespace with an end (ifindex a, peer ifindex b) that the root does
-# not name, if a named namespace has an end (b, a) that could be its peer: ip can name only those.
+# The names of the nsids a namespace's veths use: "ip netns list" asks the kernel for its nsid of each
+# namespace in /run/netns ("list-id" would dump them, but the kernel cuts that dump short after a hundred
+# or so). It opens all of /run/netns: too slow for every namespace. The root's answer names the pairs
+# between the root and a named namespace. Ask also in each namespace with an end (ifindex a, peer ifindex
+# b) that the root does not name, if a named namespace has an end (b, a) that could be its peer.
 awk -v M="$M" -v root="$root" '
   FILENAME == ARGV[1] {
     path[$1] = substr($0, length($1) + 2)
@@ -90,8 +91,8 @@ awk -v M="$M" -v root="$root" '
   }
   FILENAME == ARGV[2] {
     s = $0
-    while (match(s, /\{"nsid":[0-9]+,"name":"[A-Za-z0-9._-]+"\}/)) {
-      split(substr(s, RSTART + 1, RLENGTH - 2), f, /[:,"]+/); nsname[f[3]] = f[5]; s = substr(s, RSTART + RLENGTH)
+    while (match(s, /\{"name":"[A-Za-z0-9._-]+","id":[0-9]+\}/)) {
+      split(substr(s, RSTART + 1, RLENGTH - 2), f, /[:,"]+/); nsname[f[5]] = f[3]; s = substr(s, RSTART + RLENGTH)
     }
     next
   }

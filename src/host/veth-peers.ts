@@ -2,7 +2,7 @@
 //
 // Each end knows its peer's ifindex and an nsid for the peer's namespace, and an nsid means something only
 // inside the namespace that reports it. The probe asks each namespace's kernel what its nsids stand for
-// (probe-netlink-perl.ts; `ip netns list-id` in the ip method, for namespaces with a name), so an end
+// (probe-netlink-perl.ts; `ip netns list` in the ip method, for namespaces with a name), so an end
 // whose nsid is known gives an exact pair: (that namespace, peer ifindex). A pair is known when either end
 // is. Nothing is inferred from ifindexes: they repeat across namespaces.
 //

@@ -115,3 +115,22 @@ ip -n z link add look index ${eth0.peerIndex} type veth peer name back index ${e
     await host.remove();
   }
 });
+
+test('the ip method names the peers of 200 namespaces (the kernel cuts a dump of nsids short after ~130)', async () => {
+  const host = await freshHost(bed);
+  try {
+    await host.mustSh(`set -e
+i=1; while [ $i -le 200 ]; do echo "netns add n$i"; i=$((i+1)); done > /tmp/add.batch
+i=1; while [ $i -le 200 ]; do echo "link add h$i type veth peer name eth0 netns n$i"; i=$((i+1)); done > /tmp/links.batch
+ip -batch /tmp/add.batch; ip -batch /tmp/links.batch`);
+    const topology = await read(host, 'ip');
+    const peers = peersOf(topology);
+    assert.equal(peers.length, 401);
+    for (let i = 1; i <= 200; i++) {
+      assert.ok(peers.includes(`host:h${i} → n${i}:eth0`), `host:h${i}`);
+      assert.ok(peers.includes(`n${i}:eth0 → host:h${i}`), `n${i}:eth0`);
+    }
+  } finally {
+    await host.remove();
+  }
+});

@@ -137,8 +137,8 @@ test('the ip method names the nsids of a namespace in a second look at it, which
     `${M} probe 1`, `${M} tools nft= legacy=`, `${M} method ip`, `${M} root 100`,
     `${M} mountinfo`, mount(200, 'a'), mount(300, 'b'), `${M} procs`,
     `${M} ns 100`, `${M} ip`, '[]', `${M} ns 200`, `${M} ip`, `[${link(2, 'v0', 2)}]`, `${M} ns 300`, `${M} ip`, `[${link(2, 'v1', 2)}]`,
-    `${M} nsids 300`, `${M} ip`, '[{"nsid":0,"name":"a"}]',
-    `${M} nsids 999`, `${M} ip`, '[{"nsid":0,"name":"b"}]',
+    `${M} nsids 300`, `${M} ip`, '[{"name":"a","id":0},{"name":"b"}]',
+    `${M} nsids 999`, `${M} ip`, '[{"name":"b","id":0}]',
     `${M} end`,
   ].join('\n');
   const topology = parseProbeOutput(output, M, 'h');
