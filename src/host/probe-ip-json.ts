@@ -1,11 +1,11 @@
 // Reads what `ip -j -d -batch` prints for one namespace (`addr show`, `route show table all`, `netconf
-// show`): several JSON documents one after another. Pure.
+// show`; `netns list` in a second look): several JSON documents one after another. Pure.
 //
 // iproute2's JSON writer escapes only some control characters, and an interface name or alias may hold
 // others; they are escaped here before JSON.parse, so such a name still arrives exactly.
 
 import { canonicalCidr, parseIp } from '../model/cidr';
-import type { RawAddress, RawLink, RawNamespaceState, RawRoute } from './probe-raw';
+import { emptyNamespaceState, type RawAddress, type RawLink, type RawNamespaceState, type RawRoute } from './probe-raw';
 
 /** Splits concatenated JSON values and parses each. Throws on text that is not JSON. */
 export function parseJsonSequence(text: string): unknown[] {
@@ -132,7 +132,7 @@ function forwardingOf(entries: Json[]): boolean | null {
 
 export function parseIpJson(text: string): RawNamespaceState {
   const documents = parseJsonSequence(text).filter(Array.isArray) as unknown[][];
-  const state: RawNamespaceState = { links: [], addresses: [], routes: [], forwarding: null };
+  const state = emptyNamespaceState();
   // Recognise each document by its shape: with -force, a failed command leaves no document behind.
   for (const document of documents) {
     const entries = document.filter(isObject);
@@ -145,6 +145,13 @@ export function parseIpJson(text: string): RawNamespaceState {
       }
     } else if (entries.length && entries.every((e) => 'interface' in e && 'family' in e)) {
       state.forwarding = forwardingOf(entries);
+    } else if (entries.length && entries.every((e) => 'name' in e && !('ifindex' in e))) {
+      // `netns list`: the namespaces in /run/netns, each with this namespace's nsid for it if it has one.
+      for (const entry of entries) {
+        const nsid = num(entry.id);
+        const name = str(entry.name);
+        if (nsid !== null && name !== null) state.nsidNames.set(nsid, name);
+      }
     } else {
       for (const entry of entries) {
         const route = toRoute(entry);

@@ -5,11 +5,12 @@
 //   R family dst-len protocol type dst gateway oif via [nexthop-oif nexthop-gateway]...
 //   F ip_forward
 //   T nf_tables-family table-name        G legacy-table-name...
+//   N nsid inode   (this namespace's nsid stands for the namespace with that inode)
 //
 // Every name and address is hex ("-" when absent), so no byte of a name can change the parse.
 
 import { formatIp } from '../model/cidr';
-import { protocolName, routeTypeName, scopeName, operstateName, type RawAddress, type RawLink, type RawNamespaceState, type RawRoute } from './probe-raw';
+import { emptyNamespaceState, protocolName, routeTypeName, scopeName, operstateName, type RawAddress, type RawLink, type RawNamespaceState, type RawRoute } from './probe-raw';
 
 const AF_INET = 2;
 const AF_INET6 = 10;
@@ -101,7 +102,7 @@ export interface NetlinkNamespace extends RawNamespaceState {
 }
 
 export function parseNetlinkLines(lines: readonly string[]): NetlinkNamespace {
-  const state: NetlinkNamespace = { links: [], addresses: [], routes: [], forwarding: null, nftTables: [], legacyTables: [], failed: false };
+  const state: NetlinkNamespace = { ...emptyNamespaceState(), nftTables: [], legacyTables: [], failed: false };
   const routeLines: string[][] = [];
   for (const line of lines) {
     const f = line.split(' ');
@@ -111,6 +112,7 @@ export function parseNetlinkLines(lines: readonly string[]): NetlinkNamespace {
       case 'R': routeLines.push(f); break;
       case 'F': state.forwarding = f[1] === '1'; break;
       case 'T': { const name = text(f[2]); if (name !== null) state.nftTables.push(`${f[1]} ${name}`); break; }
+      case 'N': { const nsid = int(f[1]); const inode = int(f[2]); if (nsid !== null && inode !== null) state.nsidInodes.set(nsid, inode); break; }
       case 'G': state.legacyTables.push(...f.slice(1).map(text).filter((n): n is string => n !== null)); break;
       default: break;
     }

@@ -9,9 +9,15 @@
 // Environment: VNET_M (record mark), VNET_SETNS (setns syscall number of this architecture), VNET_NFT and
 // VNET_LEGACY (iptables-save programs, or empty), VNET_NFTJ (nft, or empty: probe-perl-nft.ts). Exits 42
 // before printing anything when setns does not work as expected, so that the shell falls back to nsenter + ip.
+//
+// Peers of veths: a veth names its peer's namespace only by an nsid, which means something only in the
+// namespace that reports it. So in each namespace X, for each nsid of X's veths, the reader asks X's
+// kernel (RTM_GETNSID with NETNSA_FD) for its nsid of a candidate namespace Y: one already visited that has
+// a veth at the peer's ifindex pointing back at ours. Equal nsids mean X's nsid stands for Y, exactly. A
+// pair is resolved when its later-visited end is, so each candidate is asked about at most once per
+// namespace, and a veth whose peer is in no visible namespace is never matched (see veth-peers.ts).
 
 import { PERL_NFT } from './probe-perl-nft';
-
 import { PERL_HOLDERS } from './probe-holders';
 
 export const PROBE_PERL = String.raw`
@@ -24,6 +30,8 @@ binmode STDOUT;
 open(my $self, '<', '/proc/self/ns/net') or exit 42;
 exit 42 if syscall($SETNS, fileno($self), 0x40000000) != 0;
 my $root = (stat $self)[1];
+# Paths of the namespaces to visit, by inode; veth ends already visited, by "ifindex:peer-ifindex".
+my (%path, @order, %visited_veths);
 
 sub mark { print $M, @_, "\n" }
 sub hex_of { my $s = shift; defined $s && length $s ? unpack('H*', $s) : '-' }
@@ -65,10 +73,12 @@ sub dump_all {
 }
 
 # L index type flags name mtu mac master iflink link-netnsid operstate kind slave-kind alias altnames
+# Returns the veths whose peer is in another namespace, as [index, peer-index, nsid]; undef on failure.
 sub links {
   my $sock = shift;
+  my @veths;
   # IFLA_EXT_MASK = RTEXT_FILTER_SKIP_STATS: the counters are most of each message and we need none.
-  my $msgs = dump_all($sock, 18, pack('CCSiII', 0, 0, 0, 0, 0, 0) . pack('SSL', 8, 29, 8)) or return 0;
+  my $msgs = dump_all($sock, 18, pack('CCSiII', 0, 0, 0, 0, 0, 0) . pack('SSL', 8, 29, 8)) or return undef;
   for my $m (@$msgs) {
     my (undef, undef, $type, $index, $flags) = unpack('CCSiI', $m);
     my $a = attrs($m, 16);
@@ -78,12 +88,53 @@ sub links {
     if (my $props = first($a, 52)) { @alt = map { hex_str($_) } @{ attrs($props, 0)->{53} || [] } }
     my $nsid = first($a, 37);
     my $oper = first($a, 16);
+    my $iflink = u32(first($a, 5));
+    push @veths, [$index, $iflink, unpack('l', $nsid)] if defined $kind && $kind =~ /^veth\0*$/ && defined $nsid && defined $iflink;
     print join(' ', 'L', $index, $type, $flags, hex_str(first($a, 3)), num(u32(first($a, 4))),
       hex_of(first($a, 1)), num(u32(first($a, 10))), num(u32(first($a, 5))),
       defined $nsid ? unpack('l', $nsid) : '-', defined $oper ? unpack('C', $oper) : '-',
       hex_str($kind), hex_str($slave), hex_str(first($a, 20)), @alt ? join(',', @alt) : '-'), "\n";
   }
-  return 1;
+  return \@veths;
+}
+
+# This namespace's nsid for namespace $y (held open only while asked), or undef.
+sub nsid_of {
+  my ($sock, $y) = @_;
+  my $fh;
+  if ($y != $root) { open($fh, '<', $path{$y}) && (stat $fh)[1] == $y or return undef }
+  my $req = pack('Cx3', 0) . pack('SSL', 8, 3, fileno($y == $root ? $self : $fh));
+  send($sock, pack('LSSLL', 16 + length $req, 90, 1, 2, 0) . $req, 0) or return undef;
+  my $buf;
+  defined(recv($sock, $buf, 65536, 0)) or return undef;
+  my ($len, $t) = unpack('LS', $buf);
+  return undef unless $t == 88 && $len <= length $buf;
+  my $id = first(attrs(substr($buf, 0, $len), 20), 1);
+  return defined $id ? unpack('l', $id) : undef;
+}
+
+# N nsid inode: what this namespace's nsids stand for, for the peers of its veths. Candidates are the
+# unpaired ends visited so far; an end paired here leaves the list, so that look-alike namespaces (veths
+# made in fresh namespaces all have the same ifindexes) are not asked about again and again.
+sub peers {
+  my ($sock, $inode, $veths) = @_;
+  my (%known, %asked);
+  for my $v (@$veths) {
+    my ($index, $link, $nsid) = @$v;
+    my $ends = $visited_veths{"$link:$index"} ||= [];
+    unless (exists $known{$nsid}) {
+      for my $y (@$ends) {
+        $asked{$y} = nsid_of($sock, $y) unless exists $asked{$y};
+        next unless defined $asked{$y} && $asked{$y} == $nsid;
+        $known{$nsid} = $y;
+        print "N $nsid $y\n";
+        last;
+      }
+    }
+    my $y = $known{$nsid};
+    my ($at) = defined $y ? grep { $ends->[$_] == $y } 0 .. $#$ends : ();
+    if (defined $at) { splice(@$ends, $at, 1) } else { push @{ $visited_veths{"$index:$link"} }, $inode }
+  }
 }
 
 # A index family prefixlen scope address
@@ -170,7 +221,9 @@ sub visit {
   }
   mark('nl');
   socket(my $rt, 16, 3, 0) or do { mark('nsfail socket'); return };
-  links($rt) && addrs($rt) && routes($rt) or mark('nlfail');
+  my $veths = links($rt);
+  defined $veths && addrs($rt) && routes($rt) or mark('nlfail');
+  peers($rt, $inode, $veths) if $veths && @$veths;
   if (open(my $f, '<', '/proc/sys/net/ipv4/ip_forward')) { my $v = <$f>; chomp $v; print "F $v\n" }
   my @nft = nft_tables();
   my @legacy = legacy_tables();
@@ -186,7 +239,6 @@ sub visit {
 # others such as /run/docker/netns/* do not), and every one that some process is in.
 mark('method netlink');
 mark("root $root");
-my (%path, @order);
 mark('mountinfo');
 if (open(my $mi, '<', '/proc/self/mountinfo')) {
   while (my $line = <$mi>) {

@@ -53,6 +53,14 @@ export interface RawNamespaceState {
   routes: RawRoute[];
   /** net.ipv4.ip_forward; null when it could not be read. */
   forwarding: boolean | null;
+  /** What this namespace's nsids stand for, where the kernel said: another namespace's inode (netlink). */
+  nsidInodes: Map<number, number>;
+  /** The same by name in /run/netns (`ip netns list`, the ip method); unnamed namespaces are missing. */
+  nsidNames: Map<number, string>;
+}
+
+export function emptyNamespaceState(): RawNamespaceState {
+  return { links: [], addresses: [], routes: [], forwarding: null, nsidInodes: new Map(), nsidNames: new Map() };
 }
 
 const PROTOCOLS: Record<number, string> = {

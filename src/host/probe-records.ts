@@ -64,7 +64,7 @@ export function splitProbeOutput(output: string, mark: string): ProbeRecords {
       }
     } else if (section === 'holders') records.holders.push(...body);
     else if (section === 'nl' && current) current.netlink = (current.netlink ?? []).concat(body);
-    else if (section === 'ip' && current) current.ipJson = (current.ipJson ?? '') + body.join('\n');
+    else if (section === 'ip' && current) current.ipJson = current.ipJson === null ? body.join('\n') : `${current.ipJson}\n${body.join('\n')}`;
     else if (section === 'ipt' && ipt) ipt.text = body.join('\n');
     else if (section === 'labstate' && labState) labState.text = body.join('\n');
     body = null;
@@ -101,6 +101,11 @@ export function splitProbeOutput(output: string, mark: string): ProbeRecords {
       case 'ns':
         current = { inode: Number(args[0]), netlink: null, ipJson: null, iptables: [], failure: null, partial: false };
         records.namespaces.push(current);
+        ipt = null;
+        break;
+      // The ip method's second look at a namespace read before (the names of its nsids): more of its JSON.
+      case 'nsids':
+        current = records.namespaces.find((r) => r.inode === Number(args[0]) && r.ipJson !== null) ?? null;
         ipt = null;
         break;
       case 'nl': section = 'nl'; body = []; break;

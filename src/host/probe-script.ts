@@ -5,7 +5,9 @@
 //   netlink — one Perl process visits every namespace with setns(2) (probe-netlink-perl.ts). The default
 //             where perl exists (every Debian and Ubuntu host).
 //   ip      — per namespace, `nsenter --net=PATH sh` runs `ip -j -d -batch` (links with addresses, routes,
-//             netconf in one ip process) and iptables-save. Never `ip -n` or `ip -all netns exec`: they
+//             netconf in one ip process) and iptables-save; then `ip netns list` (what the nsids of its
+//             veths stand for, by name) in the root and in the few namespaces whose peers the root's
+//             answer does not name (`nsids` records). Never `ip -n` or `ip -all netns exec`: they
 //             remount /sys on every call.
 //
 // Names never pass through the shell's text: namespaces are found in /proc/self/mountinfo (whose paths
@@ -56,16 +58,73 @@ awk -v root="$root" '
   FILENAME == ARGV[1] { if (match($4, /^net:\[[0-9]+\]$/)) { i = substr($4, 6, length($4) - 6); if (i != root && !(i in seen)) { seen[i] = 1; print i, $5 } } next }
   !($2 in seen) { seen[$2] = 1; print $2, "/proc/" $1 "/ns/net" }
 ' "$t/mounts" "$t/procs" > "$t/visit"
-echo "$M ns $root"
-sh -c "$inner" sh "$M" "$t/batch" "$nft" "$legacy" "$nftj" </dev/null
-while read -r inode path; do
+# mountinfo escapes " ", tab, newline and "\" as \ooo: undo that (the "_" keeps a trailing newline).
+unescape() {
   case $path in
-    # mountinfo escapes " ", tab, newline and "\" as \ooo: undo that (the "_" keeps a trailing newline).
     *\\*) path=$(printf '%s' "$path" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g'); path=$(printf '%b_' "$path"); path=$DOLLAR{path%_} ;;
   esac
-  echo "$M ns $inode"
-  nsenter --net="$path" sh -c "$inner" sh "$M" "$t/batch" "$nft" "$legacy" "$nftj" </dev/null || echo "$M nsfail nsenter"
-done < "$t/visit"
+}
+{
+  echo "$M ns $root"
+  sh -c "$inner" sh "$M" "$t/batch" "$nft" "$legacy" "$nftj" </dev/null
+  while read -r inode path; do
+    unescape
+    echo "$M ns $inode"
+    nsenter --net="$path" sh -c "$inner" sh "$M" "$t/batch" "$nft" "$legacy" "$nftj" </dev/null || echo "$M nsfail nsenter"
+  done < "$t/visit"
+} | tee "$t/all"
+# Only JSON counts: an ip too old to print this one as JSON prints text that would spoil the namespace's.
+nsids() {
+  i=$1; shift
+  ids=$("$@" ip -j netns list </dev/null 2>/dev/null)
+  case $ids in '['*) printf '%s\n' "$M nsids $i" "$M ip" "$ids" ;; *) ids= ;; esac
+}
+nsids "$root" env
+printf '%s\n' "$ids" > "$t/rootids"
+# The names of the nsids a namespace's veths use: "ip netns list" asks the kernel for its nsid of each
+# namespace in /run/netns ("list-id" would dump them, but the kernel cuts that dump short after a hundred
+# or so). It opens all of /run/netns: too slow for every namespace. The root's answer names the pairs
+# between the root and a named namespace. Ask also in each namespace with an end (ifindex a, peer ifindex
+# b) that the root does not name, if a named namespace has an end (b, a) that could be its peer.
+awk -v M="$M" -v root="$root" '
+  FILENAME == ARGV[1] {
+    path[$1] = substr($0, length($1) + 2)
+    # Named: ip can name it. (A name with unusual bytes stays escaped here and matches no answer below:
+    # then the namespace is asked itself, which costs time but loses nothing.)
+    if (path[$1] ~ /^(\/var)?\/run\/netns\/[^\/]+$/) { n = path[$1]; sub(/.*\//, "", n); name[$1] = n }
+    next
+  }
+  FILENAME == ARGV[2] {
+    s = $0
+    while (match(s, /\{"name":"[A-Za-z0-9._-]+","id":[0-9]+\}/)) {
+      split(substr(s, RSTART + 1, RLENGTH - 2), f, /[:,"]+/); nsname[f[5]] = f[3]; s = substr(s, RSTART + RLENGTH)
+    }
+    next
+  }
+  $1 == M { if ($2 == "ns") ns = $3; next }
+  {
+    s = $0
+    while (match(s, /\{"ifindex":[0-9]+,"link_index":[0-9]+[^{]*/)) {
+      e = substr(s, RSTART, RLENGTH); s = substr(s, RSTART + RLENGTH)
+      split(e, f, /[:,]/); nsid = "-"
+      if (match(e, /"link_netnsid":[0-9]+/)) nsid = substr(e, RSTART + 15, RLENGTH - 15)
+      if (ns == root) { r++; ra[r] = f[2]; rb[r] = f[4]; rn[r] = nsid } else { m++; owner[m] = ns; va[m] = f[2]; vb[m] = f[4] }
+    }
+  }
+  END {
+    for (i = 1; i <= r; i++) if (rn[i] in nsname) byroot[nsname[rn[i]] ":" rb[i] ":" ra[i]] = 1
+    for (i = 1; i <= m; i++) if (owner[i] in name) namedend[va[i] ":" vb[i]] = 1
+    for (i = 1; i <= m; i++) {
+      x = owner[i]
+      if ((x in done) || !(x in path) || ((x in name) && ((name[x] ":" va[i] ":" vb[i]) in byroot))) continue
+      if ((vb[i] ":" va[i]) in namedend) { done[x] = 1; print x, path[x] }
+    }
+  }
+' "$t/visit" "$t/rootids" "$t/all" > "$t/nsids"
+while read -r inode path; do
+  unescape
+  nsids "$inode" nsenter --net="$path"
+done < "$t/nsids"
 holders "$t/procs" "$t/mounts" "$t"
 echo "$M end"`.replace('$DOLLAR{', '${');
 

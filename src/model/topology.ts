@@ -42,6 +42,8 @@ export interface NetInterface {
   master: string | null;
   /** For a veth: where the other end is. Null when unknown or not a veth. */
   peer: PeerRef | null;
+  /** A veth whose other end is in a namespace this host cannot see (peer is then null). Live only. */
+  peerOutside?: boolean;
   /** Lab that owns this interface (from its `vnet:<lab>` alias), live only. */
   owner?: string | null;
   /** The interface's alias (`ip link set … alias`), where apply writes the ownership mark. Live only. */

@@ -23,8 +23,7 @@ after(async () => {
   await bed?.stop();
 });
 
-test('f-router applies, re-applies to nothing and destroys on a host whose eth0 is a veth',
-  { todo: 'veth peers are still inferred from ifindex pairs (issue 13, deliverable 1)' }, async () => {
+test('f-router applies, re-applies to nothing and destroys on a host whose eth0 is a veth', async () => {
     assert.match(await host.mustSh('ip -d link show eth0'), /\bveth\b/, 'the host\'s eth0 is a veth');
     const applied = await vnet(['apply', FILE, ...host.vnetArgs, '--yes']);
     assert.equal(applied.exitCode, 0, applied.stderr);

@@ -11,7 +11,7 @@ import { Testbed, type TestHost } from '../testbed/testbed';
 import { createTransport } from '../../src/host/connect';
 import { probeHost } from '../../src/host/probe';
 import type { Namespace, Topology } from '../../src/model/topology';
-import { assertBuilt, namespacesBesideOperstate, showJson, vnet } from './show-support';
+import { assertBuilt, showJson, vnet } from './show-support';
 
 let bed: Testbed;
 let host: TestHost;
@@ -114,7 +114,9 @@ test('the ip method (nsenter per namespace) finds the same holders', async () =>
   const transport = createTransport(host.target, { sshOptions: host.sshOptions });
   try {
     const viaIp = await probeHost(transport, { method: 'ip' });
-    assert.deepEqual(namespacesBesideOperstate(viaIp), namespacesBesideOperstate(topology));
+    // Only the holders: the ip method cannot name the peers of veths into unnamed namespaces (docs/state-json.md).
+    const holders = (t: typeof topology) => t.namespaces.map((ns) => [ns.name, ns.holder ?? null]);
+    assert.deepEqual(holders(viaIp), holders(topology));
   } finally {
     await transport.close();
   }

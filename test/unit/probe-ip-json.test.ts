@@ -33,3 +33,9 @@ test('only main-table routes are kept, multipath split into nexthops', () => {
   const state = parseIpJson(routes);
   assert.deepEqual(state.routes, [{ to: '10.9.0.0/16', protocol: 'static', type: 'unicast', nexthops: [{ via: '10.0.0.2', dev: 'a' }, { via: 'fe80::1', dev: 'b' }] }]);
 });
+
+test('`netns list` names the nsids of namespaces in /run/netns that have one', () => {
+  const state = parseIpJson('[{"name":"b1","id":0},{"name":"x"},{"name":"c d","id":2}]\n[]');
+  assert.deepEqual([...state.nsidNames], [[0, 'b1'], [2, 'c d']]);
+  assert.deepEqual(state.routes, [], 'not mistaken for routes');
+});

@@ -129,3 +129,22 @@ test('a plan trusts the state files only when they read the same before and afte
   // No state files at all, both times: steady.
   assert.equal(parseProbeSnapshot(output('', ''), mark, 'h').stateSteady, true);
 });
+
+test('the ip method names the nsids of a namespace in a second look at it, which pairs its veth exactly', () => {
+  const mount = (inode: number, name: string) => `7${inode} 1 0:4 net:[${inode}] /run/netns/${name} rw - nsfs nsfs rw`;
+  const link = (index: number, name: string, peer: number) => `{"ifindex":${index},"link_index":${peer},"ifname":"${name}","flags":[],"link_type":"ether","link_netnsid":0,"linkinfo":{"info_kind":"veth"}}`;
+  const output = [
+    `${M} probe 1`, `${M} tools nft= legacy=`, `${M} method ip`, `${M} root 100`,
+    `${M} mountinfo`, mount(200, 'a'), mount(300, 'b'), `${M} procs`,
+    `${M} ns 100`, `${M} ip`, '[]', `${M} ns 200`, `${M} ip`, `[${link(2, 'v0', 2)}]`, `${M} ns 300`, `${M} ip`, `[${link(2, 'v1', 2)}]`,
+    `${M} nsids 300`, `${M} ip`, '[{"name":"a","id":0},{"name":"b"}]',
+    `${M} nsids 999`, `${M} ip`, '[{"name":"b","id":0}]',
+    `${M} end`,
+  ].join('\n');
+  const topology = parseProbeOutput(output, M, 'h');
+  assert.deepEqual(topology.namespaces.map((n) => [n.name, n.interfaces.map((i) => [i.name, i.peer])]), [
+    ['host', []],
+    ['a', [['v0', { namespace: 'b', interface: 'v1' }]]],
+    ['b', [['v1', { namespace: 'a', interface: 'v0' }]]],
+  ]);
+});
