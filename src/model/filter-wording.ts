@@ -53,9 +53,12 @@ export function longCtStates(states: readonly string[], negated: boolean): strin
   return `${negated ? 'not ' : ''}${orderedStates(states).join(', ')}`;
 }
 
-/** `est/rel`, `!inv`: the diagram's form. */
+// The two states nearly every ruleset names, cut for the diagram; the others stay whole (`invalid`).
+const SHORT_STATES: Readonly<Record<string, string>> = { established: 'est', related: 'rel' };
+
+/** `est/rel`, `!invalid`: the diagram's form. */
 export function shortCtStates(states: readonly string[], negated: boolean): string {
-  return `${negated ? '!' : ''}${orderedStates(states).map((s) => s.slice(0, 3)).join('/')}`;
+  return `${negated ? '!' : ''}${orderedStates(states).map((s) => SHORT_STATES[s] ?? s).join('/')}`;
 }
 
 function not(negated: boolean): string {

@@ -50,7 +50,7 @@ test('a firewalld host: the native forward chain\'s drop policy and its rules, t
   const host = live(firewalldHost());
   assert.deepEqual(host.firewall!.dropPolicies, ['firewalld filter_FORWARD policy drop']);
   assert.deepEqual(host.firewall!.forwardRules.map((r) => `${r.verdict} ${r.summary}`), [
-    'accept accept est/rel', 'drop drop inv', 'accept accept in lo', 'accept filter_FORWARD_POLICIES: accept in podman0, out eth0', 'drop reject',
+    'accept accept est/rel', 'drop drop invalid', 'accept accept in lo', 'accept filter_FORWARD_POLICIES: accept in podman0, out eth0', 'drop reject',
   ]);
   const fields = describeElement(host).fields;
   assert.ok(fields.some(([k, v]) => k === 'nft table' && v === 'firewalld: inet firewalld'));

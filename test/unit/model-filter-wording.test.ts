@@ -71,7 +71,7 @@ test('native nft tables, chains and rules read from their facts; undecoded rules
   assert.deepEqual(forward.rules.map(wordNftRule), [
     'accept established, related', 'drop invalid', 'accept arriving by lo', 'go to chain filter_FORWARD_POLICIES', 'reject',
   ]);
-  assert.deepEqual(forward.rules.map(shortNftRule), ['accept est/rel', 'drop inv', 'accept in lo', '→ filter_FORWARD_POLICIES', 'reject']);
+  assert.deepEqual(forward.rules.map(shortNftRule), ['accept est/rel', 'drop invalid', 'accept in lo', '→ filter_FORWARD_POLICIES', 'reject']);
   assert.equal(wordNftRule(policies.rules[1]), 'tcp dport 22 counter packets 0 bytes 0');
   assert.equal(wordNftRule(post.rules[0]), 'masquerade from 10.89.0.0/24 leaving by any but podman0');
   assert.equal(shortNftRule(post.rules[0]), 'masquerade from 10.89.0.0/24, not out podman0');
