@@ -11,6 +11,7 @@ import type { NftChain, NftRule, NftTable } from '../model/nftables';
 import type { Namespace } from '../model/topology';
 import { filterVerdict, wordChain, wordFilterRule } from '../model/filter-wording';
 import { nftVerdictDecision, wordNftChainHead, wordNftRule, wordNftTable } from '../model/nft-wording';
+import { forwardDropPolicies } from '../model/forward-filtering';
 import { plainLines, plainText } from './text-safety';
 import { NO_CHILDREN, context, namespaceKey, namespaceLabel, nodeId, plural, type NodeIcon, type TreeNode } from './tree-model';
 
@@ -30,19 +31,6 @@ function orderedTables(ns: Namespace): IptablesTableState[] {
 function ruleCount(ns: Namespace): number {
   return (ns.iptables ?? []).reduce((n, t) => n + t.rules.length, 0)
     + (ns.nftTables ?? []).reduce((n, t) => n + t.chains.reduce((m, c) => m + c.rules.length, 0), 0);
-}
-
-/** `FORWARD policy DROP`, and each native forward chain with policy drop: what stops forwarding by default. */
-export function forwardDropPolicies(ns: Namespace): string[] {
-  const out: string[] = [];
-  for (const table of ns.iptables ?? []) {
-    const forward = table.table === 'filter' ? table.chains.find((c) => c.name === 'FORWARD' && c.policy === 'DROP') : undefined;
-    if (forward) out.push(wordChain(forward));
-  }
-  for (const table of ns.nftTables ?? []) {
-    for (const chain of table.chains) if (chain.hook === 'forward' && chain.policy === 'drop') out.push(`${wordNftTable(table)} ${chain.name} policy drop`);
-  }
-  return out;
 }
 
 export function firewallNode(host: string, ns: Namespace): TreeNode {

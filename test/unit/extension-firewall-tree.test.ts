@@ -70,7 +70,7 @@ test('CNI-FORWARD shows with its comment beside the jump', () => {
 
 test('native nft tables show by owner, chains with type/hook/priority/policy, rules with nft text in the tooltip', () => {
   const firewall = path(connected(firewalldHost()), 'Namespaces', 'host', 'Firewall');
-  assert.equal(firewall.description, 'firewalld: inet firewalld filter_FORWARD policy drop · 8 rules · 1 nft table');
+  assert.equal(firewall.description, 'firewalld filter_FORWARD policy drop · 8 rules · 1 nft table');
   const table = child(firewall, 'firewalld: inet firewalld');
   assert.equal(table.description, '3 chains · 8 rules · read-only');
   const forward = child(table, 'filter_FORWARD');

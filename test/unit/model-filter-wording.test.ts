@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { filterVerdict, shortFilterRule, wordChain, wordFilterRule } from '../../src/model/filter-wording';
 import { nftVerdictDecision, shortNftRule, wordNftChainHead, wordNftRule, wordNftTable } from '../../src/model/nft-wording';
+import { forwardDropPolicies, forwardRules } from '../../src/model/forward-filtering';
 import { cniHost, dockerFilterTable, filterRule, firewalldTable } from './fixtures/firewall-hosts';
 
 function byRule(text: string) {
@@ -77,4 +78,15 @@ test('native nft tables, chains and rules read from their facts; undecoded rules
   assert.equal(shortNftRule(post.rules[0]), 'masquerade from 10.89.0.0/24, not out podman0');
   assert.equal(nftVerdictDecision({ kind: 'reject' }), 'drop');
   assert.equal(nftVerdictDecision({ kind: 'masquerade' }), null);
+});
+
+test('forward filtering: only routed families\' forward hooks count; bridge tables and nat chains do not', () => {
+  const table = firewalldTable();
+  const bridge = { ...structuredClone(table), family: 'bridge' as const, name: 'filter', owner: null };
+  assert.deepEqual(forwardDropPolicies({ nftTables: [table, bridge] }), ['firewalld filter_FORWARD policy drop']);
+  assert.equal(forwardRules({ nftTables: [bridge] }).length, 0);
+  // Loops between chains end: a chain is walked once.
+  const looping = dockerFilterTable();
+  looping.rules.push(filterRule('-A DOCKER-USER -j FORWARD', { kind: 'jump', chain: 'FORWARD' }));
+  assert.equal(forwardRules({ iptables: [looping] }).length, 5);
 });
