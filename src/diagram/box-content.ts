@@ -4,7 +4,7 @@
 import type { BridgeView, DriftStatus, HostView, NamespaceView, OutsideView, PortView } from './model';
 import { LINE_HEIGHT, displayText, linesWidth } from './text';
 
-export type LineRole = 'title' | 'info' | 'route' | 'nat' | 'address' | 'warning';
+export type LineRole = 'title' | 'info' | 'route' | 'nat' | 'address' | 'warning' | 'firewall';
 
 export interface ContentLine {
   text: string;
@@ -21,13 +21,14 @@ export const MIN_BOX_WIDTH = 120;
 export const OUTSIDE_SIZE = { width: 140, height: 40 };
 
 function line(text: string, role: LineRole, status: DriftStatus = 'same', id?: string): ContentLine {
-  return id === undefined ? { text: displayText(text, role === 'nat' || role === 'route' ? 64 : undefined), role, status } : { text: displayText(text, 64), role, status, id };
+  return id === undefined ? { text: displayText(text, role === 'nat' || role === 'route' || role === 'firewall' ? 64 : undefined), role, status } : { text: displayText(text, 64), role, status, id };
 }
 
 function namespaceInfo(ns: NamespaceView): string | null {
   const facts: string[] = [];
   if (ns.forwarding) facts.push('forwarding on');
-  if (ns.forwardPolicy === 'DROP') facts.push('FORWARD DROP');
+  // A firewall mark says it already, with where the policy is.
+  if (ns.forwardPolicy === 'DROP' && !ns.firewall?.dropPolicies.length) facts.push('FORWARD DROP');
   if (ns.anonymous) facts.push('anonymous');
   if (ns.owner) facts.push(`lab ${ns.owner}`);
   return facts.length ? facts.join(' · ') : null;
@@ -44,10 +45,39 @@ function listed<T extends { status: DriftStatus }>(items: readonly T[], toLine: 
   return [...shown, line(`… ${items.length - shown.length} more ${what}`, role, status)];
 }
 
+/** Forward rules a box lists by their short wording; the rest are counted (the details pane has all). */
+export const MAX_FORWARD_RULES = 4;
+
+/**
+ * The firewall mark's lines: each drop policy, the count of rules that accept or drop forwarded packets,
+ * and the first of them in short words. Live-only facts: drawn with the box's own status, never as drift.
+ */
+export function firewallLines(ns: NamespaceView): ContentLine[] {
+  const firewall = ns.firewall;
+  if (!firewall) return [];
+  const lines = firewall.dropPolicies.map((policy) => line(`⊘ ${policy}`, 'firewall', ns.status));
+  const rules = firewall.forwardRules;
+  if (rules.length) {
+    const accepts = rules.filter((r) => r.verdict === 'accept').length;
+    const counts = [accepts ? `${accepts} accept` : '', rules.length - accepts ? `${rules.length - accepts} drop` : ''].filter(Boolean);
+    lines.push(line(`forward rules: ${counts.join(', ')}`, 'firewall', ns.status));
+    const shown = rules.length <= MAX_FORWARD_RULES ? rules : rules.slice(0, MAX_FORWARD_RULES - 1);
+    lines.push(...shown.map((r) => line(`  ${r.summary}`, 'firewall', ns.status)));
+    if (shown.length < rules.length) lines.push(line(`  … ${rules.length - shown.length} more (details)`, 'firewall', ns.status));
+  }
+  return lines;
+}
+
+/** True when the box gets a firewall mark on its edge: forwarding is blocked or filtered there. */
+export function hasFirewallMark(ns: NamespaceView): boolean {
+  return !!ns.firewall && (ns.firewall.dropPolicies.length > 0 || ns.firewall.forwardRules.length > 0);
+}
+
 export function namespaceLines(ns: NamespaceView): ContentLine[] {
-  const lines: ContentLine[] = [line(ns.name, 'title', ns.status)];
+  const lines: ContentLine[] = [line(ns.label, 'title', ns.status)];
   const info = namespaceInfo(ns);
   if (info) lines.push(line(info, 'info', ns.status));
+  lines.push(...firewallLines(ns));
   lines.push(...loopbackLines(ns));
   lines.push(...listed(ns.routes, (route) => line(`↳ ${route.text}`, 'route', route.status, route.id), 'routes', 'route', ns.status));
   lines.push(...listed(ns.nat, (nat) => line(`nat ${nat.summary}`, 'nat', nat.status, nat.id), 'NAT rules', 'nat', ns.status));
@@ -58,6 +88,7 @@ export function hostLines(host: HostView): ContentLine[] {
   const lines: ContentLine[] = [line(host.hostName === 'host' ? 'host' : `host ${host.hostName}`, 'title', host.status)];
   const info = namespaceInfo(host);
   if (info) lines.push(line(info, 'info', host.status));
+  lines.push(...firewallLines(host));
   lines.push(...loopbackLines(host));
   lines.push(...listed(host.routes, (route) => line(`↳ ${route.text}`, 'route', route.status, route.id), 'routes', 'route', host.status));
   // DNAT and masquerade rules are drawn as arrows and marks; the others (jumps, ACCEPT…) are listed.

@@ -15,6 +15,8 @@ import type { DiagramInput } from '../model/protocol';
 import type { NatRule, NatTarget, Namespace, NetInterface, Route, Topology } from '../model/topology';
 import { ROOT_NAMESPACE } from '../model/topology';
 import { mergeHosts, mergeLinks } from './drift';
+import { buildFirewallView } from './firewall-view';
+import { describeHolder, namespaceLabel } from '../model/namespace-label';
 import {
   OUTSIDE_ID, bridgeId, dnatGroupPortId, dnatPortId, egressPortId, hostId, interfaceId, linkId, namespaceId, natId, routeId,
 } from './ids';
@@ -139,6 +141,9 @@ function buildNamespace(hostName: string, ns: Namespace, placements: Map<string,
     status: 'same',
     differences: [],
     name: ns.name,
+    label: namespaceLabel(ns),
+    holder: ns.holder ? describeHolder(ns.holder) : null,
+    firewall: buildFirewallView(ns),
     root: ns.root,
     forwarding: ns.forwarding,
     forwardPolicy: ns.forwardPolicy,

@@ -36,8 +36,10 @@ export function describeElement(element: DiagramElement): ElementDetails {
     case 'namespace': {
       const ns = element;
       const host = isHostView(element) ? element : null;
-      title = host ? `host ${host.hostName}` : `namespace ${ns.name}`;
+      title = host ? `host ${host.hostName}` : `namespace ${ns.label}`;
       if (host) kind = 'host (root namespace)';
+      if (!host && ns.label !== ns.name) fields.push(['name', ns.name]);
+      if (ns.holder) fields.push(['held by', ns.holder]);
       fields.push(['forwarding', ns.forwarding ? 'on' : 'off']);
       if (ns.forwardPolicy) fields.push(['FORWARD policy', ns.forwardPolicy]);
       if (ns.anonymous) fields.push(['anonymous', 'yes (no name under /run/netns)']);
@@ -50,6 +52,11 @@ export function describeElement(element: DiagramElement): ElementDetails {
         for (const warning of host.warnings) fields.push(['warning', warning]);
       }
       for (const nat of ns.nat) fields.push(['nat', nat.rule]);
+      if (ns.firewall) {
+        for (const policy of ns.firewall.dropPolicies) fields.push(['forwarding blocked', policy]);
+        for (const rule of ns.firewall.forwardRules) fields.push([`forward ${rule.verdict}`, rule.rule]);
+        fields.push(...ns.firewall.details);
+      }
       break;
     }
     case 'bridge':

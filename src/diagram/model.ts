@@ -75,9 +75,35 @@ export interface BridgeView extends ElementBase {
   ports: PortView[];
 }
 
+/** A rule that accepts or drops forwarded packets, as the diagram lists it. */
+export interface ForwardRuleView {
+  verdict: 'accept' | 'drop';
+  /** Short wording (`ACCEPT est/rel, out docker0`, `DOCKER-ISOLATION-STAGE-2: DROP out docker0`). */
+  summary: string;
+  /** The precise text: the iptables-save line, or `family table chain: nft text`. */
+  rule: string;
+}
+
+/** What filters forwarding in a namespace (live only: never part of drift). */
+export interface FirewallView {
+  /** What stops forwarding by default: `FORWARD policy DROP`, `firewalld filter_FORWARD policy drop`. */
+  dropPolicies: string[];
+  /** Rules forwarded packets can meet that accept or drop them, in the order they meet them. */
+  forwardRules: ForwardRuleView[];
+  /** Every filter/mangle/raw chain and rule and every native table, chain and rule, for the details pane. */
+  details: [string, string][];
+}
+
 export interface NamespaceView extends ElementBase {
   kind: 'namespace' | 'host';
+  /** The namespace's name: the key that ids, refs and commands use. */
   name: string;
+  /** What the box says: the container or node that holds it where known (`docker web-1`), else the name. */
+  label: string;
+  /** The container runtime's words for the holder, shown in the details. */
+  holder: string | null;
+  /** Null when the namespace holds no filter chains or native nft tables (or the side is a file's). */
+  firewall: FirewallView | null;
   root: boolean;
   forwarding: boolean;
   forwardPolicy: 'ACCEPT' | 'DROP' | null;

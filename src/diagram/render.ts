@@ -8,7 +8,7 @@ import type { DiagramElement, DriftStatus } from './model';
 import { el, type SvgElement } from './svg-tree';
 import { DIAGRAM_CSS } from './theme';
 import { LINE_HEIGHT } from './text';
-import { BOX_PAD, PORT_PAD_X, PORT_PAD_Y } from './box-content';
+import { BOX_PAD, PORT_PAD_X, PORT_PAD_Y, hasFirewallMark } from './box-content';
 
 export interface RenderOptions {
   /** Include the stylesheet and XML namespace: a file that stands on its own (export, `vnet graph`). */
@@ -50,6 +50,14 @@ function renderBox(box: BoxLayout): SvgElement {
     };
     group.children.push(el('text', attrs, line.text));
   });
+  if ((element.kind === 'namespace' || element.kind === 'host') && hasFirewallMark(element)) {
+    // A stripe down the box's left edge (ports sit on the top and bottom): red where forwarding stops by
+    // default, amber where rules filter it. The lines inside say what, the details pane says all.
+    const blocked = element.firewall!.dropPolicies.length > 0;
+    group.children.push(el('rect', {
+      class: `vnet-fw-mark ${blocked ? 'fw-blocked' : 'fw-filtered'}`, x: box.x, y: box.y + 3, width: 4, height: Math.max(0, box.height - 6),
+    }));
+  }
   if (element.status === 'differs') {
     group.children.push(el('text', { class: 'vnet-badge', x: box.x + box.width - 14, y: box.y + box.textTop + LINE_HEIGHT - 3 }, '≠'));
   }

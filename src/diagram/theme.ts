@@ -63,6 +63,10 @@ body.vscode-light .vnet-diagram, body.vscode-high-contrast-light .vnet-diagram {
 .vnet-line.role-info, .vnet-line.role-address { fill: var(--vnet-muted); }
 .vnet-line.role-nat { fill: var(--vnet-nat); }
 .vnet-line.role-warning { fill: var(--vnet-only-host); }
+.vnet-line.role-firewall { fill: var(--vnet-down); }
+.vnet-fw-mark { stroke: none; }
+.vnet-fw-mark.fw-blocked { fill: var(--vnet-down); }
+.vnet-fw-mark.fw-filtered { fill: var(--vnet-only-host); }
 .vnet-port > rect { fill: var(--vnet-bg); stroke: var(--vnet-up); stroke-width: 1.5; }
 .vnet-port.state-down > rect { stroke: var(--vnet-down); }
 .vnet-port.state-nocarrier > rect { stroke: var(--vnet-only-host); }

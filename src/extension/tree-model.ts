@@ -8,6 +8,8 @@
 //   host
 //   ├─ Namespaces ─ namespace ─ interface ─ address
 //   │                         ├─ Routes ─ route
+//   │                         ├─ Firewall ─ iptables table ─ chain ─ rule      (firewall-tree.ts; read-only)
+//   │                         │           └─ nft table (by owner) ─ chain ─ rule
 //   │                         └─ forwarding
 //   ├─ Bridges ─ bridge ─ port
 //   ├─ Links ─ veth pair ─ its two ends
@@ -22,10 +24,13 @@ import { wordNatRule } from '../model/nat-wording';
 import { BUILTIN_CHAINS } from '../model/iptables';
 import { INTERFACE_KINDS, interfaceKindName } from '../model/interface-kinds';
 import { clip, plainLines, plainText } from './text-safety';
+import { namespaceLabel as modelNamespaceLabel, describeHolder } from '../model/namespace-label';
+import { firewallNode, hasFirewall } from './firewall-tree';
 
 export type NodeKind =
   | 'host' | 'message' | 'action' | 'group' | 'namespace' | 'interface' | 'address' | 'route' | 'forwarding'
-  | 'link' | 'natNamespace' | 'natChain' | 'natRule';
+  | 'link' | 'natNamespace' | 'natChain' | 'natRule'
+  | 'firewall' | 'firewallTable' | 'firewallChain' | 'firewallRule' | 'nftTable' | 'nftChain' | 'nftRule';
 
 export type GroupKind = 'namespaces' | 'bridges' | 'links' | 'nat' | 'routes';
 
@@ -77,17 +82,17 @@ export interface TreeNode {
   children(): TreeNode[];
 }
 
-const NO_CHILDREN = (): TreeNode[] => [];
+export const NO_CHILDREN = (): TreeNode[] => [];
 
-function nodeId(host: string, ...path: string[]): string {
+export function nodeId(host: string, ...path: string[]): string {
   return JSON.stringify([host, ...path]);
 }
 
-function context(...tokens: (string | false | null | undefined)[]): string {
+export function context(...tokens: (string | false | null | undefined)[]): string {
   return tokens.filter((t): t is string => typeof t === 'string' && t.length > 0).join(' ');
 }
 
-function plural(count: number, word: string): string {
+export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
@@ -251,12 +256,13 @@ export function isEditable(ns: Namespace): boolean {
   return ns.root || !ns.anonymous;
 }
 
-function namespaceKey(ns: Namespace): string {
+export function namespaceKey(ns: Namespace): string {
   return ns.root ? ROOT_NAMESPACE : ns.inode !== undefined ? `${ns.name}#${ns.inode}` : ns.name;
 }
 
-function namespaceLabel(ns: Namespace): string {
-  return ns.root ? ROOT_NAMESPACE : ns.name;
+/** What a row shows for a namespace: its holder (`docker web-1`) where known; the key stays ns.name. */
+export function namespaceLabel(ns: Namespace): string {
+  return ns.root ? ROOT_NAMESPACE : modelNamespaceLabel(ns);
 }
 
 function namespaceNode(host: string, ns: Namespace, topology: Topology): TreeNode {
@@ -268,6 +274,7 @@ function namespaceNode(host: string, ns: Namespace, topology: Topology): TreeNod
   if (ns.owner) facts.push(`lab ${ns.owner}`);
   const tooltip = [
     ns.root ? 'host — the root network namespace of the host' : `Namespace ${ns.name}${ns.anonymous ? ' (anonymous: not under /run/netns)' : ''}`,
+    ns.holder ? `held by ${describeHolder(ns.holder)}${ns.holder.id ? ` (id ${ns.holder.id})` : ''}` : null,
     ns.path ? `path: ${ns.path}` : null,
     ns.inode !== undefined ? `inode: ${ns.inode}` : null,
     `forwarding: ${ns.forwarding ? 'on' : 'off'}`,
@@ -295,6 +302,7 @@ function namespaceNode(host: string, ns: Namespace, topology: Topology): TreeNod
     children: () => [
       ...ns.interfaces.map((iface) => interfaceNode(host, ns, iface, topology, 'ns')),
       groupNode(host, 'routes', 'Routes', String(ns.routes.length), 'list-tree', () => ns.routes.map((route, i) => routeNode(host, ns, route, i)), ns),
+      ...(hasFirewall(ns) ? [firewallNode(host, ns)] : []),
       forwardingNode(host, ns),
     ],
   };
@@ -331,11 +339,17 @@ export function interfaceStateColor(iface: NetInterface): string {
   return 'charts.yellow';
 }
 
-function interfaceFacts(iface: NetInterface): string[] {
+function interfaceFacts(iface: NetInterface, topology: Topology): string[] {
   const facts = [...iface.addresses];
-  if (iface.peer) facts.push(`⇄ ${iface.peer.namespace}:${iface.peer.interface}`);
+  if (iface.peer) facts.push(`⇄ ${peerLabel(iface.peer.namespace, topology)}:${iface.peer.interface}`);
   if (iface.master) facts.push(`on ${iface.master}`);
   return facts;
+}
+
+/** The peer's namespace as rows show it: by its holder where the namespace is in view. */
+function peerLabel(namespace: string, topology: Topology): string {
+  const ns = topology.namespaces.find((n) => n.name === namespace);
+  return ns ? namespaceLabel(ns) : namespace;
 }
 
 function interfaceTooltip(ns: Namespace, iface: NetInterface, topology: Topology): string {
@@ -366,7 +380,7 @@ function interfaceNode(host: string, ns: Namespace, iface: NetInterface, topolog
     kind: 'interface',
     host,
     label: plainText(iface.name),
-    description: plainText(interfaceFacts(iface).join(' · ')) || undefined,
+    description: plainText(interfaceFacts(iface, topology).join(' · ')) || undefined,
     tooltip: interfaceTooltip(ns, iface, topology),
     icon: { id: INTERFACE_KINDS[iface.kind].icon, color: interfaceStateColor(iface) },
     contextValue: context('vnet-interface', `kind-${iface.kind}`, iface.state === 'up' ? 'state-up' : 'state-down',
@@ -434,7 +448,7 @@ function routeNode(host: string, ns: Namespace, route: Route, index: number): Tr
 function bridgeNode(host: string, ns: Namespace, bridge: NetInterface, topology: Topology): TreeNode {
   const base = interfaceNode(host, ns, bridge, topology, 'bridges');
   const ports = ns.interfaces.filter((i) => i.master === bridge.name);
-  const facts = [ns.root ? null : `in ${ns.name}`, ...bridge.addresses, plural(ports.length, 'port')].filter((f): f is string => f !== null);
+  const facts = [ns.root ? null : `in ${namespaceLabel(ns)}`, ...bridge.addresses, plural(ports.length, 'port')].filter((f): f is string => f !== null);
   return {
     ...base,
     description: plainText(facts.join(' · ')),

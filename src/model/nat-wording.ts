@@ -23,12 +23,18 @@ function longAddress(m: AddressMatch): string {
 }
 
 /** A port range as people write it: `8000-8100`. */
-function longPort(dport: string): string {
+export function longPort(dport: string): string {
   return dport.replace(':', '-');
 }
 
-/** The conditions of a rule other than the ones its main phrase already says, in reading order. */
-function longConditions(rule: RuleWords, skip: { source?: boolean; protocol?: boolean } = {}): string[] {
+/** The address, interface and protocol fields any rule matches on (NAT, filter, nft facts mapped onto them). */
+export type ConditionWords = Pick<NatRule, 'source' | 'destination' | 'inInterface' | 'outInterface' | 'protocol' | 'dport'>;
+
+/**
+ * The conditions of a rule other than the ones its main phrase already says, in reading order. Shared by
+ * every rule wording (filter-wording.ts, nft-wording.ts): one sentence shape for one fact.
+ */
+export function longConditions(rule: ConditionWords, skip: { source?: boolean; protocol?: boolean } = {}): string[] {
   const out: string[] = [];
   if (rule.source && !skip.source) out.push(`from ${longAddress(rule.source)}`);
   if (rule.destination) out.push(`to ${longAddress(rule.destination)}`);
@@ -62,7 +68,7 @@ export function wordNatRule(rule: RuleWords): string {
 // ---- the short form ----
 
 /** A rule's address and interface matches in words: `from 172.16.0.0/24, not out br0`. */
-export function shortNatConditions(rule: RuleWords): string {
+export function shortNatConditions(rule: ConditionWords & { extra?: string[] }): string {
   const conditions: string[] = [];
   const address = (word: string, m: AddressMatch) => `${m.negated ? 'not ' : ''}${word} ${describeAddressMatch({ ...m, negated: false })}`;
   const iface = (word: string, m: AddressMatch) => `${m.negated ? 'not ' : ''}${word} ${m.value}`;

@@ -14,6 +14,8 @@ import { isKernelAddress, isKernelRoute } from '../model/kernel-made';
 import { isBuiltinChain } from '../model/iptables';
 import { INTERFACE_KINDS, REPRODUCIBLE_KIND_NAMES, isReproducible } from '../model/interface-kinds';
 import { Ownership } from './ownership';
+import { undecidableLeftOut } from './export-left-out';
+import { describeHolder } from '../model/namespace-label';
 
 
 export interface ExportOptions {
@@ -28,6 +30,11 @@ export interface ExportResult {
   lab: Lab;
   /** What was left out, one sentence each (also written as comments at the top of the text). */
   skipped: string[];
+  /**
+   * The part of `skipped` an apply of the file does not rebuild: everything but the host's own interfaces
+   * and default route, which any host it is applied to has itself. When any, the copy is partial.
+   */
+  missing: string[];
 }
 
 /** A lab name from a host target: `root@10.0.1.48` → `10.0.1.48`. */
@@ -61,6 +68,9 @@ function cleanRule(rule: NatRule): NatRule {
 
 export function exportLab(live: Topology, options: ExportOptions = {}): ExportResult {
   const skipped: string[] = [];
+  const missing: string[] = [];
+  /** `hostOwn`: the host's own (eth0, its default route), which a target host has itself. */
+  const leave = (text: string, hostOwn = false) => { skipped.push(text); if (!hostOwn) missing.push(text); };
   const only = options.lab ?? null;
   const own = only ? new Ownership(only, live, options.state ?? { lab: only, records: [] }) : null;
   const namespaces: Namespace[] = [];
@@ -68,13 +78,15 @@ export function exportLab(live: Topology, options: ExportOptions = {}): ExportRe
 
   for (const ns of live.namespaces) {
     if (ns.anonymous) {
-      skipped.push(`namespace ${ns.name}${ns.path ? ` (${ns.path})` : ''}: it has no name under /run/netns, so a file cannot create it`);
+      const holder = ns.holder ? `, held by ${describeHolder(ns.holder)}` : '';
+      leave(`namespace ${ns.name}${ns.path && ns.path !== ns.name ? ` (${ns.path})` : ''}${holder}: it has no name under /run/netns, so a file cannot create it`);
       continue;
     }
     if (!ns.root && own && !own.ownsNamespace(ns.name)) continue;
     kept.add(ns.root ? ROOT_NAMESPACE : ns.name);
   }
 
+  const rootNs = live.namespaces.find((ns) => ns.root);
   for (const ns of live.namespaces) {
     const name = ns.root ? ROOT_NAMESPACE : ns.name;
     if (!kept.has(name)) continue;
@@ -90,16 +102,16 @@ export function exportLab(live: Topology, options: ExportOptions = {}): ExportRe
         continue;
       }
       if (!isReproducible(iface.kind)) {
-        if (ns.root) skipped.push(`interface ${iface.name}${iface.addresses.length ? ` (${iface.addresses.join(', ')})` : ''}: the host's own`);
-        else skipped.push(`interface ${iface.name} in ${name} (${iface.kind}): vnet creates only these kinds: ${REPRODUCIBLE_KIND_NAMES}`);
+        if (ns.root) leave(`interface ${iface.name}${iface.addresses.length ? ` (${iface.addresses.join(', ')})` : ''}: the host's own`, true);
+        else leave(`interface ${iface.name} in ${name} (${iface.kind}): vnet creates only these kinds: ${REPRODUCIBLE_KIND_NAMES}`);
         continue;
       }
       if (iface.kind === 'veth' && (!iface.peer || !kept.has(iface.peer.namespace))) {
         if (!iface.peer && ns.root) {
           // Its other end is outside this host (a container host's uplink, the testbed's eth0).
-          skipped.push(`interface ${iface.name}${iface.addresses.length ? ` (${iface.addresses.join(', ')})` : ''}: the host's own (a veth whose other end is outside this host)`);
+          leave(`interface ${iface.name}${iface.addresses.length ? ` (${iface.addresses.join(', ')})` : ''}: the host's own (a veth whose other end is outside this host)`, true);
         } else {
-          skipped.push(`veth ${iface.name} in ${name}: its other end is ${iface.peer ? `in ${iface.peer.namespace}, which is not exported` : 'unknown'}`);
+          leave(`veth ${iface.name} in ${name}: its other end is ${iface.peer ? `in ${iface.peer.namespace}, which is not exported` : 'unknown'}`);
         }
         continue;
       }
@@ -110,11 +122,11 @@ export function exportLab(live: Topology, options: ExportOptions = {}): ExportRe
       if (isKernelRoute(ns, route)) continue;
       if (own && !own.ownsRoute(name, route)) continue;
       if (ns.root && route.to === 'default') {
-        skipped.push(`route ${describeRoute(route)}: the host's own default route`);
+        leave(`route ${describeRoute(route)}: the host's own default route`, true);
         continue;
       }
       if (route.dev && !exported.has(route.dev) && route.via === null) {
-        skipped.push(`route ${describeRoute(route)} in ${name}: its interface is not exported`);
+        leave(`route ${describeRoute(route)} in ${name}: its interface is not exported`);
         continue;
       }
       const copy: Route = { to: route.to, via: route.via ? canonicalIp(route.via) : null, dev: route.dev && exported.has(route.dev) ? route.dev : null };
@@ -129,6 +141,8 @@ export function exportLab(live: Topology, options: ExportOptions = {}): ExportRe
       if (own && !out.natChains.includes(rule.chain) && !isBuiltinChain('nat', rule.chain)) continue;
       out.nat.push(cleanRule(rule));
     }
+    // What decides forwarding beyond a file's reach; on the root namespace, only when the whole host is exported.
+    if (!(own && ns.root)) for (const line of undecidableLeftOut(ns, rootNs)) leave(line);
     if (own && ns.root) {
       out.forwarding = ns.forwarding && own.previousForwarding(name) !== null;
       out.forwardPolicy = own.previousForwardPolicy(name) !== null ? ns.forwardPolicy : null;
@@ -140,7 +154,7 @@ export function exportLab(live: Topology, options: ExportOptions = {}): ExportRe
   for (const ns of namespaces) {
     for (const iface of ns.interfaces) {
       if (iface.master && !ns.interfaces.some((i) => i.name === iface.master && i.kind === 'bridge')) {
-        skipped.push(`${iface.name} in ${ns.name} is a port of ${iface.master}, which is not exported; it is written without it`);
+        leave(`${iface.name} in ${ns.name} is a port of ${iface.master}, which is not exported; it is written without it`);
         iface.master = null;
       }
     }
@@ -150,19 +164,34 @@ export function exportLab(live: Topology, options: ExportOptions = {}): ExportRe
   return {
     lab: { name: labName, hosts: [{ name: DEFAULT_MACHINE, target: null, topology: { schema: STATE_SCHEMA, host: live.host, namespaces } }] },
     skipped,
+    missing,
   };
+}
+
+/** What the header says the file reproduces: all of it, all but the host's own, or a partial copy. */
+function verdictLines(skipped: readonly string[], missing: readonly string[]): string[] {
+  if (!skipped.length) return ['# This file reproduces the network: applying it to an empty host builds the same network.'];
+  if (!missing.length) {
+    return ['# This file reproduces the network: applying it to an empty host builds the same network,',
+      '# on that host\'s own interfaces and default route (the ones listed below are this host\'s).'];
+  }
+  const things = missing.length === 1 ? 'the first thing' : `the first ${missing.length} things`;
+  return ['# PARTIAL copy: applying this file to an empty host does NOT build the same network.',
+    `# It lacks ${things} listed below.`];
 }
 
 /** The .vnet text of an export, with what was left out as comments at the top. */
 export function exportText(live: Topology, options: ExportOptions = {}): string {
-  const { lab, skipped } = exportLab(live, options);
+  const { lab, skipped, missing } = exportLab(live, options);
   const header = [
     `# Exported by vnet export from ${live.host.replace(/[\r\n]/g, ' ')}${options.lab ? `: what lab ${options.lab} owns there` : ''}.`,
-    '# Applying this file to an empty host builds the same network.',
+    ...verdictLines(skipped, missing),
   ];
   if (skipped.length) {
     header.push('# Left out:');
-    for (const line of skipped) header.push(`#   - ${line.replace(/[\r\n]+/g, ' ')}`);
+    // What the copy lacks first; the host's own last.
+    const ordered = [...missing, ...skipped.filter((line) => !missing.includes(line))];
+    for (const line of ordered) header.push(`#   - ${line.replace(/[\r\n]+/g, ' ')}`);
   }
   return `${header.join('\n')}\n${printLab(lab)}`;
 }

@@ -5,6 +5,7 @@ import { diff } from '../../src/plan/diff';
 import { exportText, labNameFor } from '../../src/plan/export';
 import type { Topology } from '../../src/model/topology';
 import { desiredScenarioA, desiredScenarioH, emptyHost, liveAfterApply, TopologyBuilder } from './plan-fixtures';
+import { cniHost, dockerHost, firewalldHost } from './fixtures/firewall-hosts';
 
 function compile(text: string): Topology {
   const result = compileVnet(text);
@@ -78,4 +79,50 @@ test('a lab-made dummy exports as a dummy statement, and the export plans to not
   const plan = diff({ lab: 'x', desired: compile(text), live, state });
   assert.deepEqual(plan.steps.map((s) => s.description), [], text);
   assert.deepEqual(plan.conflicts, []);
+});
+
+test('an export with nothing left out says the file reproduces the network', () => {
+  const { live } = liveAfterApply(desiredScenarioA(), 'x');
+  live.namespaces[0].interfaces = live.namespaces[0].interfaces.filter((i) => i.name !== 'eth0');
+  const text = exportText(live, { name: 'x' });
+  assert.match(text, /^# This file reproduces the network: applying it to an empty host builds the same network\.$/m, text);
+  assert.doesNotMatch(text, /PARTIAL|Left out/);
+});
+
+test('an export that leaves out only the host\'s own interfaces still reproduces the network, and lists them', () => {
+  const { live } = liveAfterApply(desiredScenarioA(), 'x');
+  const text = exportText(live, { name: 'x' });
+  assert.match(text, /^# This file reproduces the network: .*,\n# on that host's own interfaces and default route/m, text);
+  assert.match(text, /^#   - interface eth0 \(10\.0\.1\.48\/24\): the host's own$/m);
+  assert.doesNotMatch(text, /PARTIAL/);
+});
+
+test('a Docker host exports as a PARTIAL copy that names the filter chains, the container and the sysctls it leaves out', () => {
+  const text = exportText(dockerHost(), { name: 'd' });
+  const header = text.split('\n').filter((l) => l.startsWith('#')).join('\n');
+  assert.match(header, /^# PARTIAL copy: applying this file to an empty host does NOT build the same network\.\n# It lacks the first 4 things listed below\.$/m, header);
+  assert.match(header, /^#   - filter table in the host: 12 rules, user chains DOCKER, DOCKER-ISOLATION-STAGE-1, DOCKER-ISOLATION-STAGE-2, DOCKER-USER; a file writes only the nat table and the FORWARD policy$/m);
+  assert.doesNotMatch(header, /mangle table/, 'a table with only built-in chains and ACCEPT policies holds nothing to leave out');
+  assert.match(header, /^#   - namespace \/var\/run\/docker\/netns\/cf43a1b2c3d4, held by docker web-1 \(compose shop\): it has no name/m);
+  assert.match(header, /^#   - sysctls in the host: rp_filter default=2, bridge-nf-call-iptables 1 \(bridged traffic goes through iptables\)/m);
+  assert.match(header, /^#   - interface eth0 \(10\.0\.1\.48\/24\): the host's own$/m);
+  // The lacking things come before the host's own.
+  assert.ok(header.indexOf('filter table') < header.indexOf('interface eth0'));
+  compile(text);
+});
+
+test('native nft tables, policy rules, other routing tables and IPv6 forwarding are named as left out', () => {
+  const text = exportText(firewalldHost(), { name: 'f' });
+  assert.match(text, /^# PARTIAL copy/m);
+  assert.match(text, /^#   - nft table firewalld: inet firewalld in the host: 8 rules in chains filter_FORWARD, filter_FORWARD_POLICIES, nat_POSTROUTING; vnet never writes native nftables$/m, text);
+  assert.match(text, /^#   - policy rule `100: from 10\.89\.0\.0\/24 lookup 100` in the host: a file writes no ip rules$/m);
+  assert.doesNotMatch(text, /lookup main|lookup local/, 'the rules every namespace has are not left out');
+  assert.match(text, /^#   - routing table 100 in the host \(1 route\): a file writes only the main table$/m);
+  assert.match(text, /^#   - sysctls in the host: IPv6 forwarding on, rp_filter all=1 default=1; a file sets only IPv4 forwarding$/m);
+  compile(text);
+});
+
+test('a CNI host\'s CNI-FORWARD chain is named as left out', () => {
+  const text = exportText(cniHost(), { name: 'c' });
+  assert.match(text, /^#   - filter table in the host: 4 rules, user chains CNI-ADMIN, CNI-FORWARD;/m, text);
 });
