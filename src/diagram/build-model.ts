@@ -16,7 +16,7 @@ import type { NatRule, NatTarget, Namespace, NetInterface, Route, Topology } fro
 import { ROOT_NAMESPACE } from '../model/topology';
 import { mergeHosts, mergeLinks } from './drift';
 import { buildFirewallView } from './firewall-view';
-import { describeHolder, namespaceLabel } from '../model/namespace-label';
+import { holderLabel, namespaceLabel } from '../model/namespace-label';
 import {
   OUTSIDE_ID, bridgeId, dnatGroupPortId, dnatPortId, egressPortId, hostId, interfaceId, linkId, namespaceId, natId, routeId,
 } from './ids';
@@ -142,7 +142,7 @@ function buildNamespace(hostName: string, ns: Namespace, placements: Map<string,
     differences: [],
     name: ns.name,
     label: namespaceLabel(ns),
-    holder: ns.holder ? describeHolder(ns.holder) : null,
+    holder: ns.holder ? holderLabel(ns.holder) : null,
     firewall: buildFirewallView(ns),
     root: ns.root,
     forwarding: ns.forwarding,

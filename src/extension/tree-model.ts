@@ -24,7 +24,7 @@ import { wordNatRule } from '../model/nat-wording';
 import { BUILTIN_CHAINS } from '../model/iptables';
 import { INTERFACE_KINDS, interfaceKindName } from '../model/interface-kinds';
 import { clip, plainLines, plainText } from './text-safety';
-import { namespaceLabel as modelNamespaceLabel, describeHolder } from '../model/namespace-label';
+import { namespaceLabel as modelNamespaceLabel, holderLabel } from '../model/namespace-label';
 import { firewallNode, hasFirewall } from './firewall-tree';
 
 export type NodeKind =
@@ -274,7 +274,7 @@ function namespaceNode(host: string, ns: Namespace, topology: Topology): TreeNod
   if (ns.owner) facts.push(`lab ${ns.owner}`);
   const tooltip = [
     ns.root ? 'host — the root network namespace of the host' : `Namespace ${ns.name}${ns.anonymous ? ' (anonymous: not under /run/netns)' : ''}`,
-    ns.holder ? `held by ${describeHolder(ns.holder)}${ns.holder.id ? ` (id ${ns.holder.id})` : ''}` : null,
+    ns.holder ? `held by ${holderLabel(ns.holder)}${ns.holder.id ? ` (id ${ns.holder.id})` : ''}` : null,
     ns.path ? `path: ${ns.path}` : null,
     ns.inode !== undefined ? `inode: ${ns.inode}` : null,
     `forwarding: ${ns.forwarding ? 'on' : 'off'}`,

@@ -4,10 +4,14 @@
 
 import type { Namespace, NamespaceHolder } from './topology';
 
-/** The holder as one phrase: the runtime's word, then the name (a Kubernetes pod is a `pod`). */
+/**
+ * The holder as one phrase: the runtime's word, then the name (a Kubernetes pod is a `pod`), then the
+ * compose project where one is set: `docker shop-web-1 (compose shop)`.
+ */
 export function holderLabel(holder: NamespaceHolder): string {
   const pod = (holder.runtime === 'containerd' || holder.runtime === 'cri-o' || holder.runtime === 'docker') && holder.name.includes('/');
-  return `${pod ? 'pod' : holder.runtime} ${holder.name}`;
+  const project = holder.project ? ` (compose ${holder.project})` : '';
+  return `${pod ? 'pod' : holder.runtime} ${holder.name}${project}`;
 }
 
 /** What to show for a namespace: its holder where one is known, else its name. Not escaped: callers do that. */

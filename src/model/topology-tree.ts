@@ -12,7 +12,6 @@ import type { NftTable } from './nftables';
 import type { NamespaceSysctls, PolicyRule, RouteTable } from './routing';
 import { wordChain } from './filter-wording';
 import { wordNftChainHead } from './nft-wording';
-import { describeHolder } from './namespace-label';
 
 interface Node {
   label: string;
@@ -90,8 +89,7 @@ function decidingNodes(ns: Namespace): Node[] {
 }
 
 function namespaceNode(ns: Namespace): Node {
-  const facts = [ns.holder ? printable(describeHolder(ns.holder)) : null, ns.root ? 'root' : ns.anonymous ? 'anonymous' : null,
-    `forwarding ${ns.forwarding ? 'on' : 'off'}`];
+  const facts = [ns.root ? 'root' : ns.anonymous ? 'anonymous' : null, `forwarding ${ns.forwarding ? 'on' : 'off'}`];
   if (ns.forwardPolicy && ns.forwardPolicy !== 'ACCEPT') facts.push(`FORWARD ${ns.forwardPolicy}`);
   if (ns.owner) facts.push(`lab ${printable(ns.owner)}`);
   if (ns.holder) facts.push(printable(holderLabel(ns.holder)));

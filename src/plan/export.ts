@@ -15,7 +15,7 @@ import { isBuiltinChain } from '../model/iptables';
 import { INTERFACE_KINDS, REPRODUCIBLE_KIND_NAMES, isReproducible } from '../model/interface-kinds';
 import { Ownership } from './ownership';
 import { undecidableLeftOut } from './export-left-out';
-import { describeHolder } from '../model/namespace-label';
+import { holderLabel } from '../model/namespace-label';
 
 
 export interface ExportOptions {
@@ -78,7 +78,7 @@ export function exportLab(live: Topology, options: ExportOptions = {}): ExportRe
 
   for (const ns of live.namespaces) {
     if (ns.anonymous) {
-      const holder = ns.holder ? `, held by ${describeHolder(ns.holder)}` : '';
+      const holder = ns.holder ? `, held by ${holderLabel(ns.holder)}` : '';
       leave(`namespace ${ns.name}${ns.path && ns.path !== ns.name ? ` (${ns.path})` : ''}${holder}: it has no name under /run/netns, so a file cannot create it`);
       continue;
     }

@@ -16,7 +16,7 @@ test('`vnet show` lists the filter table: chains with their policies, rules as i
 
 test('a container\'s namespace is titled with its holder', () => {
   const text = renderTopologyTree(dockerHost());
-  assert.match(text, /^└─ \/var\/run\/docker\/netns\/cf43a1b2c3d4 {2}\(docker web-1 \(compose shop\), anonymous, forwarding off\)$/m, text);
+  assert.match(text, /^└─ \/var\/run\/docker\/netns\/cf43a1b2c3d4 {2}\(anonymous, forwarding off, docker web-1 \(compose shop\)\)$/m, text);
 });
 
 test('`vnet show` lists native nft tables by owner, policy rules and other routing tables', () => {

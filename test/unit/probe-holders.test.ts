@@ -164,7 +164,7 @@ test('Docker: the sandbox bind mount decides, even with no process left or anoth
 });
 
 test('the labels every face shows', () => {
-  assert.equal(holderLabel({ runtime: 'docker', name: 'shop-web-1', project: 'shop', id: ID }), 'docker shop-web-1');
+  assert.equal(holderLabel({ runtime: 'docker', name: 'shop-web-1', project: 'shop', id: ID }), 'docker shop-web-1 (compose shop)');
   assert.equal(holderLabel({ runtime: 'containerd', name: 'default/nginx', id: SANDBOX_ID }), 'pod default/nginx');
   assert.equal(holderLabel({ runtime: 'cri-o', name: 'kube-system/coredns', id: SANDBOX_ID }), 'pod kube-system/coredns');
   assert.equal(holderLabel({ runtime: 'containerd', name: 'redis', id: ID }), 'containerd redis');
