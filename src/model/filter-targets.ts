@@ -20,11 +20,11 @@ export const FILTER_TARGETS: Readonly<Record<FilterTargetKind, FilterTargetFacts
   ACCEPT: { longWord: 'accept', shortWord: 'ACCEPT', decides: true },
   DROP: { longWord: 'drop', shortWord: 'DROP', decides: true },
   REJECT: { longWord: 'reject', shortWord: 'REJECT', decides: true },
-  RETURN: { longWord: 'return', shortWord: 'RETURN', decides: false },
+  RETURN: { longWord: 'return to the calling chain', shortWord: 'RETURN', decides: false },
   jump: { longWord: 'go to chain', shortWord: '→', decides: false },
-  goto: { longWord: 'go to chain, not back', shortWord: '⇥', decides: false },
+  goto: { longWord: 'go to chain (no return)', shortWord: '⇒', decides: false },
   LOG: { longWord: 'log', shortWord: 'LOG', decides: false },
-  MARK: { longWord: 'mark', shortWord: 'MARK', decides: false },
+  MARK: { longWord: 'set mark', shortWord: 'MARK', decides: false },
   other: { longWord: 'rule', shortWord: '', decides: false },
 };
 

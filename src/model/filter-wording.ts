@@ -4,31 +4,16 @@
 //   `drop arriving by docker0 leaving by any but docker0`, `go to chain DOCKER-USER`;
 // - short, for the diagram: `ACCEPT est/rel out docker0`, `DOCKER-USER: RETURN`.
 // The raw iptables-save line stays the precise form (`vnet show`, tooltips). Host data passes through
-// unchanged: each face makes the result printable its own way.
-//
-// TODO(lead): the words per target sit in FILTER_TARGET_WORDS below; when a filter-target table
-// (src/model/filter-targets.ts, branch ipt) lands, its rows should carry longWord/shortWord like NAT_TARGETS.
+// unchanged: each face makes the result printable its own way. The words of each target are its row in
+// filter-targets.ts.
 
 import type { ChainPolicy } from './iptables';
+import { FILTER_TARGETS } from './filter-targets';
 import type { FilterRule, FilterTarget, IptablesChain, RuleMatch } from './firewall';
 import { longConditions, shortNatConditions } from './nat-wording';
 
 type FilterRuleWords = Pick<FilterRule, 'chain' | 'source' | 'destination' | 'inInterface' | 'outInterface' | 'protocol' | 'dport' | 'target' | 'matches'>;
 
-export type FilterTargetKind = FilterTarget['kind'];
-
-/** What a rule does with a packet, as the long and short forms begin. */
-export const FILTER_TARGET_WORDS: Readonly<Record<FilterTargetKind, { longWord: string; shortWord: string }>> = {
-  ACCEPT: { longWord: 'accept', shortWord: 'ACCEPT' },
-  DROP: { longWord: 'drop', shortWord: 'DROP' },
-  REJECT: { longWord: 'reject', shortWord: 'REJECT' },
-  RETURN: { longWord: 'return to the calling chain', shortWord: 'RETURN' },
-  jump: { longWord: 'go to chain', shortWord: '→' },
-  goto: { longWord: 'go to chain (no return)', shortWord: '⇒' },
-  LOG: { longWord: 'log', shortWord: 'LOG' },
-  MARK: { longWord: 'set mark', shortWord: 'MARK' },
-  other: { longWord: 'rule', shortWord: '' },
-};
 
 /** What a target decides for the packet: it ends the chain walk (accept, drop) or does not. */
 export type FilterVerdict = 'accept' | 'drop' | null;
@@ -104,7 +89,7 @@ function ctState(rule: FilterRuleWords): Extract<RuleMatch, { kind: 'ctstate' }>
 }
 
 function longAction(target: FilterTarget): string {
-  const word = FILTER_TARGET_WORDS[target.kind].longWord;
+  const word = FILTER_TARGETS[target.kind].longWord;
   switch (target.kind) {
     case 'REJECT': return target.with ? `${word} with ${target.with}` : word;
     case 'jump': return `${word} ${target.chain}`;
@@ -128,7 +113,7 @@ export function wordFilterRule(rule: FilterRuleWords): string {
 }
 
 function shortAction(target: FilterTarget): string {
-  const word = FILTER_TARGET_WORDS[target.kind].shortWord;
+  const word = FILTER_TARGETS[target.kind].shortWord;
   switch (target.kind) {
     case 'jump': case 'goto': return `${word} ${target.chain}`;
     case 'other': return [target.name, target.args].filter(Boolean).join(' ');
