@@ -9,7 +9,7 @@ import type { Namespace, Topology } from '../../src/model/topology';
 import { bridgeChain, cniAdd, cniDel, type CniAttachment, type CniResult } from '../testbed/cni';
 import { Testbed, type TestHost } from '../testbed/testbed';
 import { assertBuilt, showJson } from './show-support';
-import { assertLabBesideLeavesRules, byChain, iptablesSave, rootOf, sysctl, userChains, whenRead, type SavedTable } from './real-support';
+import { assertLabBesideLeavesRules, byChain, iptablesSave, rootOf, sysctl, userChains, whenRead, mustRead, type SavedTable } from './real-support';
 
 const NETNS = 'cni-5f1c2a07-9d3e-4b8e';
 const list = bridgeChain({ name: 'vnet-cni', bridge: 'cni0', subnet: '10.88.0.0/24' });
@@ -98,8 +98,8 @@ test('the firewall plugin\'s CNI-FORWARD chains are in the filter table, FORWARD
   assert.equal(rootOf(topology).forwardPolicy, 'ACCEPT');
 });
 
-test('the filter table with CNI-FORWARD, rule by rule, equals iptables-save', async (t) => {
-  await whenRead(t, rootOf(topology), 'iptables', (tables) => {
+test('the filter table with CNI-FORWARD, rule by rule, equals iptables-save', async () => {
+  await mustRead(rootOf(topology), 'iptables', (tables) => {
     const filter = tables.find((table) => table.table === 'filter' && table.backend === 'nft');
     assert.ok(filter, 'the filter table (iptables-nft) is read');
     const want = saved.get('filter')!;

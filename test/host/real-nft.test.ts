@@ -10,7 +10,7 @@ import type { Namespace, Topology } from '../../src/model/topology';
 import { DOCKER_NFT_RULESET, FIREWALLD_RULESET, loadNftRuleset, nftJson } from '../testbed/nft-rulesets';
 import { Testbed, type TestHost } from '../testbed/testbed';
 import { assertBuilt, showJson } from './show-support';
-import { assertLabBeside, rootOf, whenRead } from './real-support';
+import { assertLabBeside, rootOf, mustRead } from './real-support';
 
 const DOCKER_NS = 'dockerish';
 let bed: Testbed;
@@ -57,8 +57,8 @@ test('iptables-save cannot see them: show reports no iptables NAT for either nam
   assert.deepEqual(namespaceNamed(DOCKER_NS).nat, []);
 });
 
-test('firewalld\'s table in the root namespace, as nft -j lists it', async (t) => {
-  await whenRead(t, rootOf(topology), 'nftTables', (tables) => {
+test('firewalld\'s table in the root namespace, as nft -j lists it', async () => {
+  await mustRead(rootOf(topology), 'nftTables', (tables) => {
     assertTablesEqualNft(tables, nft.get('')!);
     const table = tables.find((tb) => tb.name === 'firewalld');
     assert.equal(table?.owner, 'firewalld');
@@ -72,8 +72,8 @@ test('firewalld\'s table in the root namespace, as nft -j lists it', async (t) =
   });
 });
 
-test('Docker\'s nftables table in its namespace, as nft -j lists it', async (t) => {
-  await whenRead(t, namespaceNamed(DOCKER_NS), 'nftTables', (tables) => {
+test('Docker\'s nftables table in its namespace, as nft -j lists it', async () => {
+  await mustRead(namespaceNamed(DOCKER_NS), 'nftTables', (tables) => {
     assertTablesEqualNft(tables, nft.get(DOCKER_NS)!);
     const table = tables.find((tb) => tb.name === 'docker-bridges');
     assert.equal(table?.owner, 'docker');

@@ -74,6 +74,15 @@ export async function whenRead<K extends keyof Namespace>(
   await check(value as NonNullable<Namespace[K]>);
 }
 
+/** Asserts that the probe read a field, then checks it. */
+export async function mustRead<K extends keyof Namespace>(
+  namespace: Namespace, field: K, check: (value: NonNullable<Namespace[K]>) => void | Promise<void>,
+): Promise<void> {
+  const value = namespace[field];
+  assert.ok(value !== undefined && value !== null, `Namespace.${String(field)} of ${namespace.name} is read`);
+  await check(value as NonNullable<Namespace[K]>);
+}
+
 export function rootOf(topology: Topology): Namespace {
   const root = topology.namespaces.find((ns) => ns.root);
   assert.ok(root, 'the root namespace is reported');
