@@ -22,7 +22,7 @@ import { hostTitle, type HostView } from './host-state';
 import { natRuleFacts } from './nat-rule-facts';
 import { wordNatRule } from '../model/nat-wording';
 import { BUILTIN_CHAINS } from '../model/iptables';
-import { INTERFACE_KINDS, interfaceKindName } from '../model/interface-kinds';
+import { INTERFACE_KINDS, PEER_OUTSIDE_HOST, interfaceKindName } from '../model/interface-kinds';
 import { clip, plainLines, plainText } from './text-safety';
 import { namespaceLabel as modelNamespaceLabel, holderLabel } from '../model/namespace-label';
 import { firewallNode, hasFirewall } from './firewall-tree';
@@ -342,6 +342,7 @@ export function interfaceStateColor(iface: NetInterface): string {
 function interfaceFacts(iface: NetInterface, topology: Topology): string[] {
   const facts = [...iface.addresses];
   if (iface.peer) facts.push(`⇄ ${peerLabel(iface.peer.namespace, topology)}:${iface.peer.interface}`);
+  else if (iface.peerOutside) facts.push(`⇄ ${PEER_OUTSIDE_HOST}`);
   if (iface.master) facts.push(`on ${iface.master}`);
   return facts;
 }
@@ -360,7 +361,7 @@ function interfaceTooltip(ns: Namespace, iface: NetInterface, topology: Topology
     iface.mtu !== null ? `mtu: ${iface.mtu}` : null,
     iface.mac ? `mac: ${iface.mac}` : null,
     iface.addresses.length ? `addresses: ${iface.addresses.join(', ')}` : 'no addresses',
-    iface.peer ? `other end: ${iface.peer.interface} in ${iface.peer.namespace}` : iface.kind === 'veth' ? 'other end: unknown' : null,
+    iface.peer ? `other end: ${iface.peer.interface} in ${iface.peer.namespace}` : iface.peerOutside ? `other end: ${PEER_OUTSIDE_HOST}` : iface.kind === 'veth' ? 'other end: unknown' : null,
     iface.master ? `port of bridge ${iface.master}` : null,
     iface.kind === 'bridge' ? `ports: ${ns.interfaces.filter((i) => i.master === iface.name).map((i) => i.name).join(', ') || 'none'}` : null,
     iface.altNames?.length ? `alternative names: ${iface.altNames.join(', ')}` : null,

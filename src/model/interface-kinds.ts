@@ -85,6 +85,9 @@ export const REPRODUCIBLE_KIND_NAMES = (Object.keys(INTERFACE_KINDS) as Interfac
 export const DECLARABLE_KINDS: readonly InterfaceKind[] = (Object.keys(INTERFACE_KINDS) as InterfaceKind[])
   .filter((kind) => INTERFACE_KINDS[kind].statement !== null);
 
+/** Where a veth's other end is when it is in a namespace this host cannot see (a container host's uplink). */
+export const PEER_OUTSIDE_HOST = 'outside this host';
+
 /** The kind's short name as `ip` spells it (`veth`, `bridge`), or the kernel's own for a kind VNet does not model. */
 export function interfaceKindName(iface: { kind: InterfaceKind; linkKind?: string | null }): string {
   return iface.kind === 'other' && iface.linkKind ? iface.linkKind : iface.kind;

@@ -3,7 +3,7 @@
 
 import { holderLabel } from './namespace-label';
 import { printable } from './names';
-import { interfaceKindName } from './interface-kinds';
+import { PEER_OUTSIDE_HOST, interfaceKindName } from './interface-kinds';
 import { natRuleBody } from './nat-wording';
 import { describeRoute } from './route';
 import type { Namespace, NatRule, NetInterface, Topology } from './topology';
@@ -28,6 +28,8 @@ function describeInterface(iface: NetInterface): string {
     // place:ifname as in .vnet files; a place that itself holds ":" or blanks is quoted to stay readable.
     const place = /[:\s"]/.test(iface.peer.namespace) ? JSON.stringify(iface.peer.namespace) : iface.peer.namespace;
     parts.push(`⇄ ${printable(place)}:${printable(iface.peer.interface)}`);
+  } else if (iface.peerOutside) {
+    parts.push(`⇄ ${PEER_OUTSIDE_HOST}`);
   }
   if (iface.master) parts.push(`on ${printable(iface.master)}`);
   if (iface.mtu !== null && iface.mtu !== 1500 && iface.kind !== 'loopback') parts.push(`mtu ${iface.mtu}`);

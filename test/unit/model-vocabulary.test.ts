@@ -10,7 +10,8 @@ import { natAddressIp, parseNatAddress } from '../../src/model/nat-address';
 import { NAT_TARGETS, defaultNatChain, natTargetKindOf, natTargetTokens, parseNatTarget, type NatAction } from '../../src/model/nat-targets';
 import { shortNatRule, wordNatRule } from '../../src/model/nat-wording';
 import { validPort } from '../../src/model/ports';
-import type { InterfaceKind, NatTarget } from '../../src/model/topology';
+import { emptyTopology, type InterfaceKind, type NatTarget } from '../../src/model/topology';
+import { renderTopologyTree } from '../../src/model/topology-tree';
 
 test('interface kinds: the kernel kinds VNet models map to their rows, the rest are other', () => {
   for (const kind of ['veth', 'bridge', 'dummy', 'vxlan'] as const) assert.equal(interfaceKindOf(kind), kind);
@@ -90,4 +91,14 @@ test('NAT addresses: ports, ranges and IPv6 in brackets; the landing address is 
     assert.ok('error' in parseNatAddress(bad), bad);
   }
   assert.equal(natAddressIp('not-an-address'), null);
+});
+
+test('a veth whose other end no namespace of the host holds reads as outside this host, never as a guess', () => {
+  const topology = emptyTopology('h');
+  topology.namespaces[0].interfaces.push({
+    name: 'eth0', kind: 'veth', state: 'up', mtu: 1500, mac: null, addresses: ['10.0.1.48/24'], master: null, peer: null, peerOutside: true,
+  });
+  assert.match(renderTopologyTree(topology), /eth0 {2}veth {2}up {2}10\.0\.1\.48\/24 {2}⇄ outside this host/);
+  topology.namespaces[0].interfaces[0].peerOutside = undefined;
+  assert.doesNotMatch(renderTopologyTree(topology), /outside this host/);
 });
