@@ -7,12 +7,12 @@ import { canonicalIp } from '../model/cidr';
 import type { LabState } from '../model/lab-state';
 import { checkLabName } from '../model/names';
 import { OWNER_PREFIX } from '../model/nat';
-import { DEFAULT_MACHINE, ROOT_NAMESPACE, STATE_SCHEMA, type Lab, type Namespace, type NatRule, type NetInterface, type Route, type Topology } from '../model/topology';
+import { DEFAULT_MACHINE, ROOT_NAMESPACE, STATE_SCHEMA, type Lab, type Namespace, type NatRule, type NetInterface, type Topology } from '../model/topology';
 import { printLab } from '../language/print';
 import { describeRoute } from '../model/route';
 import { isKernelAddress, isKernelRoute } from '../model/kernel-made';
 import { isBuiltinChain } from '../model/iptables';
-import { INTERFACE_KINDS, REPRODUCIBLE_KIND_NAMES, isReproducible } from '../model/interface-kinds';
+import { INTERFACE_KINDS, PEER_OUTSIDE_HOST, REPRODUCIBLE_KIND_NAMES, isReproducible } from '../model/interface-kinds';
 import { Ownership } from './ownership';
 import { undecidableLeftOut } from './export-left-out';
 import { holderLabel } from '../model/namespace-label';
@@ -67,26 +67,12 @@ function cleanRule(rule: NatRule): NatRule {
 }
 
 export function exportLab(live: Topology, options: ExportOptions = {}): ExportResult {
-  const skipped: string[] = [];
-  const missing: string[] = [];
-  /** `hostOwn`: the host's own (eth0, its default route), which a target host has itself. */
-  const leave = (text: string, hostOwn = false) => { skipped.push(text); if (!hostOwn) missing.push(text); };
   const only = options.lab ?? null;
   const own = only ? new Ownership(only, live, options.state ?? { lab: only, records: [] }) : null;
-  const namespaces: Namespace[] = [];
-  const kept = new Set<string>();
-
-  for (const ns of live.namespaces) {
-    if (ns.anonymous) {
-      const holder = ns.holder ? `, held by ${holderLabel(ns.holder)}` : '';
-      leave(`namespace ${ns.name}${ns.path && ns.path !== ns.name ? ` (${ns.path})` : ''}${holder}: it has no name under /run/netns, so a file cannot create it`);
-      continue;
-    }
-    if (!ns.root && own && !own.ownsNamespace(ns.name)) continue;
-    kept.add(ns.root ? ROOT_NAMESPACE : ns.name);
-  }
-
+  const notes = new LeftOut();
+  const kept = keptNamespaces(live, own, notes);
   const rootNs = live.namespaces.find((ns) => ns.root);
+  const namespaces: Namespace[] = [];
   for (const ns of live.namespaces) {
     const name = ns.root ? ROOT_NAMESPACE : ns.name;
     if (!kept.has(name)) continue;
@@ -94,78 +80,129 @@ export function exportLab(live: Topology, options: ExportOptions = {}): ExportRe
       name, root: ns.root, forwarding: ns.forwarding, interfaces: [], routes: [], nat: [], natChains: [],
       forwardPolicy: ns.root ? ns.forwardPolicy : ns.forwardPolicy === 'DROP' ? 'DROP' : null,
     };
-    for (const iface of ns.interfaces) {
-      if (own && !own.ownsInterface(name, iface)) continue;
-      if (iface.kind === 'loopback') {
-        if (ns.root || iface.state !== 'up') continue;
-        out.interfaces.push(cleanInterface(iface));
-        continue;
-      }
-      if (!isReproducible(iface.kind)) {
-        if (ns.root) leave(`interface ${iface.name}${iface.addresses.length ? ` (${iface.addresses.join(', ')})` : ''}: the host's own`, true);
-        else leave(`interface ${iface.name} in ${name} (${iface.kind}): vnet creates only these kinds: ${REPRODUCIBLE_KIND_NAMES}`);
-        continue;
-      }
-      if (iface.kind === 'veth' && (!iface.peer || !kept.has(iface.peer.namespace))) {
-        if (!iface.peer && ns.root) {
-          // Its other end is outside this host (a container host's uplink, the testbed's eth0).
-          leave(`interface ${iface.name}${iface.addresses.length ? ` (${iface.addresses.join(', ')})` : ''}: the host's own (a veth whose other end is outside this host)`, true);
-        } else {
-          leave(`veth ${iface.name} in ${name}: its other end is ${iface.peer ? `in ${iface.peer.namespace}, which is not exported` : 'unknown'}`);
-        }
-        continue;
-      }
-      out.interfaces.push(cleanInterface(iface));
-    }
-    const exported = new Set(out.interfaces.map((i) => i.name));
-    for (const route of ns.routes) {
-      if (isKernelRoute(ns, route)) continue;
-      if (own && !own.ownsRoute(name, route)) continue;
-      if (ns.root && route.to === 'default') {
-        leave(`route ${describeRoute(route)}: the host's own default route`, true);
-        continue;
-      }
-      if (route.dev && !exported.has(route.dev) && route.via === null) {
-        leave(`route ${describeRoute(route)} in ${name}: its interface is not exported`);
-        continue;
-      }
-      const copy: Route = { to: route.to, via: route.via ? canonicalIp(route.via) : null, dev: route.dev && exported.has(route.dev) ? route.dev : null };
-      out.routes.push(copy);
-    }
-    for (const chain of ns.natChains) {
-      if (own && !own.ownsChain(name, chain)) continue;
-      out.natChains.push(chain);
-    }
-    for (const rule of ns.nat) {
-      if (own && !own.ownsRule(name, rule)) continue;
-      if (own && !out.natChains.includes(rule.chain) && !isBuiltinChain('nat', rule.chain)) continue;
-      out.nat.push(cleanRule(rule));
-    }
+    const scope: ExportScope = { ns, name, out, own, kept, notes };
+    exportInterfaces(scope);
+    exportRoutes(scope);
+    exportNat(scope);
     // What decides forwarding beyond a file's reach; on the root namespace, only when the whole host is exported.
-    if (!(own && ns.root)) for (const line of undecidableLeftOut(ns, rootNs)) leave(line);
+    if (!(own && ns.root)) for (const line of undecidableLeftOut(ns, rootNs)) notes.leave(line);
     if (own && ns.root) {
       out.forwarding = ns.forwarding && own.previousForwarding(name) !== null;
       out.forwardPolicy = own.previousForwardPolicy(name) !== null ? ns.forwardPolicy : null;
     }
     namespaces.push(out);
   }
+  detachMissingBridges(namespaces, notes);
+  const labName = options.name ?? only ?? labNameFor(live.host);
+  return {
+    lab: { name: labName, hosts: [{ name: DEFAULT_MACHINE, target: null, topology: { schema: STATE_SCHEMA, host: live.host, namespaces } }] },
+    skipped: notes.skipped,
+    missing: notes.missing,
+  };
+}
 
-  // Bridge ports whose bridge was left out are written without it.
+/** What an export leaves out: everything, and apart from it what a host it is applied to would miss. */
+class LeftOut {
+  readonly skipped: string[] = [];
+  readonly missing: string[] = [];
+
+  /** `hostOwn`: the host's own (eth0, its default route), which a target host has itself. */
+  leave(text: string, hostOwn = false): void {
+    this.skipped.push(text);
+    if (!hostOwn) this.missing.push(text);
+  }
+}
+
+interface ExportScope {
+  ns: Namespace;
+  /** The namespace's name in the file (`host` for the root). */
+  name: string;
+  out: Namespace;
+  own: Ownership | null;
+  kept: ReadonlySet<string>;
+  notes: LeftOut;
+}
+
+/** The namespaces a file can create (named ones), and with --lab only the lab's. */
+function keptNamespaces(live: Topology, own: Ownership | null, notes: LeftOut): Set<string> {
+  const kept = new Set<string>();
+  for (const ns of live.namespaces) {
+    if (ns.anonymous) {
+      const holder = ns.holder ? `, held by ${holderLabel(ns.holder)}` : '';
+      notes.leave(`namespace ${ns.name}${ns.path && ns.path !== ns.name ? ` (${ns.path})` : ''}${holder}: it has no name under /run/netns, so a file cannot create it`);
+      continue;
+    }
+    if (!ns.root && own && !own.ownsNamespace(ns.name)) continue;
+    kept.add(ns.root ? ROOT_NAMESPACE : ns.name);
+  }
+  return kept;
+}
+
+function exportInterfaces({ ns, name, out, own, kept, notes }: ExportScope): void {
+  const addressText = (iface: NetInterface) => (iface.addresses.length ? ` (${iface.addresses.join(', ')})` : '');
+  for (const iface of ns.interfaces) {
+    if (own && !own.ownsInterface(name, iface)) continue;
+    if (iface.kind === 'loopback') {
+      if (!ns.root && iface.state === 'up') out.interfaces.push(cleanInterface(iface));
+      continue;
+    }
+    if (!isReproducible(iface.kind)) {
+      if (ns.root) notes.leave(`interface ${iface.name}${addressText(iface)}: the host's own`, true);
+      else notes.leave(`interface ${iface.name} in ${name} (${iface.kind}): vnet creates only these kinds: ${REPRODUCIBLE_KIND_NAMES}`);
+      continue;
+    }
+    if (iface.kind === 'veth' && (!iface.peer || !kept.has(iface.peer.namespace))) {
+      if (!iface.peer && ns.root) {
+        // Its other end is outside this host (a container host's uplink, the testbed's eth0).
+        notes.leave(`interface ${iface.name}${addressText(iface)}: the host's own (a veth whose other end is ${PEER_OUTSIDE_HOST})`, true);
+      } else {
+        notes.leave(`veth ${iface.name} in ${name}: its other end is ${iface.peer ? `in ${iface.peer.namespace}, which is not exported` : 'unknown'}`);
+      }
+      continue;
+    }
+    out.interfaces.push(cleanInterface(iface));
+  }
+}
+
+function exportRoutes({ ns, name, out, own, notes }: ExportScope): void {
+  const exported = new Set(out.interfaces.map((i) => i.name));
+  for (const route of ns.routes) {
+    if (isKernelRoute(ns, route)) continue;
+    if (own && !own.ownsRoute(name, route)) continue;
+    if (ns.root && route.to === 'default') {
+      notes.leave(`route ${describeRoute(route)}: the host's own default route`, true);
+      continue;
+    }
+    if (route.dev && !exported.has(route.dev) && route.via === null) {
+      notes.leave(`route ${describeRoute(route)} in ${name}: its interface is not exported`);
+      continue;
+    }
+    out.routes.push({ to: route.to, via: route.via ? canonicalIp(route.via) : null, dev: route.dev && exported.has(route.dev) ? route.dev : null });
+  }
+}
+
+function exportNat({ ns, name, out, own }: ExportScope): void {
+  for (const chain of ns.natChains) {
+    if (own && !own.ownsChain(name, chain)) continue;
+    out.natChains.push(chain);
+  }
+  for (const rule of ns.nat) {
+    if (own && !own.ownsRule(name, rule)) continue;
+    if (own && !out.natChains.includes(rule.chain) && !isBuiltinChain('nat', rule.chain)) continue;
+    out.nat.push(cleanRule(rule));
+  }
+}
+
+/** Bridge ports whose bridge was left out are written without it. */
+function detachMissingBridges(namespaces: readonly Namespace[], notes: LeftOut): void {
   for (const ns of namespaces) {
     for (const iface of ns.interfaces) {
       if (iface.master && !ns.interfaces.some((i) => i.name === iface.master && i.kind === 'bridge')) {
-        leave(`${iface.name} in ${ns.name} is a port of ${iface.master}, which is not exported; it is written without it`);
+        notes.leave(`${iface.name} in ${ns.name} is a port of ${iface.master}, which is not exported; it is written without it`);
         iface.master = null;
       }
     }
   }
-
-  const labName = options.name ?? only ?? labNameFor(live.host);
-  return {
-    lab: { name: labName, hosts: [{ name: DEFAULT_MACHINE, target: null, topology: { schema: STATE_SCHEMA, host: live.host, namespaces } }] },
-    skipped,
-    missing,
-  };
 }
 
 /** What the header says the file reproduces: all of it, all but the host's own, or a partial copy. */
