@@ -27,95 +27,101 @@ export function statusWords(status: DriftStatus): string {
   return STATUS_WORDS[status];
 }
 
+/** The title, kind words and fields of one element, before its drift status is added. */
+interface Described {
+  title: string;
+  kind: string;
+  fields: [string, string][];
+}
+
 export function describeElement(element: DiagramElement): ElementDetails {
-  const fields: [string, string][] = [];
-  let title: string;
-  let kind: string = element.kind;
+  const { title, kind, fields } = describeByKind(element);
+  if (element.status !== 'same') fields.unshift(['drift', statusWords(element.status)]);
+  return { title, kind, status: element.status, fields, differences: element.differences };
+}
+
+function describeByKind(element: DiagramElement): Described {
   switch (element.kind) {
-    case 'host':
-    case 'namespace': {
-      const ns = element;
-      const host = isHostView(element) ? element : null;
-      title = host ? `host ${host.hostName}` : `namespace ${ns.label}`;
-      if (host) kind = 'host (root namespace)';
-      if (!host && ns.label !== ns.name) fields.push(['name', ns.name]);
-      if (ns.holder) fields.push(['held by', ns.holder]);
-      fields.push(['forwarding', ns.forwarding ? 'on' : 'off']);
-      if (ns.forwardPolicy) fields.push(['FORWARD policy', ns.forwardPolicy]);
-      if (ns.anonymous) fields.push(['anonymous', 'yes (no name under /run/netns)']);
-      if (ns.path) fields.push(['path', ns.path]);
-      if (ns.owner) fields.push(['lab', ns.owner]);
-      fields.push(['interfaces', String(ns.ports.length + ns.loopbacks.length + ns.bridges.reduce((n, b) => n + 1 + b.ports.length, 0))]);
-      for (const route of ns.routes) fields.push(['route', route.text]);
-      if (host) {
-        for (const nat of host.hostNat) fields.push(['nat', nat.rule]);
-        for (const warning of host.warnings) fields.push(['warning', warning]);
-      }
-      for (const nat of ns.nat) fields.push(['nat', nat.rule]);
-      if (ns.firewall) {
-        for (const policy of ns.firewall.dropPolicies) fields.push(['forwarding blocked', policy]);
-        for (const rule of ns.firewall.forwardRules) fields.push([`forward ${rule.verdict}`, rule.rule]);
-        fields.push(...ns.firewall.details);
-      }
-      break;
-    }
-    case 'bridge':
-      title = `bridge ${element.name}`;
-      fields.push(['state', element.state]);
+    case 'host': case 'namespace': return describeNamespace(element);
+    case 'bridge': {
+      const fields: [string, string][] = [['state', element.state]];
       for (const a of element.addresses) fields.push(['address', a]);
       if (element.mtu !== null) fields.push(['mtu', String(element.mtu)]);
       fields.push(['ports', element.ports.map((p) => p.name).join(', ') || 'none']);
-      break;
-    case 'interface':
-      if (element.role === 'dnat') {
-        title = element.lines.join(' ');
-        kind = element.rules ? 'published ports (DNAT)' : 'published port (DNAT)';
-        for (const rule of element.rules ?? []) fields.push(['rule', rule]);
-        break;
-      }
-      if (element.role === 'egress') {
-        title = 'egress';
-        kind = 'the host\'s way out';
-        break;
-      }
-      title = `${element.interfaceKind} ${element.name}`;
-      if (element.role === 'uplink') kind = 'uplink interface';
-      if (element.ref.namespace) fields.push(['namespace', element.ref.namespace]);
-      fields.push(['state', element.operstate ? `${element.state} (${element.operstate})` : element.state]);
-      for (const a of element.addresses) fields.push(['address', a]);
-      if (element.ref.peer) fields.push(['peer', `${element.ref.peer.namespace}:${element.ref.peer.interface}`]);
-      if (element.mtu !== null) fields.push(['mtu', String(element.mtu)]);
-      if (element.mac) fields.push(['mac', element.mac]);
-      break;
-    case 'link':
-      if (element.linkKind === 'veth') {
-        const ref = element.ref;
-        title = `veth ${ref.namespace}:${ref.interface} ⇄ ${ref.peer?.namespace}:${ref.peer?.interface}`;
-      } else if (element.linkKind === 'uplink') {
-        title = `uplink ${element.ref.interface ?? ''}`.trim();
-      } else {
-        title = 'DNAT';
-        if (element.ref.rule) fields.push(['rule', element.ref.rule]);
-      }
-      fields.push(['state', element.state]);
-      for (const label of element.labels) fields.push([element.linkKind === 'uplink' ? 'masquerade' : 'label', label.text]);
-      break;
+      return { title: `bridge ${element.name}`, kind: element.kind, fields };
+    }
+    case 'interface': return describePort(element);
+    case 'link': return describeLink(element);
     case 'route':
-      title = `route ${element.text}`;
-      if (element.ref.namespace) fields.push(['namespace', element.ref.namespace]);
-      break;
+      return { title: `route ${element.text}`, kind: element.kind, fields: element.ref.namespace ? [['namespace', element.ref.namespace]] : [] };
     case 'nat':
-      title = `nat ${element.summary}`;
-      fields.push(['rule', element.rule]);
-      if (element.ref.namespace) fields.push(['namespace', element.ref.namespace]);
-      break;
+      return {
+        title: `nat ${element.summary}`, kind: element.kind,
+        fields: [['rule', element.rule], ...(element.ref.namespace ? [['namespace', element.ref.namespace] as [string, string]] : [])],
+      };
     case 'outside':
-      title = element.label;
-      kind = 'everything beyond the host';
-      break;
+      return { title: element.label, kind: 'everything beyond the host', fields: [] };
   }
-  if (element.status !== 'same') fields.unshift(['drift', statusWords(element.status)]);
-  return { title, kind, status: element.status, fields, differences: element.differences };
+}
+
+function describeNamespace(ns: Extract<DiagramElement, { kind: 'host' | 'namespace' }>): Described {
+  const fields: [string, string][] = [];
+  const host = isHostView(ns) ? ns : null;
+  if (!host && ns.label !== ns.name) fields.push(['name', ns.name]);
+  if (ns.holder) fields.push(['held by', ns.holder]);
+  fields.push(['forwarding', ns.forwarding ? 'on' : 'off']);
+  if (ns.forwardPolicy) fields.push(['FORWARD policy', ns.forwardPolicy]);
+  if (ns.anonymous) fields.push(['anonymous', 'yes (no name under /run/netns)']);
+  if (ns.path) fields.push(['path', ns.path]);
+  if (ns.owner) fields.push(['lab', ns.owner]);
+  fields.push(['interfaces', String(ns.ports.length + ns.loopbacks.length + ns.bridges.reduce((n, b) => n + 1 + b.ports.length, 0))]);
+  for (const route of ns.routes) fields.push(['route', route.text]);
+  if (host) {
+    for (const nat of host.hostNat) fields.push(['nat', nat.rule]);
+    for (const warning of host.warnings) fields.push(['warning', warning]);
+  }
+  for (const nat of ns.nat) fields.push(['nat', nat.rule]);
+  if (ns.firewall) {
+    for (const policy of ns.firewall.dropPolicies) fields.push(['forwarding blocked', policy]);
+    for (const rule of ns.firewall.forwardRules) fields.push([`forward ${rule.verdict}`, rule.rule]);
+    fields.push(...ns.firewall.details);
+  }
+  return host
+    ? { title: `host ${host.hostName}`, kind: 'host (root namespace)', fields }
+    : { title: `namespace ${ns.label}`, kind: ns.kind, fields };
+}
+
+function describePort(element: Extract<DiagramElement, { kind: 'interface' }>): Described {
+  const fields: [string, string][] = [];
+  if (element.role === 'dnat') {
+    for (const rule of element.rules ?? []) fields.push(['rule', rule]);
+    return { title: element.lines.join(' '), kind: element.rules ? 'published ports (DNAT)' : 'published port (DNAT)', fields };
+  }
+  if (element.role === 'egress') return { title: 'egress', kind: 'the host\'s way out', fields };
+  if (element.ref.namespace) fields.push(['namespace', element.ref.namespace]);
+  fields.push(['state', element.operstate ? `${element.state} (${element.operstate})` : element.state]);
+  for (const a of element.addresses) fields.push(['address', a]);
+  if (element.ref.peer) fields.push(['peer', `${element.ref.peer.namespace}:${element.ref.peer.interface}`]);
+  if (element.mtu !== null) fields.push(['mtu', String(element.mtu)]);
+  if (element.mac) fields.push(['mac', element.mac]);
+  return { title: `${element.interfaceKind} ${element.name}`, kind: element.role === 'uplink' ? 'uplink interface' : element.kind, fields };
+}
+
+function describeLink(element: Extract<DiagramElement, { kind: 'link' }>): Described {
+  const fields: [string, string][] = [];
+  let title: string;
+  if (element.linkKind === 'veth') {
+    const ref = element.ref;
+    title = `veth ${ref.namespace}:${ref.interface} ⇄ ${ref.peer?.namespace}:${ref.peer?.interface}`;
+  } else if (element.linkKind === 'uplink') {
+    title = `uplink ${element.ref.interface ?? ''}`.trim();
+  } else {
+    title = 'DNAT';
+    if (element.ref.rule) fields.push(['rule', element.ref.rule]);
+  }
+  fields.push(['state', element.state]);
+  for (const label of element.labels) fields.push([element.linkKind === 'uplink' ? 'masquerade' : 'label', label.text]);
+  return { title, kind: element.kind, fields };
 }
 
 /** Every element a layout can select, by id: boxes, ports, links and the routes and rules listed in boxes. */
