@@ -102,18 +102,18 @@ export function hostNode(view: HostView): TreeNode {
   const { entry, connection } = view;
   const host = entry.destination;
   const local = host === 'local';
-  const title = plainText(hostTitle(entry));
-  const base = {
+  const base: HostBase = {
     id: nodeId(host),
     kind: 'host' as const,
     host,
-    label: title,
+    label: plainText(hostTitle(entry)),
     ref: { kind: 'host' as const, host },
     copyName: host,
   };
   const where = local ? 'this machine (the one the extension runs on)' : `over ssh to ${host}`;
   const headline = [`${hostTitle(entry)} — ${where}`];
   if (entry.identityFile) headline.push(`identity: ${entry.identityFile}`);
+  const side = local ? 'local' : 'remote';
   switch (connection.state) {
     case 'idle':
     case 'connecting':
@@ -122,46 +122,54 @@ export function hostNode(view: HostView): TreeNode {
         description: 'connecting…',
         tooltip: plainLines([...headline, 'Connecting…']),
         icon: { id: 'loading~spin' },
-        contextValue: context('vnet-host', 'connecting', local ? 'local' : 'remote'),
+        contextValue: context('vnet-host', 'connecting', side),
         // Expanded from the start: VS Code keeps a row's expansion by id, and the connected host should open.
         collapsible: 'expanded',
         children: () => [messageNode(host, 'connecting', 'Connecting…', 'Reading the host’s network (one probe).', { id: 'loading~spin' })],
       };
-    case 'error':
-      return {
-        ...base,
-        description: clip(plainText(firstLine(connection.message)), 120),
-        tooltip: plainLines([...headline, `Error${connection.code ? ` [${connection.code}]` : ''}:`, ...connection.message.split('\n')]),
-        icon: { id: 'error', color: 'errorForeground' },
-        contextValue: context('vnet-host', 'error', local ? 'local' : 'remote'),
-        collapsible: 'expanded',
-        children: () => [
-          messageNode(host, 'error', firstLine(connection.message), connection.message, { id: 'warning', color: 'errorForeground' }),
-          actionNode(host, 'retry', 'Retry', 'Connect to the host again', 'vnet.retryHost', 'refresh'),
-          actionNode(host, 'log', 'Show log', 'Open the VNet output channel: every command sent to the host, and its errors', 'vnet.showLog', 'output'),
-        ],
-      };
-    case 'connected': {
-      const topology = connection.topology;
-      const named = topology.namespaces.filter((ns) => !ns.root).length;
-      const facts = [plural(named, 'namespace')];
-      if (connection.following === 'manual') facts.push('manual refresh');
-      if (connection.stale) facts.push('may be out of date');
-      const tooltip = [...headline, `Connected. ${plural(named, 'namespace')} besides the root one.`,
-        `Read at ${new Date(connection.updatedAt).toLocaleTimeString()}; ${followingSentence(connection.following)}`];
-      if (connection.stale) tooltip.push(`Not following changes: ${connection.stale}`);
-      for (const warning of topology.warnings ?? []) tooltip.push(`Warning: ${warning}`);
-      return {
-        ...base,
-        description: facts.join(' · '),
-        tooltip: plainLines(tooltip),
-        icon: { id: local ? 'device-desktop' : 'server', color: connection.stale ? 'charts.yellow' : 'charts.green' },
-        contextValue: context('vnet-host', 'connected', local ? 'local' : 'remote'),
-        collapsible: 'expanded',
-        children: () => hostChildren(host, topology, connection.stale),
-      };
-    }
+    case 'error': return failedHostNode(base, headline, connection, side);
+    case 'connected': return connectedHostNode(base, headline, connection, side);
   }
+}
+
+type HostBase = Pick<TreeNode, 'id' | 'kind' | 'host' | 'label' | 'ref' | 'copyName'>;
+
+function failedHostNode(base: HostBase, headline: string[], connection: Extract<HostView['connection'], { state: 'error' }>, side: string): TreeNode {
+  const host = base.host;
+  return {
+    ...base,
+    description: clip(plainText(firstLine(connection.message)), 120),
+    tooltip: plainLines([...headline, `Error${connection.code ? ` [${connection.code}]` : ''}:`, ...connection.message.split('\n')]),
+    icon: { id: 'error', color: 'errorForeground' },
+    contextValue: context('vnet-host', 'error', side),
+    collapsible: 'expanded',
+    children: () => [
+      messageNode(host, 'error', firstLine(connection.message), connection.message, { id: 'warning', color: 'errorForeground' }),
+      actionNode(host, 'retry', 'Retry', 'Connect to the host again', 'vnet.retryHost', 'refresh'),
+      actionNode(host, 'log', 'Show log', 'Open the VNet output channel: every command sent to the host, and its errors', 'vnet.showLog', 'output'),
+    ],
+  };
+}
+
+function connectedHostNode(base: HostBase, headline: string[], connection: Extract<HostView['connection'], { state: 'connected' }>, side: string): TreeNode {
+  const topology = connection.topology;
+  const named = topology.namespaces.filter((ns) => !ns.root).length;
+  const facts = [plural(named, 'namespace')];
+  if (connection.following === 'manual') facts.push('manual refresh');
+  if (connection.stale) facts.push('may be out of date');
+  const tooltip = [...headline, `Connected. ${plural(named, 'namespace')} besides the root one.`,
+    `Read at ${new Date(connection.updatedAt).toLocaleTimeString()}; ${followingSentence(connection.following)}`];
+  if (connection.stale) tooltip.push(`Not following changes: ${connection.stale}`);
+  for (const warning of topology.warnings ?? []) tooltip.push(`Warning: ${warning}`);
+  return {
+    ...base,
+    description: facts.join(' · '),
+    tooltip: plainLines(tooltip),
+    icon: { id: side === 'local' ? 'device-desktop' : 'server', color: connection.stale ? 'charts.yellow' : 'charts.green' },
+    contextValue: context('vnet-host', 'connected', side),
+    collapsible: 'expanded',
+    children: () => hostChildren(base.host, topology, connection.stale),
+  };
 }
 
 function followingSentence(mode: string): string {
