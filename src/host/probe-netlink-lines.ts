@@ -5,10 +5,12 @@
 //   R family dst-len protocol type dst gateway oif via [nexthop-oif nexthop-gateway]...
 //   F ip_forward
 //   T nf_tables-family table-name        G legacy-table-name...
+//   P, N, S, B, U: routing beyond the main table (probe-routing-lines.ts)
 //
 // Every name and address is hex ("-" when absent), so no byte of a name can change the parse.
 
 import { formatIp } from '../model/cidr';
+import { parseRoutingRecords } from './probe-routing-lines';
 import { protocolName, routeTypeName, scopeName, operstateName, type RawAddress, type RawLink, type RawNamespaceState, type RawRoute } from './probe-raw';
 
 const AF_INET = 2;
@@ -103,12 +105,14 @@ export interface NetlinkNamespace extends RawNamespaceState {
 export function parseNetlinkLines(lines: readonly string[]): NetlinkNamespace {
   const state: NetlinkNamespace = { links: [], addresses: [], routes: [], forwarding: null, nftTables: [], legacyTables: [], failed: false };
   const routeLines: string[][] = [];
+  const routingLines: string[][] = [];
   for (const line of lines) {
     const f = line.split(' ');
     switch (f[0]) {
       case 'L': { const link = parseLink(f); if (link) state.links.push(link); break; }
       case 'A': { const address = parseAddress(f); if (address) state.addresses.push(address); break; }
       case 'R': routeLines.push(f); break;
+      case 'P': case 'N': case 'S': case 'B': case 'U': routingLines.push(f); break;
       case 'F': state.forwarding = f[1] === '1'; break;
       case 'T': { const name = text(f[2]); if (name !== null) state.nftTables.push(`${f[1]} ${name}`); break; }
       case 'G': state.legacyTables.push(...f.slice(1).map(text).filter((n): n is string => n !== null)); break;
@@ -120,5 +124,7 @@ export function parseNetlinkLines(lines: readonly string[]): NetlinkNamespace {
     const route = parseRoute(f, names);
     if (route) state.routes.push(route);
   }
+  const routing = parseRoutingRecords(routingLines, names, (fields) => parseRoute(fields, names));
+  if (routing) state.routing = routing;
   return state;
 }

@@ -10,6 +10,8 @@
 // VNET_LEGACY (iptables-save programs, or empty). Exits 42 before printing anything when setns does not
 // work as expected, so that the shell falls back to nsenter + ip.
 
+import { PERL_ROUTING } from './probe-perl-routing';
+
 export const PROBE_PERL = String.raw`
 use strict;
 my $M = "$ENV{VNET_M} ";
@@ -94,7 +96,8 @@ sub addrs {
   return 1;
 }
 
-# R family dst-len protocol type dst gateway oif via [nexthop-oif nexthop-gateway]...  (main table only)
+# R family dst-len protocol type dst gateway oif via [nexthop-oif nexthop-gateway]...  (main table)
+# U table, then the same fields                                                  (other tables but local)
 sub routes {
   my $sock = shift;
   my $msgs = dump_all($sock, 26, pack('CCCCCCCCL', 0, 0, 0, 0, 0, 0, 0, 0, 0)) or return 0;
@@ -102,7 +105,7 @@ sub routes {
     my ($family, $dlen, undef, undef, $table, $proto, undef, $type) = unpack('CCCCCCCC', $m);
     my $a = attrs($m, 12);
     $table = u32(first($a, 15)) // $table;
-    next unless $table == 254;
+    next if $table == 255;
     my @hops;
     if (my $mp = first($a, 9)) {
       my $off = 0;
@@ -116,11 +119,13 @@ sub routes {
       }
     }
     my $via = first($a, 18);
-    print join(' ', 'R', $family, $dlen, $proto, $type, hex_of(first($a, 1)), hex_of(first($a, 5)),
+    print join(' ', $table == 254 ? 'R' : "U $table", $family, $dlen, $proto, $type, hex_of(first($a, 1)), hex_of(first($a, 5)),
       num(u32(first($a, 4))), defined $via ? hex_of(substr($via, 2)) : '-', @hops), "\n";
   }
   return 1;
 }
+
+${PERL_ROUTING.trim()}
 
 # nf_tables tables of this namespace, as "family name".
 sub nft_tables {
@@ -165,6 +170,7 @@ sub visit {
   mark('nl');
   socket(my $rt, 16, 3, 0) or do { mark('nsfail socket'); return };
   links($rt) && addrs($rt) && routes($rt) or mark('nlfail');
+  routing($rt);
   if (open(my $f, '<', '/proc/sys/net/ipv4/ip_forward')) { my $v = <$f>; chomp $v; print "F $v\n" }
   my @nft = nft_tables();
   my @legacy = legacy_tables();

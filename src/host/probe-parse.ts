@@ -12,7 +12,8 @@ import { parseIptablesSave } from './iptables-save-parse';
 import { nameNamespaces, parseNsfsMounts, type NamespaceIdentity } from './namespace-names';
 import { parseIpJson } from './probe-ip-json';
 import { parseNetlinkLines } from './probe-netlink-lines';
-import type { RawLink, RawNamespaceState } from './probe-raw';
+import type { RawLink, RawNamespaceState, RawRoute } from './probe-raw';
+import { namespaceRouting } from './probe-routing';
 import { splitProbeOutput, type NamespaceRecord } from './probe-records';
 import { linkRefKey, resolveVethPeers } from './veth-peers';
 
@@ -53,9 +54,9 @@ function rawStateOf(record: NamespaceRecord): { state: RawNamespaceState; proble
   return { state: { links: [], addresses: [], routes: [], forwarding: null }, problem: 'nothing was read' };
 }
 
-function routesOf(state: RawNamespaceState): Route[] {
+function routesOf(rawRoutes: readonly RawRoute[]): Route[] {
   const routes: Route[] = [];
-  for (const raw of state.routes) {
+  for (const raw of rawRoutes) {
     // Routes the kernel adds itself (connected subnets, IPv6 link-local) are not anybody's configuration.
     if (raw.protocol === 'kernel') continue;
     if (raw.type !== 'unicast' && raw.type !== 'blackhole' && raw.type !== 'unreachable' && raw.type !== 'prohibit' && raw.type !== 'throw') continue;
@@ -190,11 +191,12 @@ export function parseProbeSnapshot(output: string, mark: string, host: string, s
       forwarding: state.forwarding ?? false,
       forwardPolicy: records.tools.nft || records.tools.legacy ? forwardPolicy : null,
       interfaces,
-      routes: routesOf(state),
+      routes: routesOf(state.routes),
       nat,
       natChains,
       iptablesBackends: backends,
       ...(!identity.root && !identity.anonymous && owners.has(identity.name) ? { owner: owners.get(identity.name) } : {}),
+      ...(state.routing ? namespaceRouting(state.routing, routesOf) : {}),
     });
   }
   namespaces.sort((a, b) => Number(b.root) - Number(a.root) || Number(Boolean(a.anonymous)) - Number(Boolean(b.anonymous)) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -2,6 +2,8 @@
 // reading a namespace (netlink lines from the Perl reader, ip's JSON) are turned into this shape, so that
 // everything after it is written once.
 
+import type { RawRouting } from './probe-routing';
+
 export interface RawLink {
   index: number;
   name: string;
@@ -53,6 +55,8 @@ export interface RawNamespaceState {
   routes: RawRoute[];
   /** net.ipv4.ip_forward; null when it could not be read. */
   forwarding: boolean | null;
+  /** Policy rules, other route tables and sysctls; absent when the probe did not read them. */
+  routing?: RawRouting;
 }
 
 const PROTOCOLS: Record<number, string> = {
