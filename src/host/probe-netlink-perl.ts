@@ -170,8 +170,7 @@ sub visit {
   mark('nl');
   socket(my $rt, 16, 3, 0) or do { mark('nsfail socket'); return };
   links($rt) && addrs($rt) && routes($rt) or mark('nlfail');
-  routing($rt);
-  if (open(my $f, '<', '/proc/sys/net/ipv4/ip_forward')) { my $v = <$f>; chomp $v; print "F $v\n" }
+  routing($rt);   # also prints F: ip_forward
   my @nft = nft_tables();
   my @legacy = legacy_tables();
   print join(' ', 'T', $_->[0], hex_str($_->[1])), "\n" for @nft;

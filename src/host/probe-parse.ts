@@ -196,7 +196,7 @@ export function parseProbeSnapshot(output: string, mark: string, host: string, s
       natChains,
       iptablesBackends: backends,
       ...(!identity.root && !identity.anonymous && owners.has(identity.name) ? { owner: owners.get(identity.name) } : {}),
-      ...(state.routing ? namespaceRouting(state.routing, routesOf) : {}),
+      ...(state.routing ? namespaceRouting(state.routing, routesOf, state.links.some((l) => l.kind === 'bridge')) : {}),
     });
   }
   namespaces.sort((a, b) => Number(b.root) - Number(a.root) || Number(Boolean(a.anonymous)) - Number(Boolean(b.anonymous)) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

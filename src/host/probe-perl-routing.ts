@@ -7,8 +7,9 @@
 //   P family priority flags action table src-len src dst-len dst tos iif oif fwmark fwmask goto l3mdev
 //     suppress-prefixlen suppress-ifgroup uid-range ipproto sport-range dport-range protocol realms tun-id
 //   N family ifindex forwarding rp_filter        (IPv4; ifindex -1 is `all`, -2 is `default`)
+//   F net.ipv4.ip_forward (the record the reader always printed; now from the netconf dump)
 //   S net.ipv6.conf.all.forwarding
-//   B bridge-nf-call-iptables bridge-nf-call-ip6tables
+//   B bridge-nf-call-iptables bridge-nf-call-ip6tables (read only in a namespace that holds a bridge)
 // B comes last and always: it says the rest was read.
 
 export const PERL_ROUTING = String.raw`
@@ -35,30 +36,65 @@ sub rules {
   }
 }
 
-# IPv4 only: IPv6 has no rp_filter, and its forwarding is one file (sysctl_value).
+# One request, one answer (no dump): the message's body, or undef when the kernel refused.
+sub get_one {
+  my ($sock, $type, $payload) = @_;
+  send($sock, pack('LSSLL', 16 + length $payload, $type, 1, 2, 0) . $payload, 0) or return undef;
+  my $buf;
+  defined(recv($sock, $buf, 65536, 0)) && length $buf >= 16 or return undef;
+  my ($len, $t) = unpack('LS', $buf);
+  return $t == 2 || $len < 16 ? undef : substr($buf, 16, $len - 16);
+}
+
+# IPv4 netconf of every interface: rp_filter, and "all"'s forwarding, which is net.ipv4.ip_forward (F).
+# IPv6 has no rp_filter; its forwarding is one RTM_GETNETCONF of "all" (S). Netlink, not /proc/sys: each
+# file opened there costs a lookup per namespace, several times a dump's price.
 sub netconf {
   my $sock = shift;
-  my $msgs = dump_all($sock, 82, pack('Cx3', 2)) or return;
-  for my $m (@$msgs) {
+  my $forward;
+  for my $m (@{ dump_all($sock, 82, pack('Cx3', 2)) || [] }) {
     my $a = attrs($m, 4);
     my $index = first($a, 1);
     next unless defined $index && length $index >= 4;
-    print join(' ', 'N', unpack('C', $m), unpack('l', $index), num(u32(first($a, 2))), num(u32(first($a, 3)))), "\n";
+    $index = unpack('l', $index);
+    my $fw = u32(first($a, 2));
+    $forward = $fw if $index == -1;
+    print join(' ', 'N', unpack('C', $m), $index, num($fw), num(u32(first($a, 3)))), "\n";
   }
+  $forward //= sysctl_value('ipv4/ip_forward');
+  print "F $forward\n" if $forward ne '-';
+  my $v6 = get_one($sock, 82, pack('Cx3', 10) . pack('SSl', 8, 1, -1));
+  print join(' ', 'S', defined $v6 ? num(u32(first(attrs($v6, 4), 2))) : '-'), "\n";
 }
 
-# After setns, a file opened now under /proc/sys/net is the current namespace's.
 sub sysctl_value {
   open(my $f, '<', "/proc/sys/net/$_[0]") or return '-';
   my $v = <$f>;
   return defined $v && $v =~ /^(-?\d+)/ ? $1 : '-';
 }
 
+# br_netfilter is loaded for the whole machine or not at all; its switches are per namespace and decide
+# only what crosses a bridge there, so they are read only where the links dump (filtered by kind) finds one.
+my $BR_NETFILTER = -d '/proc/sys/net/bridge';
+sub has_bridge {
+  my $sock = shift;
+  my $kind = "bridge\0\0";
+  my $info = pack('SS', 4 + 7, 1) . $kind;
+  my $msgs = dump_all($sock, 18, pack('CCSiII', 0, 0, 0, 0, 0, 0) . pack('SSL', 8, 29, 8) . pack('SS', 4 + length $info, 18) . $info) or return 0;
+  for my $m (@$msgs) {
+    my $li = first(attrs($m, 16), 18) or next;
+    my $k = first(attrs($li, 0), 1);
+    return 1 if defined $k && $k =~ /^bridge\0*$/;
+  }
+  return 0;
+}
+
 sub routing {
   my $sock = shift;
   rules($sock);
   netconf($sock);
-  print join(' ', 'S', sysctl_value('ipv6/conf/all/forwarding')), "\n";
-  print join(' ', 'B', sysctl_value('bridge/bridge-nf-call-iptables'), sysctl_value('bridge/bridge-nf-call-ip6tables')), "\n";
+  my @bridge = $BR_NETFILTER && has_bridge($sock)
+    ? (sysctl_value('bridge/bridge-nf-call-iptables'), sysctl_value('bridge/bridge-nf-call-ip6tables')) : ('-', '-');
+  print join(' ', 'B', @bridge), "\n";
 }
 `;

@@ -118,9 +118,13 @@ function tableOrder(table: string): number {
   return table === 'default' ? 253 : /^\d+$/.test(table) ? Number(table) : Number.MAX_SAFE_INTEGER;
 }
 
-/** The Namespace fields, with routes kept as the main table's are (routesOf in probe-parse.ts). */
+/**
+ * The Namespace fields, with routes kept as the main table's are (routesOf in probe-parse.ts).
+ * br_netfilter's switches decide only what crosses a bridge: where the namespace holds none they are not
+ * read (the netlink reader skips them), so they are null, whichever way the namespace was read.
+ */
 export function namespaceRouting(
-  raw: RawRouting, routesOf: (routes: readonly RawRoute[]) => Route[],
+  raw: RawRouting, routesOf: (routes: readonly RawRoute[]) => Route[], holdsBridge: boolean,
 ): { policyRules: PolicyRule[]; routeTables: RouteTable[]; sysctls: NamespaceSysctls } {
   const byTable = new Map<string, RawRoute[]>();
   for (const { table, route } of raw.tables) {
@@ -134,5 +138,6 @@ export function namespaceRouting(
     .sort((a, b) => tableOrder(a.table) - tableOrder(b.table) || (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
   // The kernel consults rules by priority; at equal priority, in the order they were added (dump order).
   const policyRules = raw.rules.map(policyRuleOf).sort((a, b) => a.family - b.family || a.priority - b.priority);
-  return { policyRules, routeTables, sysctls: raw.sysctls };
+  const sysctls = holdsBridge ? raw.sysctls : { ...raw.sysctls, bridgeNfCallIptables: null, bridgeNfCallIp6tables: null };
+  return { policyRules, routeTables, sysctls };
 }

@@ -45,8 +45,11 @@ before(async () => {
     'echo 2 > /proc/sys/net/ipv4/conf/all/rp_filter',
     'echo 1 > /proc/sys/net/ipv4/conf/v0/rp_filter',
     'ip netns exec r1 sh -c "echo 1 > /proc/sys/net/ipv6/conf/all/forwarding"',
+    'ip netns exec r2 sh -c "echo 1 > /proc/sys/net/ipv4/ip_forward"',
     // bridge-nf-call-* exist only where br_netfilter is loaded (never loaded here: that is machine-wide).
-    // They are per namespace: set one namespace's apart.
+    // They are per namespace: set one namespace's apart. They are read only where a bridge is (r1 has none).
+    'ip link add br0 type bridge',
+    'ip -n r2 link add br2 type bridge',
     'if [ -d /proc/sys/net/bridge ]; then ip netns exec r2 sh -c "echo 0 > /proc/sys/net/bridge/bridge-nf-call-iptables"; fi',
   ].join('\n'));
   bridgeNetfilter = (await host.mustSh('[ -d /proc/sys/net/bridge ] && echo yes || echo no')).trim() === 'yes';
@@ -146,9 +149,10 @@ for (const [method, read] of [['netlink (vnet show --json)', () => viaNetlink], 
 
   test(`${method}: forwarding sysctls as /proc/sys reads in each namespace`, async () => {
     for (const name of NAMESPACES) {
-      const script = 'cat /proc/sys/net/ipv6/conf/all/forwarding; for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo "$f $(cat $f)"; done;'
+      const script = 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding; for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo "$f $(cat $f)"; done;'
         + ' for f in iptables ip6tables; do cat /proc/sys/net/bridge/bridge-nf-call-$f 2>/dev/null || echo -; done';
-      const [v6, ...rest] = (await inNamespace(name, script)).trim().split('\n');
+      const [v4, v6, ...rest] = (await inNamespace(name, script)).trim().split('\n');
+      assert.equal(ns(read(), name).forwarding, v4 === '1', `${name}: ip_forward`);
       const bridge = rest.slice(-2);
       const rp: Record<string, number> = {};
       for (const line of rest.slice(0, -2)) {
@@ -156,7 +160,8 @@ for (const [method, read] of [['netlink (vnet show --json)', () => viaNetlink], 
         rp[iface] = Number(value);
       }
       const { all, default: byDefault, ...interfaces } = rp;
-      const flag = (v: string) => (v === '-' ? null : v !== '0');
+      const bridges = JSON.parse(await inNamespace(name, 'ip -j link show type bridge')) as unknown[];
+      const flag = (v: string) => (v === '-' || bridges.length === 0 ? null : v !== '0');
       assert.deepEqual(ns(read(), name).sysctls, {
         ipv6Forwarding: v6 === '1',
         rpFilter: { all, default: byDefault, interfaces },
@@ -166,8 +171,9 @@ for (const [method, read] of [['netlink (vnet show --json)', () => viaNetlink], 
     }
     assert.deepEqual([ns(read(), 'host').sysctls!.rpFilter!.all, ns(read(), 'host').sysctls!.rpFilter!.interfaces.v0], [2, 1]);
     assert.deepEqual(NAMESPACES.map((n) => ns(read(), n).sysctls!.ipv6Forwarding), [false, true, false]);
+    assert.deepEqual(NAMESPACES.map((n) => ns(read(), n).forwarding), [false, false, true]);
     const bridged = NAMESPACES.map((n) => ns(read(), n).sysctls!.bridgeNfCallIptables);
-    assert.deepEqual(bridged, bridgeNetfilter ? [true, true, false] : [null, null, null]);
+    assert.deepEqual(bridged, bridgeNetfilter ? [true, null, false] : [null, null, null]);
   });
 }
 

@@ -67,15 +67,24 @@ for (const [method, topology] of [['netlink', viaNetlink], ['ip', viaIp]] as con
   test(`${method}: sysctls per namespace`, () => {
     const host = ns(topology, 'host').sysctls!;
     assert.equal(host.ipv6Forwarding, true);
-    assert.deepEqual(host.rpFilter, { all: 2, default: 0, interfaces: { lo: 0, d1: 0, d0: 1 } });
+    assert.deepEqual(host.rpFilter, { all: 2, default: 0, interfaces: { lo: 0, d1: 0, d0: 1, br0: 0 } });
     const other = ns(topology, 'other').sysctls!;
     assert.equal(other.ipv6Forwarding, false);
-    assert.deepEqual(other.rpFilter, { all: 0, default: 0, interfaces: { lo: 0 } });
+    assert.deepEqual(other.rpFilter, { all: 0, default: 0, interfaces: { lo: 0, br1: 0 } });
     // The capture machine has br_netfilter loaded (the scenario sets 0 in "other" only where it is).
     if (host.bridgeNfCallIptables !== null) {
       assert.deepEqual([host.bridgeNfCallIptables, host.bridgeNfCallIp6tables], [true, true]);
       assert.deepEqual([other.bridgeNfCallIptables, other.bridgeNfCallIp6tables], [false, true]);
     }
+    // No bridge there: nothing is bridged, so br_netfilter's switches are not read.
+    const bare = ns(topology, 'bare').sysctls!;
+    assert.deepEqual([bare.bridgeNfCallIptables, bare.bridgeNfCallIp6tables], [null, null]);
+    assert.deepEqual([bare.ipv6Forwarding, bare.rpFilter], [false, { all: 0, default: 0, interfaces: { lo: 0 } }]);
+    assert.deepEqual([ns(topology, 'bare').routeTables, ns(topology, 'bare').policyRules?.length], [[], 5]);
+  });
+
+  test(`${method}: forwarding (net.ipv4.ip_forward) still comes out as before`, () => {
+    assert.deepEqual(topology.namespaces.map((n) => `${n.name} ${n.forwarding}`), ['host false', 'bare false', 'other true']);
   });
 }
 
