@@ -72,6 +72,7 @@ sub links {
     my $a = attrs($m, 16);
     my ($kind, $slave);
     if (my $info = first($a, 18)) { my $i = attrs($info, 0); $kind = first($i, 1); $slave = first($i, 4) }
+    $main::bridge_seen = 1 if defined $kind && $kind =~ /^bridge\0*$/;   # for routing: br_netfilter
     my @alt;
     if (my $props = first($a, 52)) { @alt = map { hex_str($_) } @{ attrs($props, 0)->{53} || [] } }
     my $nsid = first($a, 37);

@@ -74,26 +74,17 @@ sub sysctl_value {
 }
 
 # br_netfilter is loaded for the whole machine or not at all; its switches are per namespace and decide
-# only what crosses a bridge there, so they are read only where the links dump (filtered by kind) finds one.
+# only what crosses a bridge there, so they are read only where the links dump saw one ($main::bridge_seen,
+# set by links). A kind-filtered dump of its own would cost as much as the rest of this file.
 my $BR_NETFILTER = -d '/proc/sys/net/bridge';
-sub has_bridge {
-  my $sock = shift;
-  my $kind = "bridge\0\0";
-  my $info = pack('SS', 4 + 7, 1) . $kind;
-  my $msgs = dump_all($sock, 18, pack('CCSiII', 0, 0, 0, 0, 0, 0) . pack('SSL', 8, 29, 8) . pack('SS', 4 + length $info, 18) . $info) or return 0;
-  for my $m (@$msgs) {
-    my $li = first(attrs($m, 16), 18) or next;
-    my $k = first(attrs($li, 0), 1);
-    return 1 if defined $k && $k =~ /^bridge\0*$/;
-  }
-  return 0;
-}
 
 sub routing {
   my $sock = shift;
+  my $bridged = $main::bridge_seen;
+  $main::bridge_seen = 0;
   rules($sock);
   netconf($sock);
-  my @bridge = $BR_NETFILTER && has_bridge($sock)
+  my @bridge = $BR_NETFILTER && $bridged
     ? (sysctl_value('bridge/bridge-nf-call-iptables'), sysctl_value('bridge/bridge-nf-call-ip6tables')) : ('-', '-');
   print join(' ', 'B', @bridge), "\n";
 }
