@@ -17,23 +17,29 @@ sub u8 { my $v = shift; defined $v && length $v >= 1 ? unpack('C', $v) : undef }
 sub range_of { my ($v, $f) = @_; return '-' unless defined $v && length $v >= 2 * length(pack($f, 0)); join(',', unpack("$f$f", $v)) }
 
 # One dump of every family's rules (AF_UNSPEC); multicast routing's own rule families are left out.
+# A rule's message holds nothing of its namespace, and most namespaces hold the same few default rules:
+# each distinct message is decoded once.
+my %RULE_LINE;
 sub rules {
   my $sock = shift;
   my $msgs = dump_all($sock, 34, pack('CCCCCCCCL', 0, 0, 0, 0, 0, 0, 0, 0, 0)) or return;
-  for my $m (@$msgs) {
-    my ($fam, $dlen, $slen, $tos, $table, undef, undef, $action, $flags) = unpack('CCCCCCCCL', $m);
-    next unless $fam == 2 || $fam == 10;
-    my $a = attrs($m, 12);
-    my $tun = first($a, 12);
-    my $sup = first($a, 14);
-    my $group = first($a, 13);
-    print join(' ', 'P', $fam, num(u32(first($a, 6))), $flags, $action, num(u32(first($a, 15)) // $table),
-      $slen, hex_of(first($a, 2)), $dlen, hex_of(first($a, 1)), $tos, hex_str(first($a, 3)), hex_str(first($a, 17)),
-      num(u32(first($a, 10))), num(u32(first($a, 16))), num(u32(first($a, 4))), num(u8(first($a, 19))),
-      defined $sup && length $sup >= 4 ? unpack('l', $sup) : '-', defined $group && length $group >= 4 ? unpack('l', $group) : '-',
-      range_of(first($a, 20), 'L'), num(u8(first($a, 22))), range_of(first($a, 23), 'S'), range_of(first($a, 24), 'S'),
-      num(u8(first($a, 21))), num(u32(first($a, 11))), defined $tun ? hex_of($tun) : '-'), "\n";
-  }
+  print $RULE_LINE{$_} //= rule_line($_) for @$msgs;
+}
+
+sub rule_line {
+  my $m = shift;
+  my ($fam, $dlen, $slen, $tos, $table, undef, undef, $action, $flags) = unpack('CCCCCCCCL', $m);
+  return '' unless $fam == 2 || $fam == 10;
+  my $a = attrs($m, 12);
+  my $tun = first($a, 12);
+  my $sup = first($a, 14);
+  my $group = first($a, 13);
+  return join(' ', 'P', $fam, num(u32(first($a, 6))), $flags, $action, num(u32(first($a, 15)) // $table),
+    $slen, hex_of(first($a, 2)), $dlen, hex_of(first($a, 1)), $tos, hex_str(first($a, 3)), hex_str(first($a, 17)),
+    num(u32(first($a, 10))), num(u32(first($a, 16))), num(u32(first($a, 4))), num(u8(first($a, 19))),
+    defined $sup && length $sup >= 4 ? unpack('l', $sup) : '-', defined $group && length $group >= 4 ? unpack('l', $group) : '-',
+    range_of(first($a, 20), 'L'), num(u8(first($a, 22))), range_of(first($a, 23), 'S'), range_of(first($a, 24), 'S'),
+    num(u8(first($a, 21))), num(u32(first($a, 11))), defined $tun ? hex_of($tun) : '-') . "\n";
 }
 
 # One request, one answer (no dump): the message's body, or undef when the kernel refused.
@@ -46,6 +52,16 @@ sub get_one {
   return $t == 2 || $len < 16 ? undef : substr($buf, 16, $len - 16);
 }
 
+# Like rules: the same netconf message (same ifindex, same values) in many namespaces is decoded once.
+my %NETCONF;
+sub netconf_fields {
+  my $m = shift;
+  my $a = attrs($m, 4);
+  my $index = first($a, 1);
+  return undef unless defined $index && length $index >= 4;
+  return ['N', unpack('C', $m), unpack('l', $index), num(u32(first($a, 2))), num(u32(first($a, 3)))];
+}
+
 # IPv4 netconf of every interface: rp_filter, and "all"'s forwarding, which is net.ipv4.ip_forward (F).
 # IPv6 has no rp_filter; its forwarding is one RTM_GETNETCONF of "all" (S). Netlink, not /proc/sys: each
 # file opened there costs a lookup per namespace, several times a dump's price.
@@ -53,13 +69,9 @@ sub netconf {
   my $sock = shift;
   my $forward;
   for my $m (@{ dump_all($sock, 82, pack('Cx3', 2)) || [] }) {
-    my $a = attrs($m, 4);
-    my $index = first($a, 1);
-    next unless defined $index && length $index >= 4;
-    $index = unpack('l', $index);
-    my $fw = u32(first($a, 2));
-    $forward = $fw if $index == -1;
-    print join(' ', 'N', unpack('C', $m), $index, num($fw), num(u32(first($a, 3)))), "\n";
+    my $n = $NETCONF{$m} //= netconf_fields($m) or next;
+    $forward = $n->[3] if $n->[2] == -1;
+    print join(' ', @$n), "\n";
   }
   $forward //= sysctl_value('ipv4/ip_forward');
   print "F $forward\n" if $forward ne '-';
