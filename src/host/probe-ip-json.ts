@@ -6,6 +6,7 @@
 
 import { canonicalCidr, parseIp } from '../model/cidr';
 import { emptyNamespaceState, type RawAddress, type RawLink, type RawNamespaceState, type RawRoute } from './probe-raw';
+import { isRuleDocument, routingOfIpJson } from './probe-routing-json';
 
 /** Splits concatenated JSON values and parses each. Throws on text that is not JSON. */
 export function parseJsonSequence(text: string): unknown[] {
@@ -111,9 +112,18 @@ function viaOf(entry: Json): string | null {
   return via;
 }
 
+/** The table a route entry of `ip -j route show table all` is in, as ip names it. */
+export function tableOfEntry(entry: Json): string {
+  return str(entry.table) ?? (num(entry.table) !== null ? String(entry.table) : 'main');
+}
+
 function toRoute(entry: Json): RawRoute | null {
-  const table = str(entry.table) ?? (num(entry.table) !== null ? String(entry.table) : 'main');
-  if (table !== 'main' && table !== '254') return null;
+  const table = tableOfEntry(entry);
+  return table === 'main' || table === '254' ? routeOfEntry(entry) : null;
+}
+
+/** A route entry, whatever its table. */
+export function routeOfEntry(entry: Json): RawRoute | null {
   const to = routeTarget(str(entry.dst), null);
   if (to === null) return null;
   const nexthops = Array.isArray(entry.nexthops)
@@ -131,7 +141,8 @@ function forwardingOf(entries: Json[]): boolean | null {
 }
 
 export function parseIpJson(text: string): RawNamespaceState {
-  const documents = parseJsonSequence(text).filter(Array.isArray) as unknown[][];
+  const values = parseJsonSequence(text);
+  const documents = values.filter(Array.isArray) as unknown[][];
   const state = emptyNamespaceState();
   // Recognise each document by its shape: with -force, a failed command leaves no document behind.
   for (const document of documents) {
@@ -152,12 +163,14 @@ export function parseIpJson(text: string): RawNamespaceState {
         const name = str(entry.name);
         if (nsid !== null && name !== null) state.nsidNames.set(nsid, name);
       }
-    } else {
+    } else if (!isRuleDocument(entries)) {
       for (const entry of entries) {
         const route = toRoute(entry);
         if (route) state.routes.push(route);
       }
     }
   }
+  const routing = routingOfIpJson(values);
+  if (routing) state.routing = routing;
   return state;
 }

@@ -6,10 +6,12 @@
 //   F ip_forward
 //   T nf_tables-family table-name        G legacy-table-name...
 //   N nsid inode   (this namespace's nsid stands for the namespace with that inode)
+//   P, C, S, B, U: routing beyond the main table (probe-routing-lines.ts)
 //
 // Every name and address is hex ("-" when absent), so no byte of a name can change the parse.
 
 import { formatIp } from '../model/cidr';
+import { parseRoutingRecords } from './probe-routing-lines';
 import { emptyNamespaceState, protocolName, routeTypeName, scopeName, operstateName, type RawAddress, type RawLink, type RawNamespaceState, type RawRoute } from './probe-raw';
 
 const AF_INET = 2;
@@ -104,12 +106,14 @@ export interface NetlinkNamespace extends RawNamespaceState {
 export function parseNetlinkLines(lines: readonly string[]): NetlinkNamespace {
   const state: NetlinkNamespace = { ...emptyNamespaceState(), nftTables: [], legacyTables: [], failed: false };
   const routeLines: string[][] = [];
+  const routingLines: string[][] = [];
   for (const line of lines) {
     const f = line.split(' ');
     switch (f[0]) {
       case 'L': { const link = parseLink(f); if (link) state.links.push(link); break; }
       case 'A': { const address = parseAddress(f); if (address) state.addresses.push(address); break; }
       case 'R': routeLines.push(f); break;
+      case 'P': case 'C': case 'S': case 'B': case 'U': routingLines.push(f); break;
       case 'F': state.forwarding = f[1] === '1'; break;
       case 'T': { const name = text(f[2]); if (name !== null) state.nftTables.push(`${f[1]} ${name}`); break; }
       case 'N': { const nsid = int(f[1]); const inode = int(f[2]); if (nsid !== null && inode !== null) state.nsidInodes.set(nsid, inode); break; }
@@ -122,5 +126,7 @@ export function parseNetlinkLines(lines: readonly string[]): NetlinkNamespace {
     const route = parseRoute(f, names);
     if (route) state.routes.push(route);
   }
+  const routing = parseRoutingRecords(routingLines, names, (fields) => parseRoute(fields, names));
+  if (routing) state.routing = routing;
   return state;
 }

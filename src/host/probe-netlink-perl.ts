@@ -20,6 +20,8 @@
 import { PERL_NFT } from './probe-perl-nft';
 import { PERL_HOLDERS } from './probe-holders';
 
+import { PERL_ROUTING } from './probe-perl-routing';
+
 export const PROBE_PERL = String.raw`
 use strict;
 my $M = "$ENV{VNET_M} ";
@@ -84,6 +86,7 @@ sub links {
     my $a = attrs($m, 16);
     my ($kind, $slave);
     if (my $info = first($a, 18)) { my $i = attrs($info, 0); $kind = first($i, 1); $slave = first($i, 4) }
+    $main::bridge_seen = 1 if defined $kind && $kind =~ /^bridge\0*$/;   # for routing: br_netfilter
     my @alt;
     if (my $props = first($a, 52)) { @alt = map { hex_str($_) } @{ attrs($props, 0)->{53} || [] } }
     my $nsid = first($a, 37);
@@ -149,7 +152,8 @@ sub addrs {
   return 1;
 }
 
-# R family dst-len protocol type dst gateway oif via [nexthop-oif nexthop-gateway]...  (main table only)
+# R family dst-len protocol type dst gateway oif via [nexthop-oif nexthop-gateway]...  (main table)
+# U table, then the same fields                                                  (other tables but local)
 sub routes {
   my $sock = shift;
   my $msgs = dump_all($sock, 26, pack('CCCCCCCCL', 0, 0, 0, 0, 0, 0, 0, 0, 0)) or return 0;
@@ -157,7 +161,7 @@ sub routes {
     my ($family, $dlen, undef, undef, $table, $proto, undef, $type) = unpack('CCCCCCCC', $m);
     my $a = attrs($m, 12);
     $table = u32(first($a, 15)) // $table;
-    next unless $table == 254;
+    next if $table == 255;
     my @hops;
     if (my $mp = first($a, 9)) {
       my $off = 0;
@@ -171,11 +175,13 @@ sub routes {
       }
     }
     my $via = first($a, 18);
-    print join(' ', 'R', $family, $dlen, $proto, $type, hex_of(first($a, 1)), hex_of(first($a, 5)),
+    print join(' ', $table == 254 ? 'R' : "U $table", $family, $dlen, $proto, $type, hex_of(first($a, 1)), hex_of(first($a, 5)),
       num(u32(first($a, 4))), defined $via ? hex_of(substr($via, 2)) : '-', @hops), "\n";
   }
   return 1;
 }
+
+${PERL_ROUTING.trim()}
 
 # nf_tables tables of this namespace, as "family name".
 sub nft_tables {
@@ -224,7 +230,7 @@ sub visit {
   my $veths = links($rt);
   defined $veths && addrs($rt) && routes($rt) or mark('nlfail');
   peers($rt, $inode, $veths) if $veths && @$veths;
-  if (open(my $f, '<', '/proc/sys/net/ipv4/ip_forward')) { my $v = <$f>; chomp $v; print "F $v\n" }
+  routing($rt);   # also prints F: ip_forward
   my @nft = nft_tables();
   my @legacy = legacy_tables();
   print join(' ', 'T', $_->[0], hex_str($_->[1])), "\n" for @nft;

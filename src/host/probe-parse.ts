@@ -15,7 +15,8 @@ import { nftFromIpJson, nftFromNetlinkLines } from './probe-nft';
 import { nameNamespaces, parseNsfsMounts, type NamespaceIdentity, type NsfsMount } from './namespace-names';
 import { parseIpJson } from './probe-ip-json';
 import { parseNetlinkLines } from './probe-netlink-lines';
-import { emptyNamespaceState, type RawLink, type RawNamespaceState } from './probe-raw';
+import { emptyNamespaceState, type RawLink, type RawNamespaceState, type RawRoute } from './probe-raw';
+import { namespaceRouting } from './probe-routing';
 import { splitProbeOutput, type NamespaceRecord, type ProbeRecords } from './probe-records';
 import { linkRefKey, pairVeths, type VethPairing } from './veth-peers';
 
@@ -56,9 +57,9 @@ function rawStateOf(record: NamespaceRecord): { state: RawNamespaceState; proble
   return { state: emptyNamespaceState(), problem: 'nothing was read' };
 }
 
-function routesOf(state: RawNamespaceState): Route[] {
+function routesOf(rawRoutes: readonly RawRoute[]): Route[] {
   const routes: Route[] = [];
-  for (const raw of state.routes) {
+  for (const raw of rawRoutes) {
     // Routes the kernel adds itself (connected subnets, IPv6 link-local) are not anybody's configuration.
     if (raw.protocol === 'kernel') continue;
     if (raw.type !== 'unicast' && raw.type !== 'blackhole' && raw.type !== 'unreachable' && raw.type !== 'prohibit' && raw.type !== 'throw') continue;
@@ -121,7 +122,7 @@ export function parseProbeSnapshot(output: string, mark: string, host: string, s
       forwarding: state.forwarding ?? false,
       forwardPolicy: records.tools.nft || records.tools.legacy ? iptables.forwardPolicy : null,
       interfaces: interfacesOf(record.inode, state, { links, pairing, identities }),
-      routes: routesOf(state),
+      routes: routesOf(state.routes),
       nat: iptables.nat,
       natChains: iptables.natChains,
       iptablesBackends: iptables.backends,
@@ -129,6 +130,7 @@ export function parseProbeSnapshot(output: string, mark: string, host: string, s
       ...(nft.tables.length ? { nftTables: nft.tables } : {}),
       ...(!identity.root && !identity.anonymous && owners.has(identity.name) ? { owner: owners.get(identity.name) } : {}),
       ...(!identity.root && holders.has(record.inode) ? { holder: holders.get(record.inode) } : {}),
+      ...(state.routing ? namespaceRouting(state.routing, routesOf, state.links.some((l) => l.kind === 'bridge')) : {}),
     };
   });
   namespaces.sort((a, b) => Number(b.root) - Number(a.root) || Number(Boolean(a.anonymous)) - Number(Boolean(b.anonymous)) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

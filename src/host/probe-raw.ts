@@ -2,6 +2,8 @@
 // reading a namespace (netlink lines from the Perl reader, ip's JSON) are turned into this shape, so that
 // everything after it is written once.
 
+import type { RawRouting } from './probe-routing';
+
 export interface RawLink {
   index: number;
   name: string;
@@ -57,6 +59,8 @@ export interface RawNamespaceState {
   nsidInodes: Map<number, number>;
   /** The same by name in /run/netns (`ip netns list`, the ip method); unnamed namespaces are missing. */
   nsidNames: Map<number, string>;
+  /** Policy rules, other route tables and sysctls; absent when the probe did not read them. */
+  routing?: RawRouting;
 }
 
 export function emptyNamespaceState(): RawNamespaceState {

@@ -39,13 +39,18 @@ export function recordMark(nonce: string): string {
 const IP_NAMESPACE = String.raw`echo "$1 ip"
 ip -j -d -force -batch "$2"
 if [ -n "$5" ] && [ -n "$("$5" list tables 2>/dev/null)" ]; then "$5" -j list ruleset 2>/dev/null; fi
+# ip rule shows one family at a time (IPv4's is in the batch). Through a file and the read builtin: no
+# subshell, and a dump cut short leaves no half JSON document. ip -j prints one line.
+if [ -d /proc/sys/net/ipv6 ] && ip -6 -j -d rule show >"$2.r6" 2>/dev/null && read -r r <"$2.r6"; then printf '{"rules6":%s}\n' "$r"; fi
+b4=-; b6=-; read -r b4 2>/dev/null </proc/sys/net/bridge/bridge-nf-call-iptables; read -r b6 2>/dev/null </proc/sys/net/bridge/bridge-nf-call-ip6tables
+printf '{"bridgeNf":["%s","%s"]}\n' "$b4" "$b6"
 if [ -n "$3" ]; then echo "$1 ipt nft"; "$3"; echo "$1 iptrc nft $?"; fi
 if [ -n "$4" ] && read -r _ </proc/net/ip_tables_names 2>/dev/null; then echo "$1 ipt legacy"; "$4"; echo "$1 iptrc legacy $?"; fi`;
 
 const IP_METHOD = String.raw`have nsenter || fatal VN-HOST-TOOL nsenter
 t=$(mktemp -d) || fatal VN-HOST-TOOL mktemp
 trap 'rm -rf "$t"' EXIT
-printf '%s\n' 'addr show' 'route show table all' 'netconf show' > "$t/batch"
+printf '%s\n' 'addr show' 'route show table all' 'netconf show' 'rule show' > "$t/batch"
 root=$(stat -L -c %i /proc/self/ns/net)
 echo "$M method ip"
 echo "$M root $root"

@@ -37,7 +37,10 @@ export interface NamespaceSysctls {
   ipv6Forwarding: boolean | null;
   /** `net.ipv4.conf.{all,default,IFACE}.rp_filter`: 0 off, 1 strict, 2 loose; the kernel uses the max of all and the interface's. */
   rpFilter: { all: number; default: number; interfaces: Record<string, number> } | null;
-  /** `net.bridge.bridge-nf-call-iptables` (and ip6tables): null when br_netfilter is not loaded, so bridged traffic skips iptables. */
+  /**
+   * `net.bridge.bridge-nf-call-iptables` (and ip6tables): null when br_netfilter is not loaded, so bridged
+   * traffic skips iptables, and in a namespace that holds no bridge (nothing is bridged there; not read).
+   */
   bridgeNfCallIptables: boolean | null;
   bridgeNfCallIp6tables: boolean | null;
 }

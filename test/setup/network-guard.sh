@@ -19,5 +19,5 @@ set -uo pipefail
     [[ $(readlink "/proc/$pid/ns/pid" 2>/dev/null) == "$(readlink /proc/self/ns/pid)" ]] && echo "$(cat "/proc/$pid/comm" 2>/dev/null) running"
   done
   # The cgroups dockerd makes for containers in testbed hosts, removed when the host's docker stops.
-  echo '# testbed cgroups'; ls -d /sys/fs/cgroup/*/vnet-testbed-* /sys/fs/cgroup/vnet-testbed-* 2>/dev/null
+  echo '# testbed cgroups'; ls -d /sys/fs/cgroup/*/vnet-testbed-* /sys/fs/cgroup/vnet-testbed-* 2>/dev/null || true
 }
