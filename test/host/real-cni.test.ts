@@ -1,7 +1,7 @@
 // The real CNI plugins (Debian's containernetworking-plugins) inside a testbed host, called as a runtime
 // calls them: bridge (host-local leases), portmap with a published port, firewall. `vnet show --json` must
-// report what they built exactly as the plugins' own result, `ip` and `iptables-save` report it. Facts the
-// probe does not read yet (filter table, sysctls, native nft tables) are todo until it does.
+// report what they built exactly as the plugins' own result, `ip` and `iptables-save` report it: the
+// filter table, the sysctls and the (absent) native nft tables included.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import type { Namespace, Topology } from '../../src/model/topology';
 import { bridgeChain, cniAdd, cniDel, type CniAttachment, type CniResult } from '../testbed/cni';
 import { Testbed, type TestHost } from '../testbed/testbed';
 import { assertBuilt, showJson } from './show-support';
-import { assertLabBesideLeavesRules, byChain, iptablesSave, rootOf, sysctl, userChains, whenRead, mustRead, type SavedTable } from './real-support';
+import { assertLabBesideLeavesRules, byChain, iptablesSave, rootOf, sysctl, userChains, mustRead, type SavedTable } from './real-support';
 
 const NETNS = 'cni-5f1c2a07-9d3e-4b8e';
 const list = bridgeChain({ name: 'vnet-cni', bridge: 'cni0', subnet: '10.88.0.0/24' });
@@ -111,10 +111,10 @@ test('the filter table with CNI-FORWARD, rule by rule, equals iptables-save', as
   });
 });
 
-test('forwarding sysctls and br_netfilter as /proc/sys says', async (t) => {
+test('forwarding sysctls and br_netfilter as /proc/sys says', async () => {
   const callIptables = await sysctl(host, 'net/bridge/bridge-nf-call-iptables');
   const ipv6 = await sysctl(host, 'net/ipv6/conf/all/forwarding');
-  await whenRead(t, rootOf(topology), 'sysctls', (sysctls) => {
+  await mustRead(rootOf(topology), 'sysctls', (sysctls) => {
     assert.equal(sysctls.bridgeNfCallIptables, callIptables === null ? null : callIptables === '1');
     assert.equal(sysctls.ipv6Forwarding, ipv6 === null ? null : ipv6 === '1');
   });

@@ -1,7 +1,7 @@
 // The real Docker daemon (Debian's docker.io) inside a testbed host: containers on the default bridge, on a
 // user network and with a published port. `vnet show --json` must report what Docker built exactly as the
-// tools themselves report it in that host: `docker inspect`, `ip`, `iptables-save`, /proc/sys. Facts the
-// probe does not read yet (filter table, holders, sysctls, native nft tables) are todo until it does.
+// tools themselves report it in that host: `docker inspect`, `ip`, `iptables-save`, /proc/sys: the filter
+// table, the containers' names, the sysctls and the (absent) native nft tables included.
 // One dockerd per file: it starts in about a second, the containers in about one more each.
 
 import { namespaceLabel } from '../../src/model/namespace-label';
@@ -14,7 +14,7 @@ import type { Namespace, Topology } from '../../src/model/topology';
 import { BUSYBOX_IMAGE, startDocker, type DockerOnHost } from '../testbed/docker';
 import { Testbed, type TestHost } from '../testbed/testbed';
 import { assertBuilt, showJson, vnet } from './show-support';
-import { assertLabBesideLeavesRules, byChain, iptablesSave, rootOf, sysctl, userChains, whenRead, mustRead, type SavedTable } from './real-support';
+import { assertLabBesideLeavesRules, byChain, iptablesSave, rootOf, sysctl, userChains, mustRead, type SavedTable } from './real-support';
 
 interface Container {
   name: string;
@@ -169,12 +169,12 @@ test('each container\'s namespace is labelled with its Docker name and id', asyn
   }
 });
 
-test('forwarding sysctls and br_netfilter as /proc/sys says', async (t) => {
+test('forwarding sysctls and br_netfilter as /proc/sys says', async () => {
   const root = rootOf(topology);
   const callIptables = await sysctl(host, 'net/bridge/bridge-nf-call-iptables');
   const ipv6 = await sysctl(host, 'net/ipv6/conf/all/forwarding');
   const rpAll = await sysctl(host, 'net/ipv4/conf/all/rp_filter');
-  await whenRead(t, root, 'sysctls', (sysctls) => {
+  await mustRead(root, 'sysctls', (sysctls) => {
     assert.equal(sysctls.bridgeNfCallIptables, callIptables === null ? null : callIptables === '1');
     assert.equal(sysctls.ipv6Forwarding, ipv6 === null ? null : ipv6 === '1');
     assert.equal(sysctls.rpFilter?.all, Number(rpAll));

@@ -1,7 +1,7 @@
 // Native nftables rulesets in the shapes firewalld and Docker's nftables backend write, loaded with
 // `nft -f` inside a testbed host: firewalld's in the host's root namespace, Docker's in a named namespace.
-// `vnet show --json` must report them as `nft -j list ruleset` does (todo until the probe reads
-// Namespace.nftTables), and a lab applied beside them must leave every native table untouched (today).
+// `vnet show --json` must report them as `nft -j list ruleset` does (Namespace.nftTables), and a lab
+// applied beside them must leave every native table untouched.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

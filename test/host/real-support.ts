@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestContext } from 'node:test';
 import type { Namespace, Topology } from '../../src/model/topology';
 import type { TestHost } from '../testbed/testbed';
 import { vnet } from './show-support';
@@ -56,22 +55,6 @@ export async function iptablesSave(host: TestHost, netnsPath?: string): Promise<
 export async function sysctl(host: TestHost, path: string): Promise<string | null> {
   const result = await host.sh(`cat /proc/sys/${path}`);
   return result.exitCode === 0 ? result.stdout.trim() : null;
-}
-
-/**
- * An assertion on a field other engineers are teaching the probe to read right now: a real assertion
- * when `show --json` has the field, a todo (never a pass) while it does not.
- */
-export async function whenRead<K extends keyof Namespace>(
-  t: TestContext, namespace: Namespace, field: K, check: (value: NonNullable<Namespace[K]>) => void | Promise<void>,
-): Promise<void> {
-  const value = namespace[field];
-  if (value === undefined) {
-    t.todo(`field not yet read by the probe: Namespace.${String(field)}`);
-    return;
-  }
-  assert.notEqual(value, null, `Namespace.${String(field)} of ${namespace.name} is read`);
-  await check(value as NonNullable<Namespace[K]>);
 }
 
 /** Asserts that the probe read a field, then checks it. */
