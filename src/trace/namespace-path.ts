@@ -80,8 +80,6 @@ export function arrive(w: Walker, ns: Namespace, inIface: string, packet: Packet
 
 /** Local delivery inside the sending namespace goes over lo, which must be up. */
 function toSelf(w: Walker, ns: Namespace, packet: Packet): Outcome {
-  packet.src ??= packet.dst;
-  if (w.journey.direction === 'request') w.journey.source ??= packet.src;
   const lo = ns.interfaces.find((i) => i.kind === 'loopback');
   if (!lo || lo.state !== 'up') {
     dropAt(w.journey, ns, packet, { step: 'local', iface: 'lo', says: `lo is ${lo ? 'down' : 'not set up'} in ${ns.name}`, by: null });
@@ -91,23 +89,26 @@ function toSelf(w: Walker, ns: Namespace, packet: Packet): Outcome {
   return deliver(w, ns, packet, 'lo');
 }
 
-/** A packet the namespace's own stack sends. */
+/** The route from the namespace's own stack, or null for one of its own addresses (over lo). */
+function localRoute(w: Walker, ns: Namespace, packet: Packet): RouteChoice | 'self' | null {
+  return localInterfaceFor(ns, packet.dst) ? 'self' : route(w, ns, packet, 'lo');
+}
+
+/** A packet the namespace's own stack sends: route and source address, nat OUTPUT (and route again), filter OUTPUT. */
 export function originate(w: Walker, ns: Namespace, packet: Packet): Outcome {
   note(w.journey, ns, packet, { step: 'enter', iface: null, says: `sent by ${ns.name}` });
-  if (localInterfaceFor(ns, packet.dst)) return toSelf(w, ns, packet);
-  let choice = route(w, ns, packet, 'lo');
+  let choice = localRoute(w, ns, packet);
   if (!choice) return { kind: 'dropped' };
-  packet.src ??= chooseSource(ns, choice, packet.family);
-  if (w.journey.direction === 'request') w.journey.source ??= packet.src;
+  packet.src ??= choice === 'self' ? packet.dst : chooseSource(ns, choice, packet.family);
   if (w.journey.direction === 'request') {
+    w.journey.source ??= packet.src;
     const before = packet.dst;
-    if (!translateNew(w, ns, 'OUTPUT', contextOf(w, ns, packet, null, choice.dev), choice.nexthop)) return { kind: 'dropped' };
-    if (packet.dst !== before) {
-      if (localInterfaceFor(ns, packet.dst)) return toSelf(w, ns, packet);
-      choice = route(w, ns, packet, 'lo');
-      if (!choice) return { kind: 'dropped' };
-    }
+    const out = choice === 'self' ? 'lo' : choice.dev;
+    if (!translateNew(w, ns, 'OUTPUT', contextOf(w, ns, packet, null, out), choice === 'self' ? null : choice.nexthop)) return { kind: 'dropped' };
+    if (packet.dst !== before) choice = localRoute(w, ns, packet);
+    if (!choice) return { kind: 'dropped' };
   }
+  if (choice === 'self') return toSelf(w, ns, packet);
   if (!passFilter(w, ns, 'OUTPUT', contextOf(w, ns, packet, null, choice.dev))) return { kind: 'dropped' };
   return sendOut(w, ns, packet, choice);
 }
