@@ -5,7 +5,8 @@
 import type { Namespace, NetInterface } from '../model/topology';
 import { ownsAddress } from './addresses';
 import { passFilter } from './checks';
-import { dropAt, note } from './journey';
+import { filterHook } from './hooks';
+import { assume, dropAt, note } from './journey';
 import type { Packet } from './packet';
 import { peerOf, type Outcome, type Walker } from './walker';
 
@@ -47,6 +48,25 @@ function leaveHost(w: Walker, ns: Namespace, packet: Packet, out: string, nextho
   return w.arrive(w, lab.ns, lab.iface, packet);
 }
 
+/**
+ * Bridged traffic meets the bridge's namespace's FORWARD chain only with br_netfilter's
+ * bridge-nf-call-iptables on. Where that is not known, it is assumed off, and said when FORWARD would drop.
+ */
+function passBridgeFilter(w: Walker, ns: Namespace, bridge: NetInterface, packet: Packet): boolean {
+  const ct = w.journey.direction === 'request' ? 'NEW' as const : 'ESTABLISHED' as const;
+  const ctx = { packet, in: bridge.name, out: bridge.name, ct, isLocal: (a: string) => ownsAddress(ns, a) };
+  const family = packet.family === 4 ? 'iptables' : 'ip6tables';
+  const setting = ns.sysctls === undefined ? undefined : packet.family === 4 ? ns.sysctls.bridgeNfCallIptables : ns.sysctls.bridgeNfCallIp6tables;
+  if (setting === true) return passFilter(w, ns, 'FORWARD', ctx);
+  if (setting === undefined) {
+    const would = filterHook(ns, 'FORWARD', ctx, () => undefined);
+    if (would.verdict !== 'ACCEPT') {
+      assume(w.journey, ns, would.by, `whether bridged traffic on ${bridge.name} passes ${family} (net.bridge.bridge-nf-call-${family}) is not known here: assumed not; if it does, this drops it`);
+    }
+  }
+  return true;
+}
+
 /** On a bridge's segment: up to the bridge's own namespace, or across to the port whose far side owns the next hop. */
 function acrossBridge(w: Walker, ns: Namespace, bridge: NetInterface, ingress: NetInterface | null, nexthop: string, packet: Packet): Outcome {
   if (bridge.state !== 'up') return linkDown(w, ns, packet, bridge, ns.name);
@@ -58,10 +78,7 @@ function acrossBridge(w: Walker, ns: Namespace, bridge: NetInterface, ingress: N
   for (const port of ports) {
     const far = peerOf(w, ns, port.name);
     if (!far || far.iface.state !== 'up' || !ownsAddress(far.ns, nexthop)) continue;
-    if (ingress && ns.sysctls?.bridgeNfCallIptables === true) {
-      const ctx = { packet, in: bridge.name, out: bridge.name, ct: w.journey.direction === 'request' ? 'NEW' as const : 'ESTABLISHED' as const, isLocal: (a: string) => ownsAddress(ns, a) };
-      if (!passFilter(w, ns, 'FORWARD', ctx)) return { kind: 'dropped' };
-    }
+    if (ingress && !passBridgeFilter(w, ns, bridge, packet)) return { kind: 'dropped' };
     note(w.journey, ns, packet, { step: 'bridge', iface: bridge.name, says: `${bridge.name} forwards it to ${port.name}, whose far side ${far.ns.name} owns ${nexthop}`, by: ns.sysctls?.bridgeNfCallIptables ? 'net.bridge.bridge-nf-call-iptables = 1' : null });
     return w.arrive(w, far.ns, far.iface.name, packet);
   }

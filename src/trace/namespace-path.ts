@@ -1,5 +1,5 @@
-// A packet's way through one namespace, in the kernel's order. Arriving: nat PREROUTING, local delivery
-// (filter INPUT), the route lookup, rp_filter, ip_forward, filter FORWARD, nat POSTROUTING, out. Sent by
+// A packet's way through one namespace, in the kernel's order. Arriving: nat PREROUTING, rp_filter, local
+// delivery (filter INPUT), the route lookup, ip_forward, filter FORWARD, nat POSTROUTING, out. Sent by
 // the namespace itself: the route lookup and source address, nat OUTPUT, filter OUTPUT, nat POSTROUTING.
 
 import type { Namespace } from '../model/topology';
@@ -70,11 +70,12 @@ export function arrive(w: Walker, ns: Namespace, inIface: string, packet: Packet
   } else {
     translateReply(w, ns, packet, 'snat', inIface);
   }
+  if (!passRpFilter(w, ns, contextOf(w, ns, packet, inIface, null))) return { kind: 'dropped' };
   if (ownsAddress(ns, packet.dst)) return deliver(w, ns, packet, inIface);
   const choice = route(w, ns, packet, inIface);
   if (!choice) return { kind: 'dropped' };
   const ctx = contextOf(w, ns, packet, inIface, choice.dev);
-  if (!passRpFilter(w, ns, ctx) || !passForwarding(w, ns, ctx) || !passFilter(w, ns, 'FORWARD', ctx)) return { kind: 'dropped' };
+  if (!passForwarding(w, ns, ctx) || !passFilter(w, ns, 'FORWARD', ctx)) return { kind: 'dropped' };
   return sendOut(w, ns, packet, choice);
 }
 

@@ -3,7 +3,7 @@
 
 import { cidrContains, parseIp } from '../model/cidr';
 import type { Lab, Topology } from '../model/topology';
-import { cidrsOf } from './addresses';
+import { cidrsOf, ownerOf } from './addresses';
 import { assume, newJourney, note } from './journey';
 import { arrive, originate } from './namespace-path';
 import type { Packet } from './packet';
@@ -34,6 +34,21 @@ function replyFromOutside(w: Walker, left: Extract<Outcome, { kind: 'left' }>): 
   return arrive(w, left.ns, left.iface, reply);
 }
 
+/** A request that leaves the host for an address a namespace of the lab holds cannot come back to it. */
+function leftForInside(w: Walker, left: Extract<Outcome, { kind: 'left' }>): boolean {
+  for (const host of w.hosts) {
+    const owner = ownerOf(host.topology, left.packet.dst);
+    if (!owner) continue;
+    const where = w.hosts.length > 1 ? `${host.name}/${owner.name}` : owner.name;
+    w.journey.drop ??= {
+      host: left.host, namespace: left.ns.name, interface: left.iface, direction: 'request', rule: null,
+      reason: `${left.packet.dst} is ${where}'s address, but the packet leaves the host by ${left.iface}`,
+    };
+    return true;
+  }
+  return false;
+}
+
 /** Whether the reply ended where the request began. */
 function replyArrived(start: Start, source: string | null, outcome: Outcome): boolean {
   if (start.ns) return outcome.kind === 'delivered' && outcome.ns === start.ns && outcome.packet.dst === source;
@@ -56,7 +71,7 @@ export function trace(input: Topology | Lab, question: TraceQuestion): TraceResu
   const packet = newPacket(question, start.fromAddress, toAddress);
   const request = start.run(w, packet);
   let reachable = false;
-  if (request.kind !== 'dropped') {
+  if (request.kind !== 'dropped' && !(request.kind === 'left' && leftForInside(w, request))) {
     journey.direction = 'reply';
     w.steps = 0;
     const reply = request.kind === 'delivered' ? originate(w, request.ns, replyPacket(request.packet)) : replyFromOutside(w, request);

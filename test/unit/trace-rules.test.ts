@@ -135,7 +135,13 @@ test('bridged traffic passes the host\'s FORWARD when bridge-nf-call-iptables is
   const topology = b();
   const host = nsOf(topology, 'host');
   host.iptables = [filterTable([], { FORWARD: 'DROP' })];
-  assert.equal(trace(topology, q('red', 'blue')).reachable, true, 'br_netfilter off: the bridge does not ask iptables');
+  const unknown = trace(topology, q('red', 'blue'));
+  assert.equal(unknown.reachable, true, 'not known: assumed off');
+  assert.equal(unknown.uncertain, true, 'and said, since FORWARD would drop it');
+  assert.match(unknown.assumptions[0].assumed, /net\.bridge\.bridge-nf-call-iptables\) is not known here: assumed not; if it does, this drops it/);
+  host.sysctls = { ipv6Forwarding: false, rpFilter: null, bridgeNfCallIptables: null, bridgeNfCallIp6tables: null };
+  const off = trace(topology, q('red', 'blue'));
+  assert.deepEqual([off.reachable, off.uncertain], [true, false], 'br_netfilter not loaded: the bridge does not ask iptables');
   host.sysctls = { ipv6Forwarding: false, rpFilter: null, bridgeNfCallIptables: true, bridgeNfCallIp6tables: true };
   const result = trace(topology, q('red', 'blue'));
   assert.equal(result.drop?.rule, ':FORWARD DROP (iptables nft)');

@@ -39,6 +39,9 @@ test('A: netns2 reaches the host\'s br0 address, but the reply leaves by veth1 (
   assert.equal(result.deliveredTo?.namespace, 'host');
   assert.equal(result.drop?.direction, 'reply');
   assert.equal(result.drop?.reason, 'no neighbour answers for 172.16.0.102 on veth1');
+  // The probe's model holds no sysctls here: rp_filter is assumed off, and said, since strict would drop it.
+  assert.equal(result.uncertain, true);
+  assert.match(result.assumptions[0].assumed, /rp_filter is not known here: assumed off; strict, it would drop the packet \(rp_filter strict: the route back to 172\.16\.0\.102 leaves by veth1, not by br0\)/);
 });
 
 test('A: netns1 has no route off its subnet', () => {
@@ -111,4 +114,13 @@ test('H: myns → cni0, myns → LAN peer masqueraded through chain-myns', () =>
   assert.equal(out.reachable, true);
   assert.equal(out.leftBy?.source, '192.168.61.11');
   assert.equal(out.hops.find((x) => x.step === 'nat-postrouting')?.by, '-A chain-myns ! -d 224.0.0.0/4 -j MASQUERADE');
+});
+
+test('D on a live host: the host has no route to the veth pair\'s subnet; its default route takes the packet off the host', () => {
+  const live = asLive(scenarioD(), '10.99.4.10/24');
+  live.namespaces.find((n) => n.root)!.routes.push({ to: 'default', via: '10.99.4.1', dev: 'eth0' });
+  const result = trace(live, q('host', 'ns1'));
+  assert.equal(result.reachable, false);
+  assert.equal(result.drop?.reason, '192.168.1.1 is ns1\'s address, but the packet leaves the host by eth0');
+  assert.equal(trace(live, q('ns1', 'host')).drop?.reason, 'no route to 10.99.4.10');
 });
