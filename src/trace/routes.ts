@@ -56,22 +56,38 @@ function resolveDev(ns: Namespace, route: Route): string | null {
   return up.find((iface) => addressInSubnet(iface, route.via!) !== null)?.name ?? null;
 }
 
-/** The best route of one table for `dst`, or null. */
-export function lookupTable(ns: Namespace, routes: Route[], dst: string, table = 'main'): RouteChoice | null {
+/**
+ * The best route of one table for `dst`, or null. Among routes of one prefix the first wins; where a
+ * connected route the kernel made ties with another, the model does not say which the kernel made first
+ * (the probe leaves kernel routes out), so the choice is said as an assumption.
+ */
+export function lookupTable(ns: Namespace, routes: Route[], dst: string, table = 'main', assumeFn?: Assume): RouteChoice | null {
   const ip = parseIp(dst);
   if (!ip) return null;
   let best: { route: Route; prefix: number } | null = null;
+  const ties: Route[] = [];
   for (const route of routes) {
     if (route.dev && !ns.interfaces.some((i) => i.name === route.dev && i.state === 'up')) continue;
     const prefix = prefixOf(route, ip.family);
     if (prefix === null) continue;
     const cidr = route.to === 'default' ? null : parseCidr(route.to) ?? parseCidr(`${route.to}/${ip.family === 4 ? 32 : 128}`);
     if (cidr && !cidrContains(cidr, ip)) continue;
-    if (!best || prefix > best.prefix) best = { route, prefix };
+    if (best && prefix === best.prefix) ties.push(route);
+    if (!best || prefix > best.prefix) { best = { route, prefix }; ties.length = 0; }
   }
   if (!best) return null;
   const dev = resolveDev(ns, best.route);
-  return { route: best.route, dev, nexthop: best.route.via ?? dst, text: describeRoute({ ...best.route, dev: best.route.dev ?? dev }), table };
+  const text = describeRoute({ ...best.route, dev: best.route.dev ?? dev });
+  const unordered = ties.filter((t) => t.dev !== best.route.dev && (isDerived(ns, t) || isDerived(ns, best.route)));
+  if (unordered.length && assumeFn) {
+    assumeFn(text, `${[best.route, ...unordered].map((r) => describeRoute(r)).join(' and ')} tie; the kernel uses the one made first, which the model does not say: assumed ${text}`);
+  }
+  return { route: best.route, dev, nexthop: best.route.via ?? dst, text, table };
+}
+
+/** A connected route derived from an address, not read from the host: its place among equals is not known. */
+function isDerived(ns: Namespace, route: Route): boolean {
+  return route.protocol === 'kernel' && !ns.routes.includes(route);
 }
 
 function prefixMatches(prefix: string | null, address: string | null): boolean | null {
@@ -102,7 +118,7 @@ export function lookupRoute(ns: Namespace, src: string | null, dst: string, iif:
   const family = parseIp(dst)?.family ?? 4;
   const rules = (ns.policyRules ?? []).filter((r) => r.family === family).sort((a, b) => a.priority - b.priority);
   if (!rules.length) {
-    const choice = lookupTable(ns, mainTable(ns), dst);
+    const choice = lookupTable(ns, mainTable(ns), dst, 'main', assumeFn);
     return choice ? { kind: 'route', choice } : { kind: 'none' };
   }
   for (const rule of rules) {
@@ -110,7 +126,7 @@ export function lookupRoute(ns: Namespace, src: string | null, dst: string, iif:
     if (rule.action === 'lookup' && rule.table) {
       if (rule.table === 'local' || rule.table === '255') continue;
       const routes = tableRoutes(ns, rule.table);
-      const choice = routes ? lookupTable(ns, routes, dst, rule.table) : null;
+      const choice = routes ? lookupTable(ns, routes, dst, rule.table, assumeFn) : null;
       if (choice) return { kind: 'route', choice };
       continue;
     }
