@@ -2,14 +2,15 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../../src/cli/command';
 import { traceCommand } from '../../src/cli/commands/trace';
 import { EXIT, exitCodeFor } from '../../src/cli/exit-codes';
 import { VnetError } from '../../src/model/errors';
-import { asLive, scenarioB } from './fixtures/scenario-topologies';
+import { renderTrace, trace } from '../../src/trace/index';
+import { asLive, scenarioA, scenarioB } from './fixtures/scenario-topologies';
 import { filterTable, nsOf } from './trace-support';
 
 function io(): CliIo & { out: string; err: string } {
@@ -84,4 +85,11 @@ test('usage errors: --live is not there yet, one protocol, a port, --from and --
   await usageError([B, '--to', 'blue'], /Give both --from and --to/);
   await usageError([B, '--host', 'local', '--from', 'red', '--to', 'blue'], /not both/);
   await usageError([B, '--from', 'red', '--to', 'nowhere'], /--to nowhere is neither/);
+});
+
+test('docs/trace.md shows what the engine prints for scenario A\'s published port', async () => {
+  const doc = await readFile(join('docs', 'trace.md'), 'utf8');
+  const command = '$ vnet trace --host root@10.0.1.48 --from 10.0.1.26 --to 10.0.1.48 --tcp 8088\n';
+  const shown = doc.split(command)[1]?.split('```')[0];
+  assert.equal(shown, renderTrace(trace(asLive(scenarioA()), { from: '10.0.1.26', to: '10.0.1.48', protocol: 'tcp', port: 8088 })));
 });
