@@ -26,6 +26,14 @@ export function leadsOut(iface: NetInterface): boolean {
   return iface.peer === null;
 }
 
+/**
+ * Where a packet from outside comes in by an outward interface: the interface itself, or the bridge it is
+ * a port of (whose addresses and routes then apply).
+ */
+export function inwardInterface(ns: Namespace, outward: NetInterface): NetInterface {
+  return (outward.master && ns.interfaces.find((i) => i.name === outward.master && i.state === 'up')) || outward;
+}
+
 /** Another host of the lab whose outward interface holds the next hop: the packet continues there. */
 function labHostFor(w: Walker, nexthop: string): { name: string; ns: Namespace; iface: string } | null {
   for (const host of w.hosts) {

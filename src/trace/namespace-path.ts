@@ -24,6 +24,8 @@ function route(w: Walker, ns: Namespace, packet: Packet, iif: string): RouteChoi
   if (answer.kind === 'none') { dropAt(w.journey, ns, packet, { ...at, says: `no route to ${packet.dst}`, by: null }); return null; }
   if (answer.kind === 'refused') { dropAt(w.journey, ns, packet, { ...at, says: `policy rule says ${answer.action}`, by: answer.by }); return null; }
   const { choice } = answer;
+  // The namespace's own packet takes its source address from the route.
+  if (iif === 'lo' && choice.dev) packet.src ??= chooseSource(ns, choice, packet.family);
   const type = choice.route.type;
   if (type && type !== 'unicast') { dropAt(w.journey, ns, packet, { ...at, says: `the route is ${type}`, by: choice.text }); return null; }
   if (!choice.dev) { dropAt(w.journey, ns, packet, { ...at, says: `the gateway ${choice.nexthop} is on no connected subnet`, by: choice.text }); return null; }

@@ -5,7 +5,7 @@ import { cidrContains, parseIp } from '../model/cidr';
 import { VnetError } from '../model/errors';
 import type { Lab, Namespace, Topology } from '../model/topology';
 import { cidrsOf, firstAddress } from './addresses';
-import { leadsOut } from './links';
+import { inwardInterface, leadsOut } from './links';
 import { arrive, originate } from './namespace-path';
 import type { Packet } from './packet';
 import { lookupTable, connectedRoutes } from './routes';
@@ -43,12 +43,15 @@ export function destinationOf(hosts: Hosts, to: string): string {
 function entryFor(host: Hosts[number], address: string): { ns: Namespace; iface: string } | null {
   const ip = parseIp(address)!;
   for (const ns of host.topology.namespaces) {
-    const iface = ns.interfaces.find((i) => leadsOut(i) && i.state === 'up' && cidrsOf(i).some((c) => cidrContains(c, ip)));
-    if (iface) return { ns, iface: iface.name };
+    for (const outward of ns.interfaces.filter((i) => leadsOut(i) && i.state === 'up')) {
+      const inward = inwardInterface(ns, outward);
+      if (cidrsOf(inward).some((c) => cidrContains(c, ip))) return { ns, iface: inward.name };
+    }
   }
   const root = host.topology.namespaces.find((n) => n.root);
   const viaDefault = root ? lookupTable(root, [...root.routes, ...connectedRoutes(root)], address) : null;
-  if (root && viaDefault?.dev && root.interfaces.some((i) => i.name === viaDefault.dev && leadsOut(i))) return { ns: root, iface: viaDefault.dev };
+  const outwards = root?.interfaces.filter((i) => leadsOut(i) && i.state === 'up').map((i) => inwardInterface(root, i).name) ?? [];
+  if (root && viaDefault?.dev && outwards.includes(viaDefault.dev)) return { ns: root, iface: viaDefault.dev };
   return null;
 }
 

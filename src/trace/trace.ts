@@ -5,6 +5,7 @@ import { cidrContains, parseIp } from '../model/cidr';
 import type { Lab, Topology } from '../model/topology';
 import { cidrsOf, ownerOf } from './addresses';
 import { assume, newJourney, note } from './journey';
+import { inwardInterface } from './links';
 import { arrive, originate } from './namespace-path';
 import type { Packet } from './packet';
 import { destinationOf, hostsOf, newPacket, startOf, type Start } from './start';
@@ -22,16 +23,16 @@ function replyPacket(request: Packet): Packet {
 /** The reply of a request that left the host: it comes back in by the same interface, if the outside can route it. */
 function replyFromOutside(w: Walker, left: Extract<Outcome, { kind: 'left' }>): Outcome {
   const reply = replyPacket(left.packet);
-  const iface = left.ns.interfaces.find((i) => i.name === left.iface)!;
+  const iface = inwardInterface(left.ns, left.ns.interfaces.find((i) => i.name === left.iface)!);
   const ip = parseIp(reply.dst);
   if (!ip || !cidrsOf(iface).some((c) => cidrContains(c, ip))) {
-    assume(w.journey, left.ns, `reply to ${reply.dst} by ${left.iface}`,
-      `${reply.dst} is not on ${left.iface}'s subnet: assumed nothing outside the host routes the reply back`);
-    note(w.journey, left.ns, reply, { step: 'leave', iface: left.iface, says: `the reply to ${reply.dst} has no way back: ${reply.dst} is not on ${left.iface}'s subnet` });
-    w.journey.drop ??= { host: left.host, namespace: left.ns.name, interface: left.iface, reason: `the reply cannot come back: ${reply.dst} is not on ${left.iface}'s subnet (no NAT on the way out?)`, rule: null, direction: 'reply' };
+    assume(w.journey, left.ns, `reply to ${reply.dst} by ${iface.name}`,
+      `${reply.dst} is not on ${iface.name}'s subnet: assumed nothing outside the host routes the reply back`);
+    note(w.journey, left.ns, reply, { step: 'leave', iface: iface.name, says: `the reply to ${reply.dst} has no way back: ${reply.dst} is not on ${iface.name}'s subnet` });
+    w.journey.drop ??= { host: left.host, namespace: left.ns.name, interface: iface.name, reason: `the reply cannot come back: ${reply.dst} is not on ${iface.name}'s subnet (no NAT on the way out?)`, rule: null, direction: 'reply' };
     return { kind: 'dropped' };
   }
-  return arrive(w, left.ns, left.iface, reply);
+  return arrive(w, left.ns, iface.name, reply);
 }
 
 /** A request that leaves the host for an address a namespace of the lab holds cannot come back to it. */

@@ -153,3 +153,19 @@ test('bad questions are usage errors', () => {
   assert.throws(() => trace(scenarioD(), q('ns1', 'nowhere')), /--to nowhere is neither an address nor a namespace/);
   assert.throws(() => trace(scenarioD(), q('10.9.9.9', 'ns2')), /cannot come in/);
 });
+
+test('an uplink that is a bridge port: outside traffic comes in by the bridge, and leaves by the port', () => {
+  const topology = scenarioD();
+  const host = nsOf(topology, 'host');
+  host.interfaces.push(
+    { name: 'br-lan', kind: 'bridge', state: 'up', mtu: null, mac: null, addresses: ['10.99.4.10/24'], master: null, peer: null },
+    { name: 'eth0', kind: 'veth', state: 'up', mtu: null, mac: null, addresses: [], master: 'br-lan', peer: null },
+    { name: 'lo', kind: 'loopback', state: 'up', mtu: null, mac: null, addresses: ['127.0.0.1/8'], master: null, peer: null },
+  );
+  const inbound = trace(topology, q('10.99.4.1', 'host'));
+  assert.equal(inbound.hops[0].says, 'enters host by br-lan');
+  assert.equal(inbound.reachable, true, inbound.drop?.reason);
+  const outbound = trace(topology, q('host', '10.99.4.1'));
+  assert.deepEqual(outbound.leftBy, { host: 'host', namespace: 'host', interface: 'eth0', source: '10.99.4.10' });
+  assert.equal(outbound.reachable, true, outbound.drop?.reason);
+});
