@@ -1,10 +1,10 @@
 // Where a trace starts and what it aims at: a namespace or an outside address (which comes in by the
 // interface whose subnet holds it), and an address or a namespace's first address.
 
-import { cidrContains, parseIp } from '../model/cidr';
+import { canonicalIp, cidrContains, parseIp } from '../model/cidr';
 import { VnetError } from '../model/errors';
 import type { Lab, Namespace, Topology } from '../model/topology';
-import { cidrsOf, firstAddress } from './addresses';
+import { cidrsOf, firstAddress, ownerOf } from './addresses';
 import { inwardInterface, leadsOut } from './links';
 import { arrive, originate } from './namespace-path';
 import type { Packet } from './packet';
@@ -31,10 +31,10 @@ function findNamespaceNamed(hosts: Hosts, name: string): { host: Hosts[number]; 
 }
 
 export function destinationOf(hosts: Hosts, to: string): string {
-  if (parseIp(to)) return parseIp(to)!.family === 6 ? to.toLowerCase() : to;
+  if (parseIp(to)) return canonicalIp(to);
   const named = findNamespaceNamed(hosts, to);
   if (!named) throw new VnetError('VN-USAGE-TRACE', `--to ${to} is neither an address nor a namespace of the network. Give an address or a namespace name.`);
-  const address = firstAddress(named.ns);
+  const address = firstAddress(named.ns, 4) ?? firstAddress(named.ns, 6);
   if (!address) throw new VnetError('VN-USAGE-TRACE', `Namespace ${to} has no address to trace to. Give an address instead.`);
   return address;
 }
@@ -65,7 +65,10 @@ export function newPacket(question: TraceQuestion, src: string | null, dst: stri
 
 export interface Start {
   host: Hosts[number];
+  /** The outside address the packet comes from; null for a namespace. */
   fromAddress: string | null;
+  /** The source address the packet starts with: the outside address, or one of the namespace's own when given. */
+  src: string | null;
   run: (w: Walker, packet: Packet) => Outcome;
   /** The source namespace; null for an outside address. */
   ns: Namespace | null;
@@ -73,16 +76,20 @@ export interface Start {
 }
 
 export function startOf(hosts: Hosts, from: string): Start {
-  const ip = parseIp(from);
-  if (!ip) {
+  if (!parseIp(from)) {
     const named = findNamespaceNamed(hosts, from);
     if (!named) throw new VnetError('VN-USAGE-TRACE', `--from ${from} is neither a namespace of the network nor an address. Give a namespace name or an outside address.`);
-    return { host: named.host, fromAddress: null, ns: named.ns, entry: null, run: (w, packet) => originate(w, named.ns, packet) };
+    return { host: named.host, fromAddress: null, src: null, ns: named.ns, entry: null, run: (w, packet) => originate(w, named.ns, packet) };
+  }
+  const address = canonicalIp(from);
+  // An address of a namespace of the network: that namespace sends, from that address.
+  for (const host of hosts) {
+    const owner = ownerOf(host.topology, address);
+    if (owner) return { host, fromAddress: null, src: address, ns: owner, entry: null, run: (w, packet) => originate(w, owner, packet) };
   }
   for (const host of hosts) {
-    const entry = entryFor(host, from);
-    if (entry) return { host, fromAddress: from, ns: null, entry, run: (w, packet) => arrive(w, entry.ns, entry.iface, packet) };
+    const entry = entryFor(host, address);
+    if (entry) return { host, fromAddress: address, src: address, ns: null, entry, run: (w, packet) => arrive(w, entry.ns, entry.iface, packet) };
   }
   throw new VnetError('VN-USAGE-TRACE', `No interface leading off the host holds ${from}'s subnet, and no default route leaves the host: ${from} cannot come in. Trace from a namespace instead.`);
 }
-

@@ -2,6 +2,7 @@
 // say whether the round trip works, where it stops and why, and what the engine had to assume.
 
 import { cidrContains, parseIp } from '../model/cidr';
+import { VnetError } from '../model/errors';
 import type { Lab, Topology } from '../model/topology';
 import { cidrsOf, ownerOf } from './addresses';
 import { assume, newJourney, note } from './journey';
@@ -69,7 +70,10 @@ export function trace(input: Topology | Lab, question: TraceQuestion): TraceResu
   const start = startOf(hosts, question.from);
   const journey = newJourney(start.host.name);
   const w: Walker = { hosts, topology: start.host.topology, journey, steps: 0, arrive };
-  const packet = newPacket(question, start.fromAddress, toAddress);
+  const packet = newPacket(question, start.src, toAddress);
+  if (start.src && parseIp(start.src)!.family !== packet.family) {
+    throw new VnetError('VN-USAGE-TRACE', `--from ${question.from} and --to ${question.to} are of different address families. Give two IPv4 or two IPv6 addresses.`);
+  }
   const request = start.run(w, packet);
   let reachable = false;
   if (request.kind !== 'dropped' && !(request.kind === 'left' && leftForInside(w, request))) {

@@ -169,3 +169,11 @@ test('an uplink that is a bridge port: outside traffic comes in by the bridge, a
   assert.deepEqual(outbound.leftBy, { host: 'host', namespace: 'host', interface: 'eth0', source: '10.99.4.10' });
   assert.equal(outbound.reachable, true, outbound.drop?.reason);
 });
+
+test('--from an address a namespace holds: that namespace sends from it', () => {
+  const result = trace(scenarioF(), q('192.168.2.2', '192.168.1.2'));
+  assert.equal(result.hops[0].says, 'sent by ns2');
+  assert.equal(result.question.fromAddress, '192.168.2.2');
+  assert.equal(result.reachable, true);
+  assert.throws(() => trace(scenarioF(), q('192.168.2.2', 'fd00::1')), /different address families/);
+});
