@@ -104,7 +104,9 @@ export function transmit(w: Walker, ns: Namespace, out: string, nexthop: string,
   if (leadsOut(iface)) return leaveHost(w, ns, packet, out, nexthop);
   const far = peerOf(w, ns, out);
   if (!far) {
-    dropAt(w.journey, ns, packet, { step: 'link', iface: out, says: `the far end of ${out} (${iface.peer?.namespace}:${iface.peer?.interface}) is not in the model`, by: null });
+    const end = `${iface.peer?.namespace}:${iface.peer?.interface}`;
+    assume(w.journey, ns, `${out} ⇄ ${end}`, `the far end of ${out} (${end}) is not in the model: assumed the packet is lost there`);
+    dropAt(w.journey, ns, packet, { step: 'link', iface: out, says: `the far end of ${out} (${end}) is not in the model`, by: null });
     return { kind: 'dropped' };
   }
   if (far.iface.state !== 'up') return linkDown(w, far.ns, packet, far.iface, far.ns.name);

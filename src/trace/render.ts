@@ -2,8 +2,9 @@
 
 import type { TraceHop, TraceResult } from './types';
 
-function hopLine(hop: TraceHop): string {
-  const where = `${hop.host === 'host' || hop.host === 'local' ? '' : `${hop.host}/`}${hop.namespace}${hop.interface ? ` ${hop.interface}` : ''}`;
+/** `ns iface`, or `host/ns iface` when the trace crosses several hosts of a lab. */
+function hopLine(hop: TraceHop, withHost: boolean): string {
+  const where = `${withHost ? `${hop.host}/` : ''}${hop.namespace}${hop.interface ? ` ${hop.interface}` : ''}`;
   return `  ${where}: ${hop.says}  [${hop.packet}]${hop.by ? `\n      by: ${hop.by}` : ''}`;
 }
 
@@ -23,8 +24,9 @@ export function verdictLine(result: TraceResult): string {
 export function renderTrace(result: TraceResult): string {
   const q = result.question;
   const lines = [`trace ${q.protocol}${q.port !== null ? ` ${q.port}` : ''} from ${q.from}${q.fromAddress && q.fromAddress !== q.from ? ` (${q.fromAddress})` : ''} to ${q.to}${q.toAddress !== q.to ? ` (${q.toAddress})` : ''}`];
-  lines.push('request:', ...result.hops.map(hopLine));
-  if (result.reply.length) lines.push('reply:', ...result.reply.map(hopLine));
+  const withHost = new Set([...result.hops, ...result.reply].map((h) => h.host)).size > 1;
+  lines.push('request:', ...result.hops.map((h) => hopLine(h, withHost)));
+  if (result.reply.length) lines.push('reply:', ...result.reply.map((h) => hopLine(h, withHost)));
   for (const a of result.assumptions) lines.push(`assumed in ${a.namespace}: ${a.assumed}\n      rule: ${a.rule}`);
   lines.push(verdictLine(result));
   return `${lines.join('\n')}\n`;
