@@ -1,7 +1,8 @@
 // The accuracy gate, first part: scenarios B, D and F built by hand in a testbed host, then for every
 // ordered pair of nodes (the host and its namespaces) `vnet trace --host … --json` must agree with a real
-// `ping -c1 -W1` between them. Then two breaks on purpose, compared the same way. Traffic goes only to
-// the testbed host's own addresses.
+// `ping -c1 -W1` between them; in B, every node to the LAN peer too. Then breaks on purpose (forwarding
+// off, FORWARD DROP, a link down, masquerade removed), compared the same way. Traffic goes only to the
+// testbed's own addresses.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -89,6 +90,27 @@ for (const id of ['B', 'D', 'F']) {
     }
   });
 }
+
+test('scenario B: every node to the LAN peer, as ping says; without MASQUERADE blue\'s reply has no way back, said as uncertain', async () => {
+  const scenario = SCENARIOS.B.hosts[0];
+  const host = await bed.addHost({ address: scenario.address, peer: scenario.peer });
+  try {
+    await host.mustSh(scenario.script);
+    for (const from of NODES.B) {
+      const verdict = await traced(host, from, scenario.peer);
+      assert.deepEqual([verdict.reachable, verdict.uncertain], [await pings(host, from, scenario.peer), false], `${from} → LAN peer: ${describe(verdict)}`);
+      assert.equal(verdict.reachable, true, `${from} → LAN peer`);
+      if (from !== 'host') assert.equal(verdict.leftBy?.source, scenario.address.split('/')[0], 'masqueraded to the host\'s LAN address');
+    }
+    await host.mustSh('iptables -t nat -D POSTROUTING -s 192.168.15.0/24 -j MASQUERADE\n');
+    const verdict = await traced(host, 'blue', scenario.peer);
+    assert.equal(await pings(host, 'blue', scenario.peer), false, 'the LAN peer cannot answer 192.168.15.2');
+    assert.deepEqual([verdict.reachable, verdict.uncertain, verdict.drop?.direction], [false, true, 'reply']);
+    assert.match(verdict.drop!.reason, /192\.168\.15\.2 is not on eth0's subnet/);
+  } finally {
+    await host.remove();
+  }
+});
 
 test('F broken: ns-router with forwarding off drops ns1 ⇄ ns2 there, as the real traffic shows', async () => {
   const scenario = SCENARIOS.F.hosts[0];
