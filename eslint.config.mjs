@@ -40,4 +40,17 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // The trace engine reads the model only: it runs on any Topology, whoever made it.
+    files: ['src/trace/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: PROCESS_AND_VSCODE,
+        patterns: [{
+          group: ['**/host', '**/host/**', '**/engine', '**/engine/**', '**/extension', '**/extension/**', '**/cli', '**/cli/**', '**/webview', '**/webview/**', '**/language', '**/language/**', '**/plan', '**/plan/**', '**/diagram', '**/diagram/**'],
+          message: 'src/trace is pure and reads only src/model.',
+        }],
+      }],
+    },
+  },
 );

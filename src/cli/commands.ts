@@ -8,6 +8,7 @@ import { applyCommand } from './commands/apply';
 import { destroyCommand } from './commands/destroy';
 import { exportCommand } from './commands/export';
 import { graphCommand } from './commands/graph';
+import { traceCommand } from './commands/trace';
 
 export const commands: CliCommand[] = [
   showCommand,
@@ -17,4 +18,5 @@ export const commands: CliCommand[] = [
   destroyCommand,
   exportCommand,
   graphCommand,
+  traceCommand,
 ];

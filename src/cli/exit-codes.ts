@@ -14,6 +14,10 @@ export const EXIT = {
   conflict: 9,
   declined: 10,
   timeout: 11,
+  /** `trace`: the packet or its reply is dropped. */
+  traceDropped: 12,
+  /** `trace`: a rule on the path could not be evaluated, so the verdict rests on an assumption. */
+  traceUncertain: 13,
 } as const;
 
 /** Maps an error code (VnetError.code) to the exit code that names its kind. */

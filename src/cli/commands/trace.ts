@@ -1,0 +1,107 @@
+// `vnet trace`: follows a packet through a network, hop by hop, and says whether the round trip works,
+// where it stops and why (docs/trace.md). A .vnet FILE gives the desired network; otherwise the live host.
+
+import { readFile } from 'node:fs/promises';
+import { probeHost } from '../../host/probe';
+import { compileVnet } from '../../language/index';
+import { VnetError } from '../../model/errors';
+import { STATE_SCHEMA, type Lab, type Topology } from '../../model/topology';
+import { validSinglePort } from '../../model/ports';
+import { renderTrace, trace, type TraceQuestion, type TraceResult } from '../../trace/index';
+import { flagValue, parseArgs, type ParsedArgs } from '../args';
+import { printHelpIfAsked, type CliCommand, type CliIo } from '../command';
+import { EXIT } from '../exit-codes';
+import { callTimeoutMs, hostArgsFrom, HOST_FLAGS, HOST_HELP, transportFromArgs } from '../host-options';
+
+const SHORT_USAGE = 'vnet trace [FILE] [--host T] --from NS|ADDR --to ADDR|NS [--icmp | --tcp PORT | --udp PORT] [--json]';
+
+const USAGE = [
+  SHORT_USAGE,
+  '',
+  '  FILE            a .vnet file: trace its desired network (or a `vnet show --json` state file)',
+  '  --from NS|ADDR  a namespace (`host` for the root one; HOST/NS in a lab), or an address outside the host',
+  '  --to ADDR|NS    an address, or a namespace (its first address)',
+  '  --icmp          an echo request (the default)',
+  '  --tcp PORT      a TCP connection to PORT',
+  '  --udp PORT      a UDP datagram to PORT',
+  '  --json          print the verdict as JSON (docs/trace.md)',
+  '  --live          send the real packet too (not implemented yet)',
+  '',
+  'Without FILE it reads the live host (--host, default local):',
+  HOST_HELP,
+  '',
+  `Exit codes: ${EXIT.ok} reachable, ${EXIT.traceDropped} dropped, ${EXIT.traceUncertain} uncertain (a rule on the path was not evaluated).`,
+].join('\n');
+
+function portOf(args: ParsedArgs, flag: 'tcp' | 'udp'): number {
+  const text = flagValue(args, flag)!;
+  if (!validSinglePort(text)) throw new VnetError('VN-USAGE-PORT', `--${flag} takes a port from 1 to 65535, got "${text}".`);
+  return Number(text);
+}
+
+function questionOf(args: ParsedArgs): TraceQuestion {
+  const from = flagValue(args, 'from');
+  const to = flagValue(args, 'to');
+  if (!from || !to) throw new VnetError('VN-USAGE-ARGS', `Give both --from and --to. Usage: ${SHORT_USAGE}`);
+  const chosen = (['icmp', 'tcp', 'udp'] as const).filter((p) => args.booleans.has(p) || args.flags.has(p));
+  if (chosen.length > 1) throw new VnetError('VN-USAGE-ARGS', `Give one of --icmp, --tcp PORT, --udp PORT (got ${chosen.map((p) => `--${p}`).join(' and ')}).`);
+  const protocol = chosen[0] ?? 'icmp';
+  return { from, to, protocol, port: protocol === 'icmp' ? null : portOf(args, protocol) };
+}
+
+/** The desired network of a .vnet file, or a saved state. */
+async function readNetwork(path: string): Promise<Topology | Lab> {
+  let text: string;
+  try { text = await readFile(path, 'utf8'); } catch (error) {
+    throw new VnetError('VN-TRACE-READ', `Cannot read ${path}: ${(error as Error).message}. Check the path.`);
+  }
+  if (/\.json$/i.test(path)) {
+    let topology: Topology | null = null;
+    try { topology = JSON.parse(text) as Topology; } catch { /* said below */ }
+    if (topology?.schema !== STATE_SCHEMA || !Array.isArray(topology.namespaces)) {
+      throw new VnetError('VN-TRACE-STATE', `${path} is not a VNet state file (schema ${STATE_SCHEMA}). Create one with "vnet show --json".`);
+    }
+    return topology;
+  }
+  const result = compileVnet(text);
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (!result.lab || errors.length) {
+    throw new VnetError('VN-TRACE-INVALID', `${path} has errors (${errors[0]?.message ?? 'no lab'}): a trace needs a valid network. Run "vnet check ${path}".`);
+  }
+  return result.lab;
+}
+
+async function readLive(args: ParsedArgs, io: CliIo): Promise<Topology> {
+  const host = hostArgsFrom(args);
+  const transport = transportFromArgs(args);
+  try {
+    return await probeHost(transport, { signal: io.signal, timeoutMs: callTimeoutMs(host) });
+  } finally {
+    await transport.close();
+  }
+}
+
+function exitCodeOf(result: TraceResult): number {
+  if (result.uncertain) return EXIT.traceUncertain;
+  return result.reachable ? EXIT.ok : EXIT.traceDropped;
+}
+
+export const traceCommand: CliCommand = {
+  name: 'trace',
+  summary: 'Follow a packet through a network and say why it does or does not get through',
+  usage: USAGE,
+  async run(argv, io) {
+    const args = parseArgs(argv, { ...HOST_FLAGS, from: { value: true }, to: { value: true }, icmp: {}, tcp: { value: true }, udp: { value: true }, json: {}, live: {}, help: {} });
+    if (printHelpIfAsked(args, traceCommand, io)) return EXIT.ok;
+    if (args.booleans.has('live')) throw new VnetError('VN-USAGE-LIVE', '--live (sending the real packet) is not implemented yet. Run the trace without --live.');
+    if (args.positionals.length > 1) throw new VnetError('VN-USAGE-ARGS', `vnet trace takes at most one FILE, got ${args.positionals.length}. Usage: ${SHORT_USAGE}`);
+    const file = args.positionals[0];
+    if (file && args.flags.has('host')) throw new VnetError('VN-USAGE-ARGS', 'Give a FILE (its desired network) or --host (the live one), not both.');
+    const question = questionOf(args);
+    const network = file ? await readNetwork(file) : await readLive(args, io);
+    io.signal.throwIfAborted();
+    const result = trace(network, question);
+    io.stdout(args.booleans.has('json') ? `${JSON.stringify(result, null, 2)}\n` : renderTrace(result));
+    return exitCodeOf(result);
+  },
+};

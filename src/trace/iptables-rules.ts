@@ -1,0 +1,37 @@
+// iptables rules (nat and filter) as the chain walker takes them.
+
+import type { FilterRule, FilterTarget } from '../model/firewall';
+import type { NatRule, NatTarget } from '../model/topology';
+import type { WalkRule, WalkStep } from './chain-walk';
+import { conditionsHold } from './match-iptables';
+
+function filterStep(target: FilterTarget): WalkStep {
+  switch (target.kind) {
+    case 'ACCEPT': case 'DROP': return { kind: 'verdict', verdict: target.kind, to: null };
+    case 'REJECT': return { kind: 'verdict', verdict: 'REJECT', to: null };
+    case 'RETURN': return { kind: 'return' };
+    case 'jump': return { kind: 'jump', chain: target.chain };
+    case 'goto': return { kind: 'goto', chain: target.chain };
+    // LOG only writes; MARK sets a mark, and every mark match is uncertain already.
+    case 'LOG': case 'MARK': return { kind: 'continue' };
+    case 'other': return { kind: 'unknown', what: `target ${target.name || '(none)'} is not evaluated` };
+  }
+}
+
+function natStep(target: NatTarget): WalkStep {
+  switch (target.kind) {
+    case 'MASQUERADE': case 'ACCEPT': return { kind: 'verdict', verdict: target.kind, to: null };
+    case 'SNAT': case 'DNAT': return { kind: 'verdict', verdict: target.kind, to: target.to };
+    case 'RETURN': return { kind: 'return' };
+    case 'jump': return { kind: 'jump', chain: target.chain };
+    case 'other': return { kind: 'unknown', what: `target ${target.name} ${target.args} is not evaluated`.trim() };
+  }
+}
+
+export function filterWalkRules(rules: readonly FilterRule[]): WalkRule[] {
+  return rules.map((rule) => ({ chain: rule.chain, text: rule.rule, holds: (ctx) => conditionsHold(rule, ctx), step: filterStep(rule.target) }));
+}
+
+export function natWalkRules(rules: readonly NatRule[]): WalkRule[] {
+  return rules.map((rule) => ({ chain: rule.chain, text: rule.rule, holds: (ctx) => conditionsHold(rule, ctx), step: natStep(rule.target) }));
+}

@@ -1,0 +1,119 @@
+// Between namespaces: a veth delivers to its peer; a bridge hands the packet to the port whose far side
+// answers ARP for the next hop, or up to its own namespace; an interface whose far side is outside the host
+// takes it off the host (in a lab, to the host of the lab that owns the next hop). Nobody answering drops it.
+
+import type { Namespace, NetInterface } from '../model/topology';
+import { ownsAddress } from './addresses';
+import { passFilter } from './checks';
+import { filterHook } from './hooks';
+import { assume, dropAt, note } from './journey';
+import type { Packet } from './packet';
+import { peerOf, type Outcome, type Walker } from './walker';
+
+function noNeighbour(w: Walker, ns: Namespace, packet: Packet, nexthop: string, on: string): Outcome {
+  dropAt(w.journey, ns, packet, { step: 'link', iface: on, says: `no neighbour answers for ${nexthop} on ${on}`, by: null });
+  return { kind: 'dropped' };
+}
+
+function linkDown(w: Walker, ns: Namespace, packet: Packet, iface: NetInterface, where: string): Outcome {
+  dropAt(w.journey, ns, packet, { step: 'link', iface: iface.name, says: `link down: ${iface.name} in ${where} is down`, by: `ip link set ${iface.name} down` });
+  return { kind: 'dropped' };
+}
+
+/** Whether an interface's far side is outside the host: a link with no peer here that is not a bridge port. */
+export function leadsOut(iface: NetInterface): boolean {
+  if (iface.kind === 'loopback' || iface.kind === 'bridge' || iface.kind === 'dummy') return false;
+  return iface.peer === null;
+}
+
+/**
+ * Where a packet from outside comes in by an outward interface: the interface itself, or the bridge it is
+ * a port of (whose addresses and routes then apply).
+ */
+export function inwardInterface(ns: Namespace, outward: NetInterface): NetInterface {
+  return (outward.master && ns.interfaces.find((i) => i.name === outward.master && i.state === 'up')) || outward;
+}
+
+/** Another host of the lab whose outward interface holds the next hop: the packet continues there. */
+function labHostFor(w: Walker, nexthop: string): { name: string; ns: Namespace; iface: string } | null {
+  for (const host of w.hosts) {
+    if (host.topology === w.topology) continue;
+    for (const ns of host.topology.namespaces) {
+      const iface = ns.interfaces.find((i) => leadsOut(i) && i.state === 'up' && ownsAddress({ ...ns, interfaces: [i] }, nexthop));
+      if (iface) return { name: host.name, ns, iface: iface.name };
+    }
+  }
+  return null;
+}
+
+function leaveHost(w: Walker, ns: Namespace, packet: Packet, out: string, nexthop: string): Outcome {
+  const lab = labHostFor(w, nexthop);
+  note(w.journey, ns, packet, { step: 'leave', iface: out, says: `leaves the host by ${out} from ${packet.src}${lab ? `, to lab host ${lab.name}` : ''}` });
+  if (!lab) return { kind: 'left', host: w.journey.host, ns, iface: out, packet };
+  const next = w.hosts.find((h) => h.name === lab.name)!;
+  w.topology = next.topology;
+  w.journey.host = next.name;
+  return w.arrive(w, lab.ns, lab.iface, packet);
+}
+
+/**
+ * Bridged traffic meets the bridge's namespace's FORWARD chain only with br_netfilter's
+ * bridge-nf-call-iptables on. Where that is not known, it is assumed off, and said when FORWARD would drop.
+ */
+function passBridgeFilter(w: Walker, ns: Namespace, bridge: NetInterface, packet: Packet): boolean {
+  const ct = w.journey.direction === 'request' ? 'NEW' as const : 'ESTABLISHED' as const;
+  const ctx = { packet, in: bridge.name, out: bridge.name, ct, isLocal: (a: string) => ownsAddress(ns, a) };
+  const family = packet.family === 4 ? 'iptables' : 'ip6tables';
+  const setting = ns.sysctls === undefined ? undefined : packet.family === 4 ? ns.sysctls.bridgeNfCallIptables : ns.sysctls.bridgeNfCallIp6tables;
+  if (setting === true) return passFilter(w, ns, 'FORWARD', ctx);
+  if (setting === undefined) {
+    const would = filterHook(ns, 'FORWARD', ctx, () => undefined);
+    if (would.verdict !== 'ACCEPT') {
+      assume(w.journey, ns, would.by, `whether bridged traffic on ${bridge.name} passes ${family} (net.bridge.bridge-nf-call-${family}) is not known here: assumed not; if it does, this drops it`);
+    }
+  }
+  return true;
+}
+
+/** On a bridge's segment: up to the bridge's own namespace, or across to the port whose far side owns the next hop. */
+function acrossBridge(w: Walker, ns: Namespace, bridge: NetInterface, ingress: NetInterface | null, nexthop: string, packet: Packet): Outcome {
+  if (bridge.state !== 'up') return linkDown(w, ns, packet, bridge, ns.name);
+  if (ingress && ownsAddress(ns, nexthop)) {
+    note(w.journey, ns, packet, { step: 'bridge', iface: bridge.name, says: `${bridge.name} takes it up to ${ns.name}, which owns ${nexthop}` });
+    return w.arrive(w, ns, bridge.name, packet);
+  }
+  const ports = ns.interfaces.filter((i) => i.master === bridge.name && i !== ingress && i.state === 'up');
+  for (const port of ports) {
+    const far = peerOf(w, ns, port.name);
+    if (!far || far.iface.state !== 'up' || !ownsAddress(far.ns, nexthop)) continue;
+    if (ingress && !passBridgeFilter(w, ns, bridge, packet)) return { kind: 'dropped' };
+    note(w.journey, ns, packet, { step: 'bridge', iface: bridge.name, says: `${bridge.name} forwards it to ${port.name}, whose far side ${far.ns.name} owns ${nexthop}`, by: ns.sysctls?.bridgeNfCallIptables ? 'net.bridge.bridge-nf-call-iptables = 1' : null });
+    return w.arrive(w, far.ns, far.iface.name, packet);
+  }
+  const outward = ports.find(leadsOut);
+  if (outward) return leaveHost(w, ns, packet, outward.name, nexthop);
+  return noNeighbour(w, ns, packet, nexthop, bridge.name);
+}
+
+/** Out by `out` towards `nexthop`. */
+export function transmit(w: Walker, ns: Namespace, out: string, nexthop: string, packet: Packet): Outcome {
+  const iface = ns.interfaces.find((i) => i.name === out)!;
+  if (iface.state !== 'up') return linkDown(w, ns, packet, iface, ns.name);
+  if (iface.kind === 'bridge') return acrossBridge(w, ns, iface, null, nexthop, packet);
+  if (iface.kind === 'dummy') return noNeighbour(w, ns, packet, nexthop, out);
+  if (leadsOut(iface)) return leaveHost(w, ns, packet, out, nexthop);
+  const far = peerOf(w, ns, out);
+  if (!far) {
+    const end = `${iface.peer?.namespace}:${iface.peer?.interface}`;
+    assume(w.journey, ns, `${out} ⇄ ${end}`, `the far end of ${out} (${end}) is not in the model: assumed the packet is lost there`);
+    dropAt(w.journey, ns, packet, { step: 'link', iface: out, says: `the far end of ${out} (${end}) is not in the model`, by: null });
+    return { kind: 'dropped' };
+  }
+  if (far.iface.state !== 'up') return linkDown(w, far.ns, packet, far.iface, far.ns.name);
+  if (far.iface.master) {
+    const bridge = far.ns.interfaces.find((i) => i.name === far.iface.master);
+    if (bridge) return acrossBridge(w, far.ns, bridge, far.iface, nexthop, packet);
+  }
+  if (!ownsAddress(far.ns, nexthop)) return noNeighbour(w, ns, packet, nexthop, out);
+  return w.arrive(w, far.ns, far.iface.name, packet);
+}

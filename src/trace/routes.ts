@@ -1,0 +1,137 @@
+// The route lookup: policy rules in priority order, then the table they name; in a table the longest
+// prefix wins, and among equal prefixes the first route (the model holds no metric; the kernel lists
+// routes of one prefix in metric order, and the probe keeps that order). The main table is the
+// namespace's routes plus the connected routes the kernel makes from addresses on links that are up.
+
+import { cidrContains, parseCidr, parseIp } from '../model/cidr';
+import { describeRoute } from '../model/route';
+import type { PolicyRule } from '../model/routing';
+import type { Namespace, Route } from '../model/topology';
+import { addressInSubnet, cidrsOf, subnetText } from './addresses';
+
+export interface RouteChoice {
+  route: Route;
+  /** The interface it leaves by; null when the gateway is on no connected subnet. */
+  dev: string | null;
+  /** The address whose owner must answer ARP: the gateway, or the destination itself. */
+  nexthop: string;
+  text: string;
+  table: string;
+}
+
+export type RouteAnswer =
+  | { kind: 'route'; choice: RouteChoice }
+  | { kind: 'none' }
+  | { kind: 'refused'; by: string; action: string };
+
+export type Assume = (rule: string, assumed: string) => void;
+
+/** Connected routes: one per address on a link that is up, as the kernel makes them. */
+export function connectedRoutes(ns: Namespace): Route[] {
+  return ns.interfaces
+    .filter((iface) => iface.state === 'up' && iface.kind !== 'loopback')
+    .flatMap((iface) => cidrsOf(iface).map((cidr): Route => ({ to: subnetText(cidr), via: null, dev: iface.name, protocol: 'kernel' })));
+}
+
+function mainTable(ns: Namespace): Route[] {
+  const seen = new Set(ns.routes.map((r) => `${r.to} ${r.dev ?? ''}`));
+  return [...ns.routes, ...connectedRoutes(ns).filter((r) => !seen.has(`${r.to} ${r.dev}`))];
+}
+
+function tableRoutes(ns: Namespace, table: string): Route[] | null {
+  if (table === 'main' || table === '254') return mainTable(ns);
+  return ns.routeTables?.find((t) => t.table === table)?.routes ?? null;
+}
+
+function prefixOf(route: Route, family: 4 | 6): number | null {
+  if (route.to === 'default') return family === 4 || route.via?.includes(':') ? 0 : null;
+  const cidr = parseCidr(route.to) ?? (parseIp(route.to) ? parseCidr(`${route.to}/${family === 4 ? 32 : 128}`) : null);
+  return cidr && cidr.family === family ? cidr.prefix : null;
+}
+
+function resolveDev(ns: Namespace, route: Route): string | null {
+  const up = ns.interfaces.filter((i) => i.state === 'up');
+  if (route.dev) return up.some((i) => i.name === route.dev) ? route.dev : null;
+  if (!route.via) return null;
+  return up.find((iface) => addressInSubnet(iface, route.via!) !== null)?.name ?? null;
+}
+
+/**
+ * The best route of one table for `dst`, or null. Among routes of one prefix the first wins; where a
+ * connected route the kernel made ties with another, the model does not say which the kernel made first
+ * (the probe leaves kernel routes out), so the choice is said as an assumption.
+ */
+export function lookupTable(ns: Namespace, routes: Route[], dst: string, table = 'main', assumeFn?: Assume): RouteChoice | null {
+  const ip = parseIp(dst);
+  if (!ip) return null;
+  let best: { route: Route; prefix: number } | null = null;
+  const ties: Route[] = [];
+  for (const route of routes) {
+    if (route.dev && !ns.interfaces.some((i) => i.name === route.dev && i.state === 'up')) continue;
+    const prefix = prefixOf(route, ip.family);
+    if (prefix === null) continue;
+    const cidr = route.to === 'default' ? null : parseCidr(route.to) ?? parseCidr(`${route.to}/${ip.family === 4 ? 32 : 128}`);
+    if (cidr && !cidrContains(cidr, ip)) continue;
+    if (best && prefix === best.prefix) ties.push(route);
+    if (!best || prefix > best.prefix) { best = { route, prefix }; ties.length = 0; }
+  }
+  if (!best) return null;
+  const dev = resolveDev(ns, best.route);
+  const text = describeRoute({ ...best.route, dev: best.route.dev ?? dev });
+  const unordered = ties.filter((t) => t.dev !== best.route.dev && (isDerived(ns, t) || isDerived(ns, best.route)));
+  if (unordered.length && assumeFn) {
+    assumeFn(text, `${[best.route, ...unordered].map((r) => describeRoute(r)).join(' and ')} tie; the kernel uses the one made first, which the model does not say: assumed ${text}`);
+  }
+  return { route: best.route, dev, nexthop: best.route.via ?? dst, text, table };
+}
+
+/** A connected route derived from an address, not read from the host: its place among equals is not known. */
+function isDerived(ns: Namespace, route: Route): boolean {
+  return route.protocol === 'kernel' && !ns.routes.includes(route);
+}
+
+function prefixMatches(prefix: string | null, address: string | null): boolean | null {
+  if (prefix === null || prefix === 'all') return true;
+  if (address === null) return null;
+  const cidr = parseCidr(prefix.includes('/') ? prefix : `${prefix}/${prefix.includes(':') ? 128 : 32}`);
+  const ip = parseIp(address);
+  return cidr !== null && ip !== null && cidrContains(cidr, ip);
+}
+
+/** Whether a policy rule selects the packet; null when it cannot be told (the rule names why). */
+function ruleSelects(rule: PolicyRule, src: string | null, dst: string, iif: string, assumeFn: Assume): boolean {
+  const from = prefixMatches(rule.from, src);
+  if (from === null) { assumeFn(rule.text, 'the source address is not chosen yet: assumed the rule does not apply'); return false; }
+  const parts = [from, prefixMatches(rule.to, dst), rule.iif === null || rule.iif === iif];
+  if (rule.oif !== null) { assumeFn(rule.text, 'oif rules apply to sockets bound to an interface: assumed it does not apply'); parts.push(false); }
+  if (rule.fwmark !== null) {
+    const [value, mask] = rule.fwmark.split('/');
+    assumeFn(rule.text, 'marks are not followed: assumed the packet carries mark 0');
+    parts.push((0 & Number(mask ?? '0xffffffff')) === Number(value));
+  }
+  const all = parts.every(Boolean);
+  return rule.invert ? !all : all;
+}
+
+/** Policy rules, then tables: where the packet goes from this namespace. */
+export function lookupRoute(ns: Namespace, src: string | null, dst: string, iif: string, assumeFn: Assume): RouteAnswer {
+  const family = parseIp(dst)?.family ?? 4;
+  const rules = (ns.policyRules ?? []).filter((r) => r.family === family).sort((a, b) => a.priority - b.priority);
+  if (!rules.length) {
+    const choice = lookupTable(ns, mainTable(ns), dst, 'main', assumeFn);
+    return choice ? { kind: 'route', choice } : { kind: 'none' };
+  }
+  for (const rule of rules) {
+    if (!ruleSelects(rule, src, dst, iif, assumeFn)) continue;
+    if (rule.action === 'lookup' && rule.table) {
+      if (rule.table === 'local' || rule.table === '255') continue;
+      const routes = tableRoutes(ns, rule.table);
+      const choice = routes ? lookupTable(ns, routes, dst, rule.table, assumeFn) : null;
+      if (choice) return { kind: 'route', choice };
+      continue;
+    }
+    if (['blackhole', 'unreachable', 'prohibit'].includes(rule.action)) return { kind: 'refused', by: rule.text, action: rule.action };
+    assumeFn(rule.text, `the rule's action "${rule.action}" is not evaluated: assumed it does nothing`);
+  }
+  return { kind: 'none' };
+}
