@@ -4,6 +4,8 @@
 //   (b) `ip -all netns exec` run on the host in one ssh exec.
 // Every namespace has a veth to a bridge, an address and a default route; the host holds 200 NAT rules.
 // vnet reads more than either baseline (forwarding, NAT of every namespace, peers across namespaces).
+// Then 1000 namespaces of which 100 hold their own rules (iptables-nft filter and nat, and a native nft
+// table), beside (c) `ip -all netns exec` running iptables-save and `nft -j list ruleset` in each.
 // Also: how long a hand-made change takes to reach a watcher's subscriber.
 
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,6 +21,9 @@ import { measure, median, report, type Figure } from './lib/measure';
 
 const CLI = join(__dirname, '../dist/cli.js');
 const SIZES = (process.env.VNET_BENCH_SHOW_SIZES ?? '100,1000').split(',').map(Number);
+/** Which parts run: `sizes`, `rules`, `watch` (all by default). */
+const CASES = (process.env.VNET_BENCH_SHOW_CASES ?? 'sizes,rules,watch').split(',');
+const RULED = 100;
 
 /** Builds the namespaces directly in the host (set-up is not what is measured). */
 async function populate(host: TestHost, count: number): Promise<void> {
@@ -44,6 +49,47 @@ echo 1 > /proc/sys/net/ipv4/ip_forward
 `;
   const result = await host.direct(script, { timeoutMs: 600_000 });
   if (result.exitCode !== 0) throw new Error(`set-up failed: ${result.stderr}`);
+}
+
+/** Gives namespaces n1…nCOUNT a few iptables-nft rules in filter and nat, and a small native inet table. */
+async function addRules(host: TestHost, count: number): Promise<void> {
+  const script = `set -e
+cat > /tmp/rules.ipt <<'EOF'
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -i eth0 -p tcp --dport 80 -j ACCEPT
+-A INPUT -p icmp -j ACCEPT
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A POSTROUTING -o eth0 -j MASQUERADE
+-A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 10.128.0.1:80
+COMMIT
+EOF
+cat > /tmp/rules.nft <<'EOF'
+table inet lab {
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    ct state established,related accept
+    iifname "eth0" tcp dport 22 accept
+    ip saddr 10.0.0.0/8 drop
+  }
+}
+EOF
+i=1; while [ $i -le ${count} ]; do
+  nsenter --net=/run/netns/n$i iptables-nft-restore /tmp/rules.ipt
+  nsenter --net=/run/netns/n$i nft -f /tmp/rules.nft
+  i=$((i+1))
+done
+`;
+  const result = await host.direct(script, { timeoutMs: 600_000 });
+  if (result.exitCode !== 0) throw new Error(`rules set-up failed: ${result.stderr}`);
 }
 
 function sshArgs(host: TestHost, controlDir: string): string[] {
@@ -108,6 +154,42 @@ async function benchSize(count: number): Promise<Figure[]> {
   }
 }
 
+async function benchRules(count: number, ruled: number): Promise<Figure[]> {
+  const bed = await Testbed.start();
+  const controlDir = await mkdtemp(join(tmpdir(), 'vnet-bench-ssh-'));
+  try {
+    const host = await bed.addHost();
+    console.log(`setting up ${count} namespaces, ${ruled} with rules…`);
+    await populate(host, count);
+    await addRules(host, ruled);
+
+    const seen = await vnetShow(host);
+    const filtered = seen.namespaces.filter((n) => n.iptables?.some((t) => t.table === 'filter' && t.rules.length === 3)).length;
+    const natted = seen.namespaces.filter((n) => !n.root && n.nat.length === 2).length;
+    const native = seen.namespaces.filter((n) => n.nftTables?.some((t) => t.name === 'lab' && t.chains[0]?.rules.length === 3)).length;
+    if (seen.namespaces.length !== count + 1 || filtered !== ruled || natted !== ruled || native !== ruled) {
+      throw new Error(`vnet show saw ${seen.namespaces.length} namespaces, ${filtered} with filter rules, ${natted} with NAT, ${native} with the nft table`);
+    }
+    const allNetns = () => ssh(host, controlDir, "ip -all netns exec sh -c 'iptables-save; nft -j list ruleset' >/dev/null 2>&1");
+    await allNetns();
+
+    const show = median(await measure(5, () => vnetShow(host)));
+    const transport = createTransport(host.target, { sshOptions: host.sshOptions });
+    const probeOnly = median(await measure(5, () => probeHost(transport)));
+    await transport.close();
+    const all = median(await measure(3, allNetns));
+    const title = `vnet show --json, ${count} namespaces (${ruled} with rules) over ssh`;
+    return [
+      { name: title, ms: show, baseline: { name: '(c) ip -all netns exec iptables-save + nft -j list ruleset', ms: all },
+        target: '≤ 1 s and faster than (c)', met: show <= 1000 && show < all },
+      { name: `  of which the probe itself (in-process, no CLI start-up)`, ms: probeOnly },
+    ];
+  } finally {
+    await bed.stop();
+    await rm(controlDir, { recursive: true, force: true });
+  }
+}
+
 async function benchWatch(): Promise<Figure[]> {
   const bed = await Testbed.start();
   try {
@@ -135,8 +217,9 @@ async function benchWatch(): Promise<Figure[]> {
 }
 
 async function main(): Promise<void> {
-  for (const size of SIZES) report(`vnet show — ${size} namespaces`, await benchSize(size));
-  report('vnet watch', await benchWatch());
+  if (CASES.includes('sizes')) for (const size of SIZES) report(`vnet show — ${size} namespaces`, await benchSize(size));
+  if (CASES.includes('rules')) report(`vnet show — 1000 namespaces, ${RULED} with rules`, await benchRules(1000, RULED));
+  if (CASES.includes('watch')) report('vnet watch', await benchWatch());
 }
 
 main().catch((error: unknown) => {

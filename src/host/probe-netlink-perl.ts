@@ -17,6 +17,7 @@
 // pair is resolved when its later-visited end is, so each candidate is asked about at most once per
 // namespace, and a veth whose peer is in no visible namespace is never matched (see veth-peers.ts).
 
+import { PERL_JOBS } from './probe-perl-jobs';
 import { PERL_NFT } from './probe-perl-nft';
 import { PERL_HOLDERS } from './probe-holders';
 
@@ -204,17 +205,22 @@ sub legacy_tables {
   return @t;
 }
 
+${PERL_JOBS.trim()}
+
 ${PERL_NFT.trim()}
 
-# iptables-save in this namespace: a child inherits the namespace we are in, so no nsenter is needed.
+# iptables-save in this namespace, as a child of the namespace's group (probe-perl-jobs.ts).
 sub run_saver {
-  my ($backend, $tool) = @_;
-  mark("ipt $backend");
-  $| = 1; $| = 0;
-  my $pid = fork();
-  if (defined $pid && $pid == 0) { open(STDIN, '<', '/dev/null'); exec($tool); exit 127 }
-  waitpid($pid, 0) if defined $pid;
-  mark("iptrc $backend ", defined $pid ? $? >> 8 : 127);
+  my ($group, $backend, $tool) = @_;
+  job_start($group, { backend => $backend, print => \&print_saver }, 0, $tool);
+}
+
+sub print_saver {
+  my $job = shift;
+  mark("ipt $job->{backend}");
+  print $job->{out};
+  print "\n" if length $job->{out} && substr($job->{out}, -1) ne "\n";
+  mark("iptrc $job->{backend} $job->{rc}");
 }
 
 sub visit {
@@ -235,10 +241,11 @@ sub visit {
   my @legacy = legacy_tables();
   print join(' ', 'T', $_->[0], hex_str($_->[1])), "\n" for @nft;
   print join(' ', 'G', map { hex_str($_) } @legacy), "\n" if @legacy;
-  my @nftj = @nft ? nft_native_start(@nft) : ();
-  run_saver('nft', $NFT) if $NFT && grep { $_->[0] == 2 && $_->[1] =~ /^(?:nat|filter|mangle|raw)$/ } @nft;
-  run_saver('legacy', $LEGACY) if $LEGACY && grep { /^(?:nat|filter|mangle|raw)$/ } @legacy;
-  nft_native_finish(@nftj);
+  my $group = jobs_group($inode);
+  run_saver($group, 'nft', $NFT) if $NFT && grep { $_->[0] == 2 && $_->[1] =~ /^(?:nat|filter|mangle|raw)$/ } @nft;
+  run_saver($group, 'legacy', $LEGACY) if $LEGACY && grep { /^(?:nat|filter|mangle|raw)$/ } @legacy;
+  nft_native_start($group, @nft) if @nft;
+  jobs_close($group);
 }
 
 # Every network namespace: the one we run in, every nsfs bind mount (those under /run/netns have names;
@@ -272,6 +279,8 @@ if (opendir(my $proc, '/proc')) {
 }
 visit($root, '');
 visit($_, $path{$_}) for @order;
+jobs_pump(0);
+jobs_flush();
 holders(\@holder_procs);
 mark('end');
 ` + PERL_HOLDERS;

@@ -8,7 +8,7 @@
 // iptables-nft's tables are told apart as isIptablesNftTable (nft-json-parse.ts) does: family and name
 // are iptables', and every base chain has an iptables built-in name (one NFT_MSG_GETCHAIN dump, only in
 // namespaces that hold such tables). The children run in the namespace the reader has entered, beside
-// that namespace's iptables-save; their lines follow in a second `nl` section of the namespace.
+// that namespace's iptables-save; their lines follow, in `nl` sections, in the namespace's `nsrules` record.
 //
 // Environment: VNET_NFTJ, the nft program, or empty.
 
@@ -41,36 +41,24 @@ sub nft_odd_base_chains {
   return \%odd;
 }
 
-# Starts nft -j list table for each native table and returns the jobs; nft_native_finish reads them
-# once iptables-save has run too, so that the two children of a namespace run side by side.
+# Starts nft -j list table for each native table, as children of the namespace's group (probe-perl-jobs.ts).
 sub nft_native_start {
-  my @tables = @_;
+  my ($group, @tables) = @_;
   my $odd = (grep { ipt_named($_) } @tables) ? nft_odd_base_chains() : {};
-  my @jobs;
   for my $t (grep { !ipt_named($_) || $odd->{"$_->[0] $_->[1]"} } @tables) {
     my $family = $NFT_FAMILY{$t->[0]} // next;
-    my $job = { family => $family, name => $t->[1], rc => '-' };
-    push @jobs, $job;
-    next unless $NFTJ;
+    my $job = { family => $family, name => $t->[1], rc => '-', out => '', print => \&nft_native_print };
+    if (!$NFTJ) { job_add($group, $job); next }
     # nft joins its arguments into one command line and parses it: only a plain identifier is safe there.
-    if ($t->[1] !~ m{^[A-Za-z][A-Za-z0-9/_.-]*$}) { $job->{rc} = 'unsafe'; next }
-    $| = 1; $| = 0;
-    my $pid = open(my $out, '-|');
-    if (!defined $pid) { $job->{rc} = 127; next }
-    if ($pid == 0) { open(STDIN, '<', '/dev/null'); open(STDERR, '>', '/dev/null'); exec($NFTJ, '-j', 'list', 'table', $family, $t->[1]); exit 127 }
-    $job->{out} = $out;
+    if ($t->[1] !~ m{^[A-Za-z][A-Za-z0-9/_.-]*$}) { $job->{rc} = 'unsafe'; job_add($group, $job); next }
+    job_start($group, $job, 1, $NFTJ, '-j', 'list', 'table', $family, $t->[1]);
   }
-  return @jobs;
 }
 
-# Prints the jobs' J lines, in a second "nl" section of the namespace (its lines join the first).
-sub nft_native_finish {
-  return unless @_;
+# A job's J line, in an "nl" section of the namespace (its lines join the namespace's first one).
+sub nft_native_print {
+  my $job = shift;
   mark('nl');
-  for my $job (@_) {
-    my $json = '';
-    if (my $out = $job->{out}) { local $/; $json = <$out> // ''; close $out; $job->{rc} = $? >> 8 }
-    print join(' ', 'J', $job->{family}, hex_of($job->{name}), $job->{rc}, hex_of($json)), "\n";
-  }
+  print join(' ', 'J', $job->{family}, hex_of($job->{name}), $job->{rc}, hex_of($job->{out})), "\n";
 }
 `;

@@ -108,6 +108,11 @@ export function splitProbeOutput(output: string, mark: string): ProbeRecords {
         current = records.namespaces.find((r) => r.inode === Number(args[0]) && r.ipJson !== null) ?? null;
         ipt = null;
         break;
+      // The netlink reader's children's output for a namespace visited before (probe-perl-jobs.ts).
+      case 'nsrules':
+        current = records.namespaces.find((r) => r.inode === Number(args[0]) && r.netlink !== null) ?? null;
+        ipt = null;
+        break;
       case 'nl': section = 'nl'; body = []; break;
       case 'ip': section = 'ip'; body = []; break;
       case 'nlfail': if (current) current.partial = true; break;

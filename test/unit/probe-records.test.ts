@@ -148,3 +148,25 @@ test('the ip method names the nsids of a namespace in a second look at it, which
     ['b', [['v1', { namespace: 'a', interface: 'v0' }]]],
   ]);
 });
+
+test('a namespace\'s iptables-save and nft output may arrive after other namespaces, found again by inode', () => {
+  const lo = 'L 1 772 65609 6c6f 65536 000000000000 - - - 0 - - - -';
+  const output = [
+    `${M} probe 1`, `${M} tools nft=iptables-nft-save legacy=`, `${M} method netlink`, `${M} root 100`,
+    `${M} mountinfo`, `${M} procs`,
+    `${M} ns 100`, `${M} nl`, lo, 'F 1', 'T 2 6e6174',
+    `${M} ns 200`, `${M} nl`, lo, 'F 0', 'T 2 6e6174',
+    `${M} nsrules 200`, `${M} ipt nft`, '*nat', ':POSTROUTING ACCEPT [0:0]', '-A POSTROUTING -j MASQUERADE', '@@forged00000 nsrules 100', 'COMMIT',
+    `${M} iptrc nft 0`,
+    `${M} nsrules 100`, `${M} ipt nft`, '*nat', ':POSTROUTING ACCEPT [0:0]', 'COMMIT', `${M} iptrc nft 4`,
+    `${M} nsrules 999`, `${M} ipt nft`, '*nat', 'COMMIT', `${M} iptrc nft 0`,
+    `${M} end`,
+  ].join('\n');
+  const records = splitProbeOutput(output, M);
+  assert.deepEqual(records.namespaces.map((n) => n.inode), [100, 200], 'nsrules adds no namespace');
+  const [host, other] = records.namespaces;
+  assert.deepEqual(host.iptables.map((d) => d.exitCode), [4]);
+  assert.deepEqual(other.iptables.map((d) => d.exitCode), [0]);
+  assert.match(other.iptables[0].text, /MASQUERADE\n@@forged00000 nsrules 100\nCOMMIT/);
+  assert.deepEqual(host.netlink, [lo, 'F 1', 'T 2 6e6174'], 'the other namespace\'s lines stay its own');
+});
