@@ -45,105 +45,134 @@ function emptyRecords(): ProbeRecords {
 }
 
 export function splitProbeOutput(output: string, mark: string): ProbeRecords {
-  let records = emptyRecords();
+  const splitter = new RecordSplitter();
   const prefix = `${mark} `;
-  let body: string[] | null = null;
-  let section: 'mountinfo' | 'procs' | 'holders' | 'nl' | 'ip' | 'ipt' | 'labstate' | null = null;
-  let labState: ProbeRecords['labStates'][number] | null = null;
-  const labStatesAfter: ProbeRecords['labStates'] = [];
-  let current: NamespaceRecord | null = null;
-  let ipt: NamespaceRecord['iptables'][number] | null = null;
-
-  const closeBody = () => {
-    if (!body) return;
-    if (section === 'mountinfo') records.mountinfo.push(...body.filter((l) => l.length));
-    else if (section === 'procs') {
-      for (const line of body) {
-        const m = /^(\d+) (\d+)$/.exec(line.trim());
-        if (m) records.processes.push({ pid: Number(m[1]), inode: Number(m[2]) });
-      }
-    } else if (section === 'holders') records.holders.push(...body);
-    else if (section === 'nl' && current) current.netlink = (current.netlink ?? []).concat(body);
-    else if (section === 'ip' && current) current.ipJson = current.ipJson === null ? body.join('\n') : `${current.ipJson}\n${body.join('\n')}`;
-    else if (section === 'ipt' && ipt) ipt.text = body.join('\n');
-    else if (section === 'labstate' && labState) labState.text = body.join('\n');
-    body = null;
-    section = null;
-  };
-
   for (const line of output.split('\n')) {
-    if (!line.startsWith(prefix)) {
-      body?.push(line);
-      continue;
-    }
-    closeBody();
-    const [kind, ...args] = line.slice(prefix.length).split(' ');
+    if (line.startsWith(prefix)) splitter.record(line.slice(prefix.length).split(' '));
+    else splitter.bodyLine(line);
+  }
+  return splitter.finish();
+}
+
+type Section = 'mountinfo' | 'procs' | 'holders' | 'nl' | 'ip' | 'ipt' | 'labstate';
+
+/** Reads the probe's output record by record: a record opens a section whose body is the lines after it. */
+class RecordSplitter {
+  private records = emptyRecords();
+  private body: string[] | null = null;
+  private section: Section | null = null;
+  private labState: ProbeRecords['labStates'][number] | null = null;
+  private readonly labStatesAfter: ProbeRecords['labStates'] = [];
+  private current: NamespaceRecord | null = null;
+  private ipt: NamespaceRecord['iptables'][number] | null = null;
+
+  bodyLine(line: string): void {
+    this.body?.push(line);
+  }
+
+  finish(): ProbeRecords {
+    this.closeBody();
+    return this.records;
+  }
+
+  record([kind, ...args]: string[]): void {
+    this.closeBody();
+    if (this.namespaceRecord(kind, args) || this.hostRecord(kind, args)) return;
     switch (kind) {
-      case 'probe': break;
-      case 'restart': {
-        const restarts = [...records.restarts, args.join(' ')];
-        records = { ...emptyRecords(), tools: records.tools, restarts, labStates: records.labStates };
-        current = null;
-        ipt = null;
+      case 'mountinfo': case 'procs': case 'holders': case 'nl': case 'ip': this.open(kind); break;
+      case 'labstate': case 'labstate-after':
+        this.labState = { lab: args.join(' '), text: '' };
+        (kind === 'labstate' ? this.records.labStates : this.labStatesAfter).push(this.labState);
+        this.open('labstate');
         break;
-      }
+      // Only a list that was read to its end counts.
+      case 'labstate-after-done': this.records.labStatesAfter = this.labStatesAfter; break;
+      default: break;
+    }
+  }
+
+  private open(section: Section): void {
+    this.section = section;
+    this.body = [];
+  }
+
+  /** Records about the whole read: its tools, method, root, a restart, a fatal error, the end. */
+  private hostRecord(kind: string, args: string[]): boolean {
+    const records = this.records;
+    switch (kind) {
+      case 'restart':
+        this.records = { ...emptyRecords(), tools: records.tools, restarts: [...records.restarts, args.join(' ')], labStates: records.labStates };
+        this.current = null;
+        this.ipt = null;
+        return true;
       case 'tools':
         for (const arg of args) {
           const [key, value] = arg.split('=');
           if (key === 'nft' || key === 'legacy') records.tools[key] = value || null;
         }
-        break;
-      case 'method': records.method = args[0] === 'ip' ? 'ip' : 'netlink'; break;
-      case 'root': records.rootInode = Number(args[0]); break;
-      case 'mountinfo': section = 'mountinfo'; body = []; break;
-      case 'procs': section = 'procs'; body = []; break;
-      case 'holders': section = 'holders'; body = []; break;
-      case 'ns':
-        current = { inode: Number(args[0]), netlink: null, ipJson: null, iptables: [], failure: null, partial: false };
-        records.namespaces.push(current);
-        ipt = null;
-        break;
-      // The ip method's second look at a namespace read before (the names of its nsids): more of its JSON.
-      case 'nsids':
-        current = records.namespaces.find((r) => r.inode === Number(args[0]) && r.ipJson !== null) ?? null;
-        ipt = null;
-        break;
-      // The netlink reader's children's output for a namespace visited before (probe-perl-jobs.ts).
-      case 'nsrules':
-        current = records.namespaces.find((r) => r.inode === Number(args[0]) && r.netlink !== null) ?? null;
-        ipt = null;
-        break;
-      case 'nl': section = 'nl'; body = []; break;
-      case 'ip': section = 'ip'; body = []; break;
-      case 'nlfail': if (current) current.partial = true; break;
-      case 'nsfail': if (current) current.failure = args.join(' ') || 'unknown'; break;
-      case 'ipt':
-        if (current && (args[0] === 'nft' || args[0] === 'legacy')) {
-          ipt = { backend: args[0], text: '', exitCode: null };
-          current.iptables.push(ipt);
-          section = 'ipt';
-          body = [];
-        }
-        break;
-      case 'iptrc':
-        if (ipt && ipt.backend === args[0]) ipt.exitCode = Number(args[1]);
-        ipt = null;
-        break;
-      case 'labstate':
-      case 'labstate-after':
-        labState = { lab: args.join(' '), text: '' };
-        (kind === 'labstate' ? records.labStates : labStatesAfter).push(labState);
-        section = 'labstate';
-        body = [];
-        break;
-      case 'labstate-done': break;
-      // Only a list that was read to its end counts.
-      case 'labstate-after-done': records.labStatesAfter = labStatesAfter; break;
-      case 'fatal': records.fatal = { code: args[0] ?? 'VN-HOST-TOOL', tool: args[1] ?? '' }; break;
-      case 'end': records.complete = true; break;
-      default: break;
+        return true;
+      case 'method': records.method = args[0] === 'ip' ? 'ip' : 'netlink'; return true;
+      case 'root': records.rootInode = Number(args[0]); return true;
+      case 'fatal': records.fatal = { code: args[0] ?? 'VN-HOST-TOOL', tool: args[1] ?? '' }; return true;
+      case 'end': records.complete = true; return true;
+      default: return false;
     }
   }
-  closeBody();
-  return records;
+
+  /** Records about one namespace: its start, a later look at it, its failures and its iptables dumps. */
+  private namespaceRecord(kind: string, args: string[]): boolean {
+    switch (kind) {
+      case 'ns':
+        this.current = { inode: Number(args[0]), netlink: null, ipJson: null, iptables: [], failure: null, partial: false };
+        this.records.namespaces.push(this.current);
+        this.ipt = null;
+        return true;
+      // The ip method's second look at a namespace read before (the names of its nsids): more of its JSON.
+      case 'nsids': this.revisit(Number(args[0]), (r) => r.ipJson !== null); return true;
+      // The netlink reader's children's output for a namespace visited before (probe-perl-jobs.ts).
+      case 'nsrules': this.revisit(Number(args[0]), (r) => r.netlink !== null); return true;
+      case 'nlfail': if (this.current) this.current.partial = true; return true;
+      case 'nsfail': if (this.current) this.current.failure = args.join(' ') || 'unknown'; return true;
+      case 'ipt':
+        if (this.current && (args[0] === 'nft' || args[0] === 'legacy')) {
+          this.ipt = { backend: args[0], text: '', exitCode: null };
+          this.current.iptables.push(this.ipt);
+          this.open('ipt');
+        }
+        return true;
+      case 'iptrc':
+        if (this.ipt && this.ipt.backend === args[0]) this.ipt.exitCode = Number(args[1]);
+        this.ipt = null;
+        return true;
+      default: return false;
+    }
+  }
+
+  private revisit(inode: number, readBefore: (record: NamespaceRecord) => boolean): void {
+    this.current = this.records.namespaces.find((r) => r.inode === inode && readBefore(r)) ?? null;
+    this.ipt = null;
+  }
+
+  private closeBody(): void {
+    const body = this.body;
+    if (!body) return;
+    const current = this.current;
+    switch (this.section) {
+      case 'mountinfo': this.records.mountinfo.push(...body.filter((l) => l.length)); break;
+      case 'procs':
+        for (const line of body) {
+          const m = /^(\d+) (\d+)$/.exec(line.trim());
+          if (m) this.records.processes.push({ pid: Number(m[1]), inode: Number(m[2]) });
+        }
+        break;
+      case 'holders': this.records.holders.push(...body); break;
+      case 'nl': if (current) current.netlink = (current.netlink ?? []).concat(body); break;
+      case 'ip': if (current) current.ipJson = current.ipJson === null ? body.join('\n') : `${current.ipJson}\n${body.join('\n')}`; break;
+      case 'ipt': if (this.ipt) this.ipt.text = body.join('\n'); break;
+      case 'labstate': if (this.labState) this.labState.text = body.join('\n'); break;
+      default: break;
+    }
+    this.body = null;
+    this.section = null;
+  }
 }
