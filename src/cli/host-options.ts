@@ -6,6 +6,8 @@ import { createTransport } from '../host/connect';
 import { DEFAULT_CONNECT_TIMEOUT_SEC, parseSshOption } from '../host/ssh-args';
 import { LOCAL_TARGET, parseDestination } from '../host/ssh-destination';
 import type { Transport } from '../host/transport';
+import { probeHost } from '../host/probe';
+import type { Topology } from '../model/topology';
 import { flagValue, type FlagSpec, type ParsedArgs } from './args';
 
 /** Spread into a command's flag spec: `{ ...HOST_FLAGS, json: {} }`. */
@@ -71,4 +73,15 @@ export function transportFromArgs(args: ParsedArgs, options: { log?: (line: stri
     defaultTimeoutMs: callTimeoutMs(host),
     log: options.log,
   });
+}
+
+/** Reads the live network of the host the options name, then closes the connection. */
+export async function probeFromArgs(args: ParsedArgs, signal?: AbortSignal): Promise<Topology> {
+  const host = hostArgsFrom(args);
+  const transport = transportFromArgs(args);
+  try {
+    return await probeHost(transport, { signal, timeoutMs: callTimeoutMs(host) });
+  } finally {
+    await transport.close();
+  }
 }

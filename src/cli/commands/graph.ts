@@ -3,7 +3,6 @@
 
 import { readFile, writeFile } from 'node:fs/promises';
 import { renderTopologySvg } from '../../diagram/index';
-import { probeHost } from '../../host/probe';
 import { compileVnet } from '../../language/index';
 import { VnetError } from '../../model/errors';
 import type { DiagramHostInput, DiagramInput } from '../../model/protocol';
@@ -11,7 +10,7 @@ import { STATE_SCHEMA, type Lab, type Topology } from '../../model/topology';
 import { flagValue, parseArgs, type FlagSpec, type ParsedArgs } from '../args';
 import type { CliCommand, CliIo } from '../command';
 import { EXIT } from '../exit-codes';
-import { callTimeoutMs, hostArgsFrom, HOST_FLAGS, HOST_HELP, transportFromArgs } from '../host-options';
+import { HOST_FLAGS, HOST_HELP, probeFromArgs } from '../host-options';
 
 /** Reads a live host; the host engineer's probe, passed in so this file stays free of transports. */
 export type ProbeHost = (target: string, args: ParsedArgs, io: CliIo) => Promise<Topology>;
@@ -40,15 +39,7 @@ const USAGE = [
 ].join('\n');
 
 /** The live side: the shared host options (--host, --identity, --ssh-option, --timeout) and the probe. */
-const probeWithHostOptions: ProbeHost = async (_target, args, io) => {
-  const host = hostArgsFrom(args);
-  const transport = transportFromArgs(args);
-  try {
-    return await probeHost(transport, { signal: io.signal, timeoutMs: callTimeoutMs(host) });
-  } finally {
-    await transport.close();
-  }
-};
+const probeWithHostOptions: ProbeHost = (_target, args, io) => probeFromArgs(args, io.signal);
 
 /** A .vnet file lowered to its lab; a state file read as one live topology. */
 async function readSource(path: string): Promise<{ lab: Lab; live: boolean; warnings: string[] }> {

@@ -2,16 +2,15 @@
 // where it stops and why (docs/trace.md). A .vnet FILE gives the desired network; otherwise the live host.
 
 import { readFile } from 'node:fs/promises';
-import { probeHost } from '../../host/probe';
 import { compileVnet } from '../../language/index';
 import { VnetError } from '../../model/errors';
 import { STATE_SCHEMA, type Lab, type Topology } from '../../model/topology';
 import { validSinglePort } from '../../model/ports';
 import { renderTrace, trace, type TraceQuestion, type TraceResult } from '../../trace/index';
 import { flagValue, parseArgs, type ParsedArgs } from '../args';
-import { printHelpIfAsked, type CliCommand, type CliIo } from '../command';
+import { printHelpIfAsked, type CliCommand } from '../command';
 import { EXIT } from '../exit-codes';
-import { callTimeoutMs, hostArgsFrom, HOST_FLAGS, HOST_HELP, transportFromArgs } from '../host-options';
+import { HOST_FLAGS, HOST_HELP, probeFromArgs } from '../host-options';
 
 const SHORT_USAGE = 'vnet trace [FILE] [--host T] --from NS|ADDR --to ADDR|NS [--icmp | --tcp PORT | --udp PORT] [--json]';
 
@@ -71,16 +70,6 @@ async function readNetwork(path: string): Promise<Topology | Lab> {
   return result.lab;
 }
 
-async function readLive(args: ParsedArgs, io: CliIo): Promise<Topology> {
-  const host = hostArgsFrom(args);
-  const transport = transportFromArgs(args);
-  try {
-    return await probeHost(transport, { signal: io.signal, timeoutMs: callTimeoutMs(host) });
-  } finally {
-    await transport.close();
-  }
-}
-
 function exitCodeOf(result: TraceResult): number {
   if (result.uncertain) return EXIT.traceUncertain;
   return result.reachable ? EXIT.ok : EXIT.traceDropped;
@@ -98,7 +87,7 @@ export const traceCommand: CliCommand = {
     const file = args.positionals[0];
     if (file && args.flags.has('host')) throw new VnetError('VN-USAGE-ARGS', 'Give a FILE (its desired network) or --host (the live one), not both.');
     const question = questionOf(args);
-    const network = file ? await readNetwork(file) : await readLive(args, io);
+    const network = file ? await readNetwork(file) : await probeFromArgs(args, io.signal);
     io.signal.throwIfAborted();
     const result = trace(network, question);
     io.stdout(args.booleans.has('json') ? `${JSON.stringify(result, null, 2)}\n` : renderTrace(result));
