@@ -12,6 +12,7 @@ import type { Namespace } from '../model/topology';
 import { filterVerdict, wordChain, wordFilterRule } from '../model/filter-wording';
 import { nftVerdictDecision, wordNftChainHead, wordNftRule, wordNftTable } from '../model/nft-wording';
 import { forwardDropPolicies } from '../model/forward-filtering';
+import { filterRuleFacts } from './rule-facts';
 import { plainLines, plainText } from './text-safety';
 import { NO_CHILDREN, context, namespaceKey, namespaceLabel, nodeId, plural, type NodeIcon, type TreeNode } from './tree-model';
 
@@ -110,15 +111,14 @@ function verdictIcon(verdict: 'accept' | 'drop' | null, jump: boolean, ret: bool
 }
 
 function iptablesRuleNode(host: string, ns: Namespace, table: IptablesTableState, rule: FilterRule, index: number): TreeNode {
-  const facts = [rule.owner ? `lab ${rule.owner}` : rule.comment ? `“${rule.comment}”` : null,
-    rule.unmodelled?.length ? 'more options (see tooltip)' : null].filter((f): f is string => f !== null);
+  const facts = filterRuleFacts(rule);
   const target = rule.target.kind;
   return {
     id: nodeId(host, 'fw', namespaceKey(ns), 'ipt', table.table, table.backend, 'rule', rule.chain, String(index), rule.rule),
     kind: 'firewallRule',
     host,
     label: plainText(wordFilterRule(rule)),
-    description: plainText(facts.join(' · ')) || undefined,
+    description: facts.join(' · ') || undefined,
     tooltip: plainLines([`iptables -t ${table.table} ${rule.rule}`, `in ${namespaceLabel(ns)} (iptables-${table.backend})`,
       ...(rule.unmodelled?.length ? [`options shown but not modelled: ${rule.unmodelled.join(' ')}`] : [])]),
     icon: verdictIcon(filterVerdict(rule.target), target === 'jump' || target === 'goto', target === 'RETURN'),

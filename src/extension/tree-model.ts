@@ -19,7 +19,7 @@ import { describeRoute } from '../model/route';
 import type { ElementRef } from '../model/protocol';
 import { ROOT_NAMESPACE, type Namespace, type NatRule, type NetInterface, type Route, type Topology } from '../model/topology';
 import { hostTitle, type HostView } from './host-state';
-import { natRuleFacts } from './nat-rule-facts';
+import { natRuleFacts } from './rule-facts';
 import { wordNatRule } from '../model/nat-wording';
 import { BUILTIN_CHAINS } from '../model/iptables';
 import { INTERFACE_KINDS, PEER_OUTSIDE_HOST, interfaceKindName } from '../model/interface-kinds';

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseNatRule } from '../../src/model/nat';
-import { natRuleFacts } from '../../src/extension/nat-rule-facts';
+import { natRuleFacts } from '../../src/extension/rule-facts';
 import { wordNatRule } from '../../src/model/nat-wording';
 import { plainText } from '../../src/extension/text-safety';
 
