@@ -3,6 +3,7 @@
 // It is also the JSON of `vnet show --json` (docs/state-json.md), so every field is plain data.
 
 import type { IptablesTableState, RuleConditions } from './firewall';
+import type { Expectation } from './expectation';
 import type { NftTable } from './nftables';
 import type { NamespaceSysctls, PolicyRule, RouteTable } from './routing';
 
@@ -157,6 +158,8 @@ export interface Topology {
 export interface Lab {
   name: string;
   hosts: LabHost[];
+  /** What the file claims about reachability (`expect` statements), in file order; absent when none. */
+  expectations?: Expectation[];
 }
 
 export interface LabHost {

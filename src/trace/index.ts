@@ -3,3 +3,5 @@
 export { trace } from './trace';
 export { renderTrace } from './render';
 export type { TraceQuestion, TraceResult, TraceHop, TraceDrop, TraceDelivery, TraceAssumption, TraceProtocol } from './types';
+export { judgeExpectation } from './expectation-verdict';
+export type { ExpectationVerdict, ExpectationOutcome } from './expectation-verdict';
