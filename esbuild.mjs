@@ -13,10 +13,20 @@ const common = {
   logLevel: 'info',
 };
 
+// The CLI keeps elk (most of its size) in a file of its own, read only when `vnet graph` draws: every other
+// command would otherwise parse it at start-up (about 100 ms of each `vnet show`).
+const elkApart = {
+  name: 'elk-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/elk-engine(\.js)?$/ }, () => ({ path: './elk-engine.js', external: true }));
+  },
+};
+
 const nodeEntries = [
   { in: 'src/extension/activate.ts', out: 'extension', external: ['vscode'] },
   { in: 'src/server/main.ts', out: 'server' },
-  { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
+  { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node', plugins: [elkApart] },
+  { in: 'src/diagram/elk-engine.ts', out: 'elk-engine' },
   { in: 'test/testbed/cli.ts', out: 'testbed', banner: '#!/usr/bin/env node' },
 ].filter((entry) => existsSync(entry.in));
 
@@ -29,6 +39,7 @@ const configs = nodeEntries.map((entry) => ({
   target: 'node20',
   external: entry.external ?? [],
   banner: entry.banner ? { js: entry.banner } : undefined,
+  plugins: entry.plugins ?? [],
 }));
 
 if (existsSync('webview/main.ts')) {
