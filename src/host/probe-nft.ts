@@ -27,8 +27,9 @@ export function nftFromNetlinkLines(lines: readonly string[]): NamespaceNft {
   const documents: unknown[] = [];
   const problems: string[] = [];
   for (const line of lines) {
+    if (!line.startsWith('J ')) continue;
     const f = line.split(' ');
-    if (f[0] !== 'J' || f.length < 5) continue;
+    if (f.length < 5) continue;
     const table = `${f[1]} ${printable(fromHex(f[2]) ?? '?')}`;
     if (f[3] === '-') problems.push(`holds the nftables table "${table}", which was not read: nft is not installed there`);
     else if (f[3] === 'unsafe') problems.push(`holds the nftables table "${table}", whose name cannot be passed to nft safely; it was not read`);

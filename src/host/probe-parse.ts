@@ -7,14 +7,13 @@ import { checkLabName, printable } from '../model/names';
 import {
   STATE_SCHEMA, type InterfaceKind, type IptablesBackend, type Namespace, type NetInterface, type Route, type Topology,
 } from '../model/topology';
-import { parseIptablesSave } from './iptables-save-parse';
 import type { IptablesTableState } from '../model/firewall';
 import { interfaceKindOf } from '../model/interface-kinds';
 import { decideHolders, parseHolderLines } from './namespace-holders';
-import { nftFromIpJson, nftFromNetlinkLines } from './probe-nft';
+import { nftFromIpJson } from './probe-nft';
+import { NamespaceParses } from './probe-early-parse';
 import { nameNamespaces, parseNsfsMounts, type NamespaceIdentity, type NsfsMount } from './namespace-names';
 import { parseIpJson } from './probe-ip-json';
-import { parseNetlinkLines } from './probe-netlink-lines';
 import { emptyNamespaceState, type RawLink, type RawNamespaceState, type RawRoute } from './probe-raw';
 import { namespaceRouting } from './probe-routing';
 import { splitProbeOutput, type NamespaceRecord, type ProbeRecords } from './probe-records';
@@ -42,9 +41,9 @@ function ownerOf(alias: string | null): string | null {
   return alias && alias.startsWith(OWNER_PREFIX) ? alias.slice(OWNER_PREFIX.length) : null;
 }
 
-function rawStateOf(record: NamespaceRecord): { state: RawNamespaceState; problem: string | null } {
+function rawStateOf(record: NamespaceRecord, parses: NamespaceParses): { state: RawNamespaceState; problem: string | null } {
   if (record.netlink) {
-    const parsed = parseNetlinkLines(record.netlink);
+    const parsed = parses.netlinkState(record, record.netlink);
     return { state: parsed, problem: record.partial ? 'the kernel refused part of the netlink dump' : null };
   }
   if (record.ipJson !== null) {
@@ -91,7 +90,11 @@ export interface ProbeSnapshot {
 }
 
 export function parseProbeSnapshot(output: string, mark: string, host: string, stderr = ''): ProbeSnapshot {
-  const records = splitProbeOutput(output, mark);
+  return snapshotOfRecords(splitProbeOutput(output, mark), new NamespaceParses(), host, stderr);
+}
+
+/** The same from records read as the output arrived, with what was parsed meanwhile (probe-early-parse.ts). */
+export function snapshotOfRecords(records: ProbeRecords, parses: NamespaceParses, host: string, stderr = ''): ProbeSnapshot {
   assertReadable(records, host, stderr);
   // A state file whose name is not a lab name was not written by VNet: it names no owner.
   const owners = namespaceOwners(records.labStates.filter((file) => checkLabName(file.lab) === null).map((file) => parseLabState(file.lab, file.text)));
@@ -99,7 +102,7 @@ export function parseProbeSnapshot(output: string, mark: string, host: string, s
   const { visited, identities } = visitedNamespaces(records, warnings);
   const raw = new Map<number, RawNamespaceState>();
   for (const record of visited) {
-    const { state, problem } = rawStateOf(record);
+    const { state, problem } = rawStateOf(record, parses);
     raw.set(record.inode, state);
     if (problem) warnings.push(`Namespace "${identities.get(record.inode)!.name}": ${problem}.`);
   }
@@ -110,8 +113,8 @@ export function parseProbeSnapshot(output: string, mark: string, host: string, s
   const namespaces = visited.map((record): Namespace => {
     const identity = identities.get(record.inode)!;
     const state = raw.get(record.inode)!;
-    const iptables = iptablesOf(record, identity, warnings);
-    const nft = record.netlink ? nftFromNetlinkLines(record.netlink) : nftFromIpJson(record.ipJson ?? '');
+    const iptables = iptablesOf(record, identity, warnings, parses);
+    const nft = record.netlink ? parses.nftTables(record, record.netlink) : nftFromIpJson(record.ipJson ?? '');
     warnings.push(...nft.problems.map((problem) => `Namespace "${identity.name}" ${problem}.`));
     return {
       name: identity.name,
@@ -259,14 +262,14 @@ interface IptablesState {
   tables: IptablesTableState[];
 }
 
-function iptablesOf(record: NamespaceRecord, identity: NamespaceIdentity, warnings: string[]): IptablesState {
+function iptablesOf(record: NamespaceRecord, identity: NamespaceIdentity, warnings: string[], parses: NamespaceParses): IptablesState {
   const result: IptablesState = { nat: [], natChains: [], backends: [], forwardPolicy: 'ACCEPT', tables: [] };
   for (const dump of record.iptables) {
     if (dump.exitCode !== 0) {
       warnings.push(`Namespace "${identity.name}": iptables-${dump.backend}-save failed (exit ${dump.exitCode ?? '?'}); its ${dump.backend} rules are not shown.`);
       continue;
     }
-    const parsed = parseIptablesSave(dump.text, dump.backend);
+    const parsed = parses.iptablesSave(dump);
     result.nat.push(...parsed.natRules);
     result.tables.push(...parsed.tables);
     for (const chain of parsed.natChains) if (!result.natChains.includes(chain)) result.natChains.push(chain);

@@ -45,13 +45,33 @@ function emptyRecords(): ProbeRecords {
 }
 
 export function splitProbeOutput(output: string, mark: string): ProbeRecords {
-  const splitter = new RecordSplitter();
-  const prefix = `${mark} `;
-  for (const line of output.split('\n')) {
-    if (line.startsWith(prefix)) splitter.record(line.slice(prefix.length).split(' '));
-    else splitter.bodyLine(line);
+  const reader = new ProbeOutputReader(mark);
+  for (const line of output.split('\n')) reader.line(line);
+  return reader.finish();
+}
+
+/**
+ * Reads the probe's output a line at a time, as it arrives. `onNamespaceLeft` is told each time the
+ * output moves on from a namespace's record, so that its text can be parsed while the host still writes
+ * the others' (a namespace may be left more than once: its rules come later, in an `nsrules` record).
+ */
+export class ProbeOutputReader {
+  private readonly splitter: RecordSplitter;
+  private readonly prefix: string;
+
+  constructor(mark: string, onNamespaceLeft?: (record: NamespaceRecord) => void) {
+    this.prefix = `${mark} `;
+    this.splitter = new RecordSplitter(onNamespaceLeft);
   }
-  return splitter.finish();
+
+  line(line: string): void {
+    if (line.startsWith(this.prefix)) this.splitter.record(line.slice(this.prefix.length).split(' '));
+    else this.splitter.bodyLine(line);
+  }
+
+  finish(): ProbeRecords {
+    return this.splitter.finish();
+  }
 }
 
 type Section = 'mountinfo' | 'procs' | 'holders' | 'nl' | 'ip' | 'ipt' | 'labstate';
@@ -66,18 +86,25 @@ class RecordSplitter {
   private current: NamespaceRecord | null = null;
   private ipt: NamespaceRecord['iptables'][number] | null = null;
 
+  constructor(private readonly onNamespaceLeft?: (record: NamespaceRecord) => void) {}
+
   bodyLine(line: string): void {
     this.body?.push(line);
   }
 
   finish(): ProbeRecords {
     this.closeBody();
+    if (this.current) this.onNamespaceLeft?.(this.current);
     return this.records;
   }
 
   record([kind, ...args]: string[]): void {
     this.closeBody();
-    if (this.namespaceRecord(kind, args) || this.hostRecord(kind, args)) return;
+    const before = this.current;
+    if (this.namespaceRecord(kind, args) || this.hostRecord(kind, args)) {
+      if (before && this.current !== before) this.onNamespaceLeft?.(before);
+      return;
+    }
     switch (kind) {
       case 'mountinfo': case 'procs': case 'holders': case 'nl': case 'ip': this.open(kind); break;
       case 'labstate': case 'labstate-after':

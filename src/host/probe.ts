@@ -4,7 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Topology } from '../model/topology';
 import { VnetError } from '../model/errors';
-import { parseProbeSnapshot, type ProbeSnapshot } from './probe-parse';
+import { NamespaceParses } from './probe-early-parse';
+import { snapshotOfRecords, type ProbeSnapshot } from './probe-parse';
+import { ProbeOutputReader } from './probe-records';
 import { probeScript, recordMark, type ProbeMethod } from './probe-script';
 import type { Transport } from './transport';
 
@@ -41,12 +43,18 @@ export async function probeSnapshot(transport: Transport, options: ProbeOptions 
   }
 }
 
+/** One read. Its output is split and parsed as it arrives, namespace by namespace, while the host goes on. */
 async function readOnce(transport: Transport, options: ProbeOptions): Promise<ProbeSnapshot> {
   const nonce = randomBytes(8).toString('hex');
+  const parses = new NamespaceParses();
+  const reader = new ProbeOutputReader(recordMark(nonce), parses.left);
   const result = await transport.runScript(probeScript({ nonce, method: options.method ?? 'auto' }), {
     signal: options.signal,
     timeoutMs: options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
     log: options.log,
+    onStdoutLine: (line) => reader.line(line),
   });
-  return parseProbeSnapshot(result.stdout, recordMark(nonce), transport.target, result.stderr);
+  // A transport that does not stream hands the whole output over at the end.
+  for (const line of result.stdout ? result.stdout.split('\n') : []) reader.line(line);
+  return snapshotOfRecords(reader.finish(), parses, transport.target, result.stderr);
 }

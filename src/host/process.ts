@@ -15,6 +15,8 @@ export interface ProcessOptions {
   signal?: AbortSignal;
   timeoutMs: number;
   env?: Record<string, string>;
+  /** Sees each line of stdout as it arrives (without its newline); stdout is then not kept. */
+  onStdoutLine?: (line: string) => void;
 }
 
 export interface ProcessOutcome extends ExecResult {
@@ -26,10 +28,18 @@ export interface ProcessOutcome extends ExecResult {
 
 const MAX_BUFFER = 512 * 1024 * 1024;
 
+/** An execa transform that hands each line on and keeps none. */
+function lineSink(onLine: (line: string) => void): { transform: (line: unknown) => Generator<unknown, void, void> } {
+  return {
+    *transform(line: unknown) { onLine(String(line)); },
+  };
+}
+
 export async function runProcess(file: string, args: readonly string[], options: ProcessOptions): Promise<ProcessOutcome> {
   const { execa } = await loadExeca();
   const child = execa(file, args, {
     input: options.input ?? '',
+    stdout: options.onStdoutLine ? [lineSink(options.onStdoutLine)] : 'pipe',
     reject: false,
     stripFinalNewline: false,
     maxBuffer: MAX_BUFFER,

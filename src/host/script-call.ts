@@ -51,8 +51,13 @@ function toResult(context: CallContext, outcome: ProcessOutcome, timeoutMs: numb
 export async function callScript(context: CallContext, file: string, args: string[], script: string, options: ExecOptions = {}): Promise<ExecResult> {
   const timeoutMs = options.timeoutMs ?? context.defaultTimeoutMs;
   (options.log ?? context.log)?.(`${context.target}: ${file} ${args.length > 3 ? '…' : args.join(' ')} <<script (${summarize(script)})`);
-  const outcome = await runProcess(file, args, { input: script, signal: options.signal, timeoutMs });
-  return toResult(context, outcome, timeoutMs, file, outcome.stdout.length > 0);
+  let producedOutput = false;
+  const onStdoutLine = options.onStdoutLine;
+  const outcome = await runProcess(file, args, {
+    input: script, signal: options.signal, timeoutMs,
+    ...(onStdoutLine ? { onStdoutLine: (line: string) => { producedOutput = true; onStdoutLine(line); } } : {}),
+  });
+  return toResult(context, outcome, timeoutMs, file, producedOutput || outcome.stdout.length > 0);
 }
 
 export function callStream(

@@ -7,6 +7,11 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** Called with each command before it is sent, for the output channel. */
   log?: (line: string) => void;
+  /**
+   * runScript only: sees each line of stdout as it arrives, so a long read can be parsed while the host is
+   * still writing it. ExecResult.stdout is then empty.
+   */
+  onStdoutLine?: (line: string) => void;
 }
 
 export interface ExecResult {
