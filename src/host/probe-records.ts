@@ -100,11 +100,9 @@ class RecordSplitter {
 
   record([kind, ...args]: string[]): void {
     this.closeBody();
-    const before = this.current;
-    if (this.namespaceRecord(kind, args) || this.hostRecord(kind, args)) {
-      if (before && this.current !== before) this.onNamespaceLeft?.(before);
-      return;
-    }
+    // A record that (re)opens a namespace, or starts over, ends the current one's text for now.
+    if (this.current && (kind === 'ns' || kind === 'nsrules' || kind === 'nsids' || kind === 'restart')) this.onNamespaceLeft?.(this.current);
+    if (this.namespaceRecord(kind, args) || this.hostRecord(kind, args)) return;
     switch (kind) {
       case 'mountinfo': case 'procs': case 'holders': case 'nl': case 'ip': this.open(kind); break;
       case 'labstate': case 'labstate-after':
