@@ -56,11 +56,12 @@ function rawStateOf(record: NamespaceRecord, parses: NamespaceParses): { state: 
   return { state: emptyNamespaceState(), problem: 'nothing was read' };
 }
 
-function routesOf(rawRoutes: readonly RawRoute[]): Route[] {
+function routesOf(rawRoutes: readonly RawRoute[], kernelMade = false): Route[] {
   const routes: Route[] = [];
   for (const raw of rawRoutes) {
-    // Routes the kernel adds itself (connected subnets, IPv6 link-local) are not anybody's configuration.
-    if (raw.protocol === 'kernel') continue;
+    // Routes the kernel adds itself (connected subnets, IPv6 link-local) are not anybody's configuration:
+    // they are kept apart (kernelRoutes), in the kernel's order, for the trace.
+    if ((raw.protocol === 'kernel') !== kernelMade) continue;
     if (raw.type !== 'unicast' && raw.type !== 'blackhole' && raw.type !== 'unreachable' && raw.type !== 'prohibit' && raw.type !== 'throw') continue;
     for (const hop of raw.nexthops) {
       const route: Route = { to: raw.to, via: hop.via, dev: hop.dev, protocol: raw.protocol };
@@ -69,6 +70,12 @@ function routesOf(rawRoutes: readonly RawRoute[]): Route[] {
     }
   }
   return routes;
+}
+
+/** The kernel's own routes of the main table, in its order; absent when there are none. */
+function kernelRoutesOf(rawRoutes: readonly RawRoute[]): { kernelRoutes?: Route[] } {
+  const kernelRoutes = routesOf(rawRoutes, true);
+  return kernelRoutes.length ? { kernelRoutes } : {};
 }
 
 /** Parses the probe's stdout. Throws a VnetError for a missing tool or an output cut short. */
@@ -126,6 +133,7 @@ export function snapshotOfRecords(records: ProbeRecords, parses: NamespaceParses
       forwardPolicy: records.tools.nft || records.tools.legacy ? iptables.forwardPolicy : null,
       interfaces: interfacesOf(record.inode, state, { links, pairing, identities }),
       routes: routesOf(state.routes),
+      ...kernelRoutesOf(state.routes),
       nat: iptables.nat,
       natChains: iptables.natChains,
       iptablesBackends: iptables.backends,

@@ -132,6 +132,11 @@ export interface Namespace {
   routeTables?: RouteTable[];
   /** Forwarding and filtering sysctls beyond `forwarding` (IPv4). Live only. */
   sysctls?: NamespaceSysctls;
+  /**
+   * The routes the kernel made itself in the main table (connected subnets), in the kernel's order: among
+   * routes of one prefix the kernel uses the first, so this order decides ties (the trace). Live only.
+   */
+  kernelRoutes?: Route[];
 }
 
 /** Who holds a namespace: a container runtime's name for it, so that it reads as people know it. */

@@ -1,15 +1,46 @@
 // Who owns an address, and which subnets an interface is on: the facts ARP and local delivery rest on.
 
-import { cidrContains, formatCidr, formatIp, networkOf, parseCidr, parseIp, type Cidr } from '../model/cidr';
+import { cidrContains, formatCidr, formatIp, networkOf, parseCidr, parseIp, type Cidr, type IpAddress } from '../model/cidr';
 import type { Namespace, NetInterface, Topology } from '../model/topology';
 
-export function ipOf(text: string): ReturnType<typeof parseIp> {
-  return parseIp(text);
+/**
+ * Parsed addresses by their text: a trace asks who owns an address of every namespace on a bridge, so
+ * each is parsed once, not once a question (bounded, since an extension host runs for days).
+ */
+const parsedCidrs = new Map<string, Cidr | null>();
+const PARSED_LIMIT = 100_000;
+
+function cidrOf(text: string): Cidr | null {
+  let cidr = parsedCidrs.get(text);
+  if (cidr === undefined) {
+    if (parsedCidrs.size >= PARSED_LIMIT) parsedCidrs.clear();
+    cidr = parseCidr(text);
+    parsedCidrs.set(text, cidr);
+  }
+  return cidr;
+}
+
+const parsedIps = new Map<string, IpAddress | null>();
+
+/** An address parsed once (see parsedCidrs). */
+export function ipOf(text: string): IpAddress | null {
+  let ip = parsedIps.get(text);
+  if (ip === undefined) {
+    if (parsedIps.size >= PARSED_LIMIT) parsedIps.clear();
+    ip = parseIp(text);
+    parsedIps.set(text, ip);
+  }
+  return ip;
 }
 
 /** The interface's addresses as CIDRs (unparsable ones left out). */
 export function cidrsOf(iface: NetInterface): Cidr[] {
-  return iface.addresses.map(parseCidr).filter((c): c is Cidr => c !== null);
+  const cidrs: Cidr[] = [];
+  for (const text of iface.addresses) {
+    const cidr = cidrOf(text);
+    if (cidr) cidrs.push(cidr);
+  }
+  return cidrs;
 }
 
 /** The address part of an interface address (`10.0.0.1/24` → `10.0.0.1`). */
@@ -18,14 +49,16 @@ export function addressPart(cidr: Cidr): string {
 }
 
 /**
- * The interface of the namespace that holds this address, if any. An address on a link that is down is not
- * local: the kernel takes its local route away with the link.
+ * The interface of the namespace that holds this address, if any. An IPv4 address stays local when its
+ * link is down (the kernel keeps its local route; only the connected route goes: the accuracy gate met
+ * it in scenario F), so it is still delivered when it comes in by another link. An IPv6 address on a
+ * link that is down is not (the kernel takes it away, unless keep_addr_on_down), nor is lo's while lo is down.
  */
 export function localInterfaceFor(ns: Namespace, address: string): NetInterface | null {
-  const ip = parseIp(address);
+  const ip = ipOf(address);
   if (!ip) return null;
   for (const iface of ns.interfaces) {
-    if (iface.state !== 'up') continue;
+    if (iface.state !== 'up' && (ip.family === 6 || iface.kind === 'loopback')) continue;
     for (const cidr of cidrsOf(iface)) {
       if (cidr.family === ip.family && cidr.address === ip.value) return iface;
       // lo's 127.0.0.1/8 makes the whole 127/8 local.
@@ -50,7 +83,7 @@ export function firstAddress(ns: Namespace, family: 4 | 6 | null = 4): string | 
 
 /** The interface address whose subnet holds `address`, on this interface. */
 export function addressInSubnet(iface: NetInterface, address: string): Cidr | null {
-  const ip = parseIp(address);
+  const ip = ipOf(address);
   if (!ip) return null;
   return cidrsOf(iface).find((cidr) => cidrContains(cidr, ip)) ?? null;
 }
@@ -62,4 +95,31 @@ export function subnetText(cidr: Cidr): string {
 /** The namespace of a topology that owns an address. */
 export function ownerOf(topology: Topology, address: string): Namespace | null {
   return topology.namespaces.find((ns) => ownsAddress(ns, address)) ?? null;
+}
+
+/** The key of an address in addressOwners: `family/value`. */
+export function addressKey(address: string): string | null {
+  const ip = ipOf(address);
+  return ip ? `${ip.family}/${ip.value}` : null;
+}
+
+/**
+ * Who holds each address of a topology (lo's left out), by addressKey: who answers ARP for a next hop on
+ * a bridge of many ports, found once, not port by port. The same rule as localInterfaceFor.
+ */
+export function addressOwners(topology: Topology): Map<string, Namespace[]> {
+  const owners = new Map<string, Namespace[]>();
+  for (const ns of topology.namespaces) {
+    for (const iface of ns.interfaces) {
+      if (iface.kind === 'loopback') continue;
+      for (const cidr of cidrsOf(iface)) {
+        if (iface.state !== 'up' && cidr.family === 6) continue;
+        const key = `${cidr.family}/${cidr.address}`;
+        const list = owners.get(key);
+        if (list) list.push(ns);
+        else owners.set(key, [ns]);
+      }
+    }
+  }
+  return owners;
 }

@@ -5,10 +5,11 @@
 import type { Namespace, NetInterface } from '../model/topology';
 import { ownsAddress } from './addresses';
 import { passFilter } from './checks';
-import { filterHook } from './hooks';
+import { filterHook, natHook } from './hooks';
 import { assume, dropAt, note } from './journey';
+import { translateNew } from './nat-steps';
 import type { Packet } from './packet';
-import { peerOf, type Outcome, type Walker } from './walker';
+import { ownersOf, peerOf, type Outcome, type Walker } from './walker';
 
 function noNeighbour(w: Walker, ns: Namespace, packet: Packet, nexthop: string, on: string): Outcome {
   dropAt(w.journey, ns, packet, { step: 'link', iface: on, says: `no neighbour answers for ${nexthop} on ${on}`, by: null });
@@ -57,20 +58,27 @@ function leaveHost(w: Walker, ns: Namespace, packet: Packet, out: string, nextho
 }
 
 /**
- * Bridged traffic meets the bridge's namespace's FORWARD chain only with br_netfilter's
- * bridge-nf-call-iptables on. Where that is not known, it is assumed off, and said when FORWARD would drop.
+ * Bridged traffic meets the bridge's namespace's FORWARD chain, and its nat POSTROUTING, only with
+ * br_netfilter's bridge-nf-call-iptables on. A MASQUERADE or SNAT there rewrites the bridged packet's
+ * source to the namespace's own address, so the reply goes up into that namespace, is translated back
+ * and must be routed there (ip_forward): the accuracy gate met it in scenario B, whose MASQUERADE has no
+ * `! -o v-net-0`. Where the setting is not known, it is assumed off, and said where it would matter.
  */
-function passBridgeFilter(w: Walker, ns: Namespace, bridge: NetInterface, packet: Packet): boolean {
+function passBridgeNetfilter(w: Walker, ns: Namespace, bridge: NetInterface, packet: Packet, nexthop: string): boolean {
   const ct = w.journey.direction === 'request' ? 'NEW' as const : 'ESTABLISHED' as const;
   const ctx = { packet, in: bridge.name, out: bridge.name, ct, isLocal: (a: string) => ownsAddress(ns, a) };
   const family = packet.family === 4 ? 'iptables' : 'ip6tables';
   const setting = ns.sysctls === undefined ? undefined : packet.family === 4 ? ns.sysctls.bridgeNfCallIptables : ns.sysctls.bridgeNfCallIp6tables;
-  if (setting === true) return passFilter(w, ns, 'FORWARD', ctx);
+  if (setting === true) {
+    if (!passFilter(w, ns, 'FORWARD', ctx)) return false;
+    return w.journey.direction === 'reply' || translateNew(w, ns, 'POSTROUTING', { ...ctx, in: null }, nexthop);
+  }
   if (setting === undefined) {
+    const unknown = `whether bridged traffic on ${bridge.name} passes ${family} (net.bridge.bridge-nf-call-${family}) is not known here: assumed not`;
     const would = filterHook(ns, 'FORWARD', ctx, () => undefined);
-    if (would.verdict !== 'ACCEPT') {
-      assume(w.journey, ns, would.by, `whether bridged traffic on ${bridge.name} passes ${family} (net.bridge.bridge-nf-call-${family}) is not known here: assumed not; if it does, this drops it`);
-    }
+    if (would.verdict !== 'ACCEPT') assume(w.journey, ns, would.by, `${unknown}; if it does, this drops it`);
+    const nat = w.journey.direction === 'request' && !ns.forwarding ? natHook(ns, 'POSTROUTING', { ...ctx, in: null }, () => undefined) : null;
+    if (nat) assume(w.journey, ns, nat.by, `${unknown}; if it does, this translates it, and ${ns.name}, which does not forward, drops the reply`);
   }
   return true;
 }
@@ -83,10 +91,11 @@ function acrossBridge(w: Walker, ns: Namespace, bridge: NetInterface, ingress: N
     return w.arrive(w, ns, bridge.name, packet);
   }
   const ports = ns.interfaces.filter((i) => i.master === bridge.name && i !== ingress && i.state === 'up');
-  for (const port of ports) {
-    const far = peerOf(w, ns, port.name);
-    if (!far || far.iface.state !== 'up' || !ownsAddress(far.ns, nexthop)) continue;
-    if (ingress && !passBridgeFilter(w, ns, bridge, packet)) return { kind: 'dropped' };
+  const owners = ownersOf(w, nexthop);
+  for (const port of owners.length ? ports : []) {
+    const far = peerOf(w, port);
+    if (!far || far.iface.state !== 'up' || !owners.includes(far.ns)) continue;
+    if (ingress && !passBridgeNetfilter(w, ns, bridge, packet, nexthop)) return { kind: 'dropped' };
     note(w.journey, ns, packet, { step: 'bridge', iface: bridge.name, says: `${bridge.name} forwards it to ${port.name}, whose far side ${far.ns.name} owns ${nexthop}`, by: ns.sysctls?.bridgeNfCallIptables ? 'net.bridge.bridge-nf-call-iptables = 1' : null });
     return w.arrive(w, far.ns, far.iface.name, packet);
   }
@@ -102,7 +111,7 @@ export function transmit(w: Walker, ns: Namespace, out: string, nexthop: string,
   if (iface.kind === 'bridge') return acrossBridge(w, ns, iface, null, nexthop, packet);
   if (iface.kind === 'dummy') return noNeighbour(w, ns, packet, nexthop, out);
   if (leadsOut(iface)) return leaveHost(w, ns, packet, out, nexthop);
-  const far = peerOf(w, ns, out);
+  const far = peerOf(w, iface);
   if (!far) {
     const end = `${iface.peer?.namespace}:${iface.peer?.interface}`;
     assume(w.journey, ns, `${out} ⇄ ${end}`, `the far end of ${out} (${end}) is not in the model: assumed the packet is lost there`);

@@ -1,7 +1,8 @@
 // The route lookup: policy rules in priority order, then the table they name; in a table the longest
 // prefix wins, and among equal prefixes the first route (the model holds no metric; the kernel lists
 // routes of one prefix in metric order, and the probe keeps that order). The main table is the
-// namespace's routes plus the connected routes the kernel makes from addresses on links that are up.
+// namespace's routes plus the kernel's own (connected) routes: as the probe read them, in the kernel's
+// order, or else made from the addresses on links that are up.
 
 import { cidrContains, parseCidr, parseIp } from '../model/cidr';
 import { describeRoute } from '../model/route';
@@ -33,9 +34,13 @@ export function connectedRoutes(ns: Namespace): Route[] {
     .flatMap((iface) => cidrsOf(iface).map((cidr): Route => ({ to: subnetText(cidr), via: null, dev: iface.name, protocol: 'kernel' })));
 }
 
-function mainTable(ns: Namespace): Route[] {
+/**
+ * The main table: the namespace's routes, then the kernel's own in the kernel's order where the probe read
+ * them (`kernelRoutes`), else the connected routes derived from its addresses.
+ */
+export function mainTable(ns: Namespace): Route[] {
   const seen = new Set(ns.routes.map((r) => `${r.to} ${r.dev ?? ''}`));
-  return [...ns.routes, ...connectedRoutes(ns).filter((r) => !seen.has(`${r.to} ${r.dev}`))];
+  return [...ns.routes, ...(ns.kernelRoutes ?? connectedRoutes(ns)).filter((r) => !seen.has(`${r.to} ${r.dev}`))];
 }
 
 function tableRoutes(ns: Namespace, table: string): Route[] | null {
@@ -78,16 +83,21 @@ export function lookupTable(ns: Namespace, routes: Route[], dst: string, table =
   if (!best) return null;
   const dev = resolveDev(ns, best.route);
   const text = describeRoute({ ...best.route, dev: best.route.dev ?? dev });
-  const unordered = ties.filter((t) => t.dev !== best.route.dev && (isDerived(ns, t) || isDerived(ns, best.route)));
+  const unordered = ties.filter((t) => t.dev !== best.route.dev && !orderKnown(ns, t, best.route));
   if (unordered.length && assumeFn) {
     assumeFn(text, `${[best.route, ...unordered].map((r) => describeRoute(r)).join(' and ')} tie; the kernel uses the one made first, which the model does not say: assumed ${text}`);
   }
   return { route: best.route, dev, nexthop: best.route.via ?? dst, text, table };
 }
 
-/** A connected route derived from an address, not read from the host: its place among equals is not known. */
-function isDerived(ns: Namespace, route: Route): boolean {
-  return route.protocol === 'kernel' && !ns.routes.includes(route);
+/**
+ * Whether the kernel's order of two routes of one prefix is known: both read from the host in one list
+ * (the configured routes, or the kernel's own). A connected route derived from an address has no known
+ * place; nor has a configured route against a kernel-made one (the model holds no metric).
+ */
+function orderKnown(ns: Namespace, a: Route, b: Route): boolean {
+  const within = (list: readonly Route[] | undefined) => list !== undefined && list.includes(a) && list.includes(b);
+  return within(ns.routes) || within(ns.kernelRoutes);
 }
 
 function prefixMatches(prefix: string | null, address: string | null): boolean | null {

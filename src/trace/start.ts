@@ -8,7 +8,7 @@ import { cidrsOf, firstAddress, ownerOf } from './addresses';
 import { inwardInterface, leadsOut } from './links';
 import { arrive, originate } from './namespace-path';
 import type { Packet } from './packet';
-import { lookupTable, connectedRoutes } from './routes';
+import { lookupTable, mainTable } from './routes';
 import type { TraceQuestion } from './types';
 import type { Outcome, Walker } from './walker';
 
@@ -49,7 +49,7 @@ function entryFor(host: Hosts[number], address: string): { ns: Namespace; iface:
     }
   }
   const root = host.topology.namespaces.find((n) => n.root);
-  const viaDefault = root ? lookupTable(root, [...root.routes, ...connectedRoutes(root)], address) : null;
+  const viaDefault = root ? lookupTable(root, mainTable(root), address) : null;
   const outwards = root?.interfaces.filter((i) => leadsOut(i) && i.state === 'up').map((i) => inwardInterface(root, i).name) ?? [];
   if (root && viaDefault?.dev && outwards.includes(viaDefault.dev)) return { ns: root, iface: viaDefault.dev };
   return null;

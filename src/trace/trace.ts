@@ -11,7 +11,7 @@ import { arrive, originate } from './namespace-path';
 import type { Packet } from './packet';
 import { destinationOf, hostsOf, newPacket, startOf, type Start } from './start';
 import type { TraceQuestion, TraceResult } from './types';
-import type { Outcome, Walker } from './walker';
+import { newWalker, type Outcome, type Walker } from './walker';
 
 /** The reply of a request that landed in a namespace: sent back by that namespace's stack. */
 function replyPacket(request: Packet): Packet {
@@ -69,7 +69,7 @@ export function trace(input: Topology | Lab, question: TraceQuestion): TraceResu
   const toAddress = destinationOf(hosts, question.to);
   const start = startOf(hosts, question.from);
   const journey = newJourney(start.host.name);
-  const w: Walker = { hosts, topology: start.host.topology, journey, steps: 0, arrive };
+  const w = newWalker(hosts, start.host.topology, journey, arrive);
   const packet = newPacket(question, start.src, toAddress);
   if (start.src && parseIp(start.src)!.family !== packet.family) {
     throw new VnetError('VN-USAGE-TRACE', `--from ${question.from} and --to ${question.to} are of different address families. Give two IPv4 or two IPv6 addresses.`);

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { trace } from '../../src/trace/index';
-import { asLive, scenarioA, scenarioB, scenarioD, scenarioF } from './fixtures/scenario-topologies';
+import { asLive, scenarioA, scenarioB, scenarioD, scenarioE, scenarioF } from './fixtures/scenario-topologies';
 import { filterTable, nftFacts, nftTable, nsOf, q, sysctls } from './trace-support';
 
 const b = () => asLive(scenarioB(), '192.168.1.2/24');
@@ -20,6 +20,33 @@ test('forwarding off: the host does not forward blue\'s packet to the LAN', () =
   const f = scenarioF();
   nsOf(f, 'ns-router').forwarding = false;
   assert.equal(trace(f, q('ns1', 'ns2')).drop?.namespace, 'ns-router');
+});
+
+test('bridged traffic through iptables: B\'s MASQUERADE rewrites red → blue, so the reply is routed by the host and needs forwarding', () => {
+  const live = b();
+  const host = nsOf(live, 'host');
+  host.sysctls = sysctls({ bridgeNfCallIptables: true });
+  const masqueraded = trace(live, q('red', 'blue'));
+  assert.deepEqual([masqueraded.reachable, masqueraded.uncertain], [true, false], masqueraded.drop?.reason);
+  assert.equal(masqueraded.hops.find((h) => h.step === 'nat-postrouting')?.says, 'masquerade to 192.168.15.5');
+  assert.ok(masqueraded.reply.some((h) => h.namespace === 'host' && h.step === 'conntrack'), 'the reply is translated back in the host');
+  host.forwarding = false;
+  const result = trace(live, q('red', 'blue'));
+  assert.deepEqual([result.reachable, result.uncertain], [false, false]);
+  assert.deepEqual([result.drop?.direction, result.drop?.namespace, result.drop?.rule], ['reply', 'host', 'net.ipv4.ip_forward = 0']);
+  // Without br_netfilter the bridge neither translates nor asks ip_forward.
+  host.sysctls = sysctls({ bridgeNfCallIptables: null });
+  const plain = trace(live, q('red', 'blue'));
+  assert.deepEqual([plain.reachable, plain.uncertain], [true, false]);
+  // Where the sysctl is not known (a desired network), the difference is said as an assumption.
+  delete host.sysctls;
+  const unknown = trace(live, q('red', 'blue'));
+  assert.deepEqual([unknown.reachable, unknown.uncertain], [true, true]);
+  assert.match(unknown.assumptions[0].assumed, /if it does, this translates it, and host, which does not forward, drops the reply/);
+  // E's bridge has no NAT: with forwarding off, its bridged traffic still passes.
+  const e = scenarioE();
+  nsOf(e, 'host').sysctls = sysctls({ bridgeNfCallIptables: true });
+  assert.deepEqual([trace(e, q('ns1', 'ns2')).reachable, trace(e, q('ns1', 'ns2')).uncertain], [true, false]);
 });
 
 test('FORWARD policy DROP: of a desired network (forwardPolicy), and of a live filter table', () => {
@@ -91,6 +118,15 @@ test('a link down: blue\'s bridge port down stops red → blue; a veth end down 
   const result = trace(d, q('ns1', '192.168.1.2'));
   assert.equal(result.drop?.reason, 'link down: veth-ns2 in ns2 is down');
   assert.equal(result.drop?.rule, 'ip link set veth-ns2 down');
+});
+
+test('a link down keeps its IPv4 address local: ns1 still reaches ns-router\'s 192.168.2.1 by the other link, not ns2', () => {
+  const f = scenarioF();
+  nsOf(f, 'ns-router').interfaces.find((i) => i.name === 'veth-ns2-router')!.state = 'down';
+  const toRouter = trace(f, q('ns1', '192.168.2.1'));
+  assert.deepEqual([toRouter.reachable, toRouter.deliveredTo?.namespace], [true, 'ns-router'], toRouter.drop?.reason);
+  const toNs2 = trace(f, q('ns1', 'ns2'));
+  assert.deepEqual([toNs2.reachable, toNs2.drop?.reason], [false, 'no route to 192.168.2.2']);
 });
 
 test('masquerade removed: blue\'s packet leaves with 192.168.15.2, which the LAN cannot answer; said, not guessed', () => {

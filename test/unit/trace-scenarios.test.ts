@@ -53,6 +53,41 @@ test('A: the published port fails: DNAT lands on 172.16.0.102:80, and 172.16.0.0
   assert.deepEqual([known.reachable, known.uncertain, known.drop?.reason], [false, false, 'no neighbour answers for 172.16.0.102 on veth1']);
 });
 
+/** A as the probe reads it: the kernel's own routes kept apart, in the kernel's order. */
+function aReadWithKernelOrder(first: 'veth1' | 'br0') {
+  const topology = a();
+  const routes = [
+    { to: '10.0.1.0/24', via: null, dev: 'eth0', protocol: 'kernel' },
+    { to: '172.16.0.0/24', via: null, dev: 'veth1', protocol: 'kernel' },
+    { to: '172.16.0.0/24', via: null, dev: 'br0', protocol: 'kernel' },
+  ];
+  if (first === 'br0') [routes[1], routes[2]] = [routes[2], routes[1]];
+  topology.namespaces.find((n) => n.root)!.kernelRoutes = routes;
+  return topology;
+}
+
+test('A read with the kernel\'s own routes: the tie is the kernel\'s order, not a guess, either way round', () => {
+  const published = q('10.0.1.26', '10.0.1.48', 'tcp', 8088);
+  const asBuilt = trace(aReadWithKernelOrder('veth1'), published);
+  assert.deepEqual([asBuilt.reachable, asBuilt.uncertain, asBuilt.drop?.reason], [false, false, 'no neighbour answers for 172.16.0.102 on veth1']);
+  assert.deepEqual([trace(aReadWithKernelOrder('veth1'), q('host', 'netns1')).reachable, trace(aReadWithKernelOrder('veth1'), q('host', 'netns1')).uncertain], [true, false]);
+  // veth1 down and up again: its route is made after br0's, and the published port reaches netns2.
+  const reordered = trace(aReadWithKernelOrder('br0'), published);
+  assert.deepEqual([reordered.reachable, reordered.uncertain], [true, false], reordered.drop?.reason);
+  assert.deepEqual(reordered.deliveredTo, { host: 'host', namespace: 'netns2', address: '172.16.0.102', port: 80 });
+  assert.equal(reordered.hops.find((h) => h.step === 'route')?.by, '172.16.0.0/24 dev br0');
+  const hostToNetns1 = trace(aReadWithKernelOrder('br0'), q('host', 'netns1'));
+  assert.deepEqual([hostToNetns1.reachable, hostToNetns1.uncertain, hostToNetns1.drop?.reason], [false, false, 'no neighbour answers for 172.16.0.2 on br0']);
+});
+
+test('A: a configured route against a kernel-made one of the same prefix: their order is not known, and said', () => {
+  const topology = aReadWithKernelOrder('veth1');
+  topology.namespaces.find((n) => n.root)!.routes.push({ to: '172.16.0.0/24', via: null, dev: 'br0', protocol: 'static' });
+  const result = trace(topology, q('host', 'netns1'));
+  assert.equal(result.uncertain, true);
+  assert.match(result.assumptions[0].assumed, /tie; the kernel uses the one made first/);
+});
+
 test('A: netns2 reaches the host\'s br0 address, but the reply leaves by veth1 (172.16.0.0/24 on both)', () => {
   const result = trace(aWithKernelRoutes(), q('netns2', '172.16.0.100'));
   assert.equal(result.reachable, false);
