@@ -37,7 +37,8 @@ function mac(hex: string | undefined): string | null {
 /** An address from its bytes: 4 are IPv4, 16 are IPv6, anything else is not an address. */
 export function ipFromHex(hex: string | undefined): string | null {
   if (hex === undefined || hex === '-') return null;
-  if (/^[0-9a-f]{8}$/.test(hex)) return formatIp({ family: 4, value: BigInt(`0x${hex}`) });
+  // IPv4 is most of a big host's addresses: formatted straight from its bytes, without a BigInt.
+  if (/^[0-9a-f]{8}$/.test(hex)) return `${parseInt(hex.slice(0, 2), 16)}.${parseInt(hex.slice(2, 4), 16)}.${parseInt(hex.slice(4, 6), 16)}.${parseInt(hex.slice(6), 16)}`;
   if (/^[0-9a-f]{32}$/.test(hex)) return formatIp({ family: 6, value: BigInt(`0x${hex}`) });
   return null;
 }
