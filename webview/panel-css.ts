@@ -39,5 +39,15 @@ body { display: flex; flex-direction: column; color: var(--vscode-foreground); b
 .vnet-menu[hidden] { display: none; }
 .vnet-menu button { text-align: left; color: inherit; background: none; border: none; padding: 4px 16px; cursor: pointer; font: inherit; }
 .vnet-menu button:hover, .vnet-menu button:focus { color: var(--vscode-menu-selectionForeground); background: var(--vscode-menu-selectionBackground); outline: none; }
+.vnet-toolbar button:disabled { opacity: 0.5; cursor: default; }
+.vnet-trace-pane { margin-bottom: 12px; padding-bottom: 8px; border-bottom: 1px solid var(--vscode-panel-border, transparent); }
+.vnet-trace-title.trace-reachable { color: var(--vscode-testing-iconPassed); }
+.vnet-trace-title.trace-dropped, .vnet-trace-drop-reason { color: var(--vscode-errorForeground); }
+.vnet-trace-rule { display: block; word-break: break-all; font-family: var(--vscode-editor-font-family); margin: 4px 0; }
+.vnet-trace-assumed { color: var(--vscode-editorWarning-foreground); }
+.vnet-trace-hops { margin: 4px 0; padding-left: 1.6em; }
+.vnet-trace-hop { text-align: left; color: inherit; background: none; border: none; padding: 1px 0; cursor: pointer; font: inherit; word-break: break-all; }
+.vnet-trace-hop:hover { text-decoration: underline; }
+.vnet-trace-hop.trace-reply { font-style: italic; }
 .vnet-notice { padding: 4px 8px; color: var(--vscode-editorWarning-foreground); }
 `;

@@ -81,7 +81,7 @@ export class TopologyBridge {
     const topology = await import('./topology/index.js');
     const uri = uriOf(arg) ?? (arg === undefined ? this.activeVnetUri() : undefined);
     if (uri) {
-      topology.showTopologyPanel(this.context, topology.fileTopologySource(uri), { log: this.log });
+      topology.showTopologyPanel(this.context, topology.fileTopologySource(uri), { log: this.log, prompter: this.ui });
       return;
     }
     const session = await this.sessionFor(arg);
@@ -105,7 +105,7 @@ export class TopologyBridge {
       return;
     }
     switch (ref.kind) {
-      case 'file': topology.showTopologyPanel(this.context, topology.fileTopologySource(vscode.Uri.parse(ref.uri)), { log: this.log }, panel); break;
+      case 'file': topology.showTopologyPanel(this.context, topology.fileTopologySource(vscode.Uri.parse(ref.uri)), { log: this.log, prompter: this.ui }, panel); break;
       case 'host': this.showHost(topology, ref.destination, panel); break;
       case 'drift': this.showDriftOf(topology, ref.uri, ref.labHost ?? undefined, ref.destination, panel); break;
     }
@@ -117,13 +117,14 @@ export class TopologyBridge {
       menus: LIVE_MENUS,
       revealInTree: (element) => this.reveal(element),
       log: this.log,
+      prompter: this.ui,
     }, restored);
   }
 
   private showDriftOf(topology: TopologyModule, fileKey: string, labHost: string | undefined, destination: string, restored?: vscode.WebviewPanel): void {
     const live = this.liveSide(destination);
     const source = topology.driftTopologySource(vscode.Uri.parse(fileKey), destination, live.read, live.onDidChange, labHost);
-    topology.showTopologyPanel(this.context, source, { log: this.log }, restored);
+    topology.showTopologyPanel(this.context, source, { log: this.log, prompter: this.ui }, restored);
   }
 
   /**

@@ -40,6 +40,7 @@ function recorder(): { actions: PanelActions; calls: string[] } {
       ready: note('ready'), refresh: note('refresh'), revealInTree: note('reveal'), goToSource: note('source'),
       runCommand: note('command'), copy: note('copy'), saveLayout: note('save'), exportSvg: note('svg'),
       exportPng: (bytes: Uint8Array) => { calls.push(`png ${bytes.length}`); }, log: note('log'),
+      traceFrom: note('traceFrom'), clearTrace: note('clearTrace'),
     },
   };
 }
