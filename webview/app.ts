@@ -272,7 +272,7 @@ class Panel {
     const drawn = this.drawn;
     if (!drawn) return;
     try {
-      const text = exportSvgText(drawn, this.rendered);
+      const text = exportSvgText(drawn, this.rendered, this.overlay);
       if (format === 'svg') this.outbox.post({ type: 'export', format: 'svg', text });
       else this.outbox.post({ type: 'export', format: 'png', base64: await exportPngBase64(text, drawn.width, drawn.height) });
     } catch (error) {
