@@ -46,7 +46,7 @@ body { display: flex; flex-direction: column; color: var(--vscode-foreground); b
 .vnet-trace-rule { display: block; word-break: break-all; font-family: var(--vscode-editor-font-family); margin: 4px 0; }
 .vnet-trace-assumed { color: var(--vscode-editorWarning-foreground); }
 .vnet-trace-hops { margin: 4px 0; padding-left: 1.6em; }
-.vnet-trace-hop { text-align: left; color: inherit; background: none; border: none; padding: 1px 0; cursor: pointer; font: inherit; word-break: break-all; }
+.vnet-trace-hop { text-align: left; color: inherit; background: none; border: none; padding: 1px 0; cursor: pointer; font: inherit; overflow-wrap: anywhere; }
 .vnet-trace-hop:hover { text-decoration: underline; }
 .vnet-trace-hop.trace-reply { font-style: italic; }
 .vnet-matrix-legend { padding: 0 8px; color: var(--vscode-descriptionForeground); }

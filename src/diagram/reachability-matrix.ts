@@ -25,17 +25,28 @@ function isHeld(topology: Topology, value: bigint): boolean {
   })));
 }
 
+/** The root namespace's IPv4 default gateway, when it has one: a LAN neighbour that really answers. */
+function defaultGateway(topology: Topology): string | null {
+  const root = topology.namespaces.find((ns) => ns.root);
+  const route = root?.routes.find((r) => r.to === 'default' && r.via !== null && parseCidr(`${r.via}/32`)?.family === 4);
+  return route?.via ?? null;
+}
+
 /**
- * An address on the LAN of the host's first outward interface that is up and has an IPv4 subnet: the lowest
- * host address of the subnet no namespace holds (a neighbour, as far as the host can tell).
+ * An address on the LAN of the host's first outward interface that is up and has an IPv4 subnet: its
+ * default gateway when the root namespace has one, else the lowest host address of the subnet no namespace
+ * holds (a stand-in neighbour, as far as the host can tell).
  */
 export function lanAddress(topology: Topology): string | null {
+  const gateway = defaultGateway(topology);
   for (const ns of topology.namespaces) {
     for (const iface of ns.interfaces.filter((i) => leadsOut(i) && i.state === 'up')) {
       const master = iface.master ? ns.interfaces.find((i) => i.name === iface.master) : undefined;
       for (const text of [...iface.addresses, ...(master?.addresses ?? [])]) {
         const cidr = parseCidr(text);
         if (!cidr || cidr.family !== 4 || cidr.prefix > 30) continue;
+        const gatewayIp = gateway ? parseCidr(`${gateway}/32`) : null;
+        if (gatewayIp && networkOf({ ...gatewayIp, prefix: cidr.prefix }).address === networkOf(cidr).address) return gateway;
         const base = networkOf(cidr).address;
         const size = 1n << BigInt(32 - cidr.prefix);
         for (let value = base + 1n; value < base + size - 1n && value < base + 256n; value++) {
@@ -48,9 +59,12 @@ export function lanAddress(topology: Topology): string | null {
 }
 
 export function matrixEndpoints(topology: Topology): MatrixEndpoint[] {
-  const endpoints: MatrixEndpoint[] = topology.namespaces.map((ns) => ({ name: ns.name, label: ns.name, address: firstAddress(topology, ns.name), lan: false }));
+  const endpoints: MatrixEndpoint[] = topology.namespaces.map((ns) => {
+    const address = firstAddress(topology, ns.name);
+    return { name: ns.name, label: ns.name, address, lan: false, pingable: address !== null };
+  });
   const lan = lanAddress(topology);
-  if (lan) endpoints.push({ name: lan, label: `LAN (${lan})`, address: lan, lan: true });
+  if (lan) endpoints.push({ name: lan, label: `LAN (${lan})`, address: lan, lan: true, pingable: lan === defaultGateway(topology) });
   return endpoints;
 }
 

@@ -7,7 +7,10 @@ import type { Topology } from '../model/topology';
 import { pingPairs, type PingPair } from '../host/ping-pairs';
 import type { Transport } from '../host/transport';
 
-/** The grid with each cell's live verdict: pass, fail, or n/a where no ping can be sent (from the LAN, to nothing). */
+/**
+ * The grid with each cell's live verdict: pass, fail, or n/a where no ping can be sent or mean anything (from
+ * the LAN, to a namespace with no address, to a stand-in LAN address nobody holds).
+ */
 export async function verifyMatrixLive(transport: Transport, topology: Topology, matrix: ReachabilityMatrix, options: { signal?: AbortSignal; log?: (line: string) => void } = {}): Promise<ReachabilityMatrix> {
   const byName = new Map(matrix.endpoints.map((e) => [e.name, e]));
   const pairs: PingPair[] = [];
@@ -16,7 +19,7 @@ export async function verifyMatrixLive(transport: Transport, topology: Topology,
     const from = byName.get(cell.from);
     const to = byName.get(cell.to);
     const ns = from && !from.lan ? topology.namespaces.find((n) => n.name === from.name) : undefined;
-    if (!ns || !to?.address) return;
+    if (!ns || !to?.address || !to.pingable) return;
     pairs.push({ from: ns, address: to.address });
     sent.push(index);
   });

@@ -11,6 +11,8 @@ export interface MatrixEndpoint {
   /** Its first address (the LAN's is an address of the subnet no namespace holds). */
   address: string | null;
   lan: boolean;
+  /** Whether a live ping to it means something: a namespace's address, or the LAN's gateway (not a stand-in). */
+  pingable: boolean;
 }
 
 /** The static verdict of one ordered pair (the trace engine, on the host's network as read). */
@@ -60,7 +62,7 @@ const LIVE: readonly unknown[] = [undefined, 'pass', 'fail', 'n/a'];
 
 function isMatrix(value: unknown): value is ReachabilityMatrix {
   if (!isObject(value) || !isText(value.host) || !Array.isArray(value.endpoints) || !Array.isArray(value.cells)) return false;
-  const endpointsOk = value.endpoints.every((e) => isObject(e) && isText(e.name) && isText(e.label) && (e.address === null || isText(e.address)) && typeof e.lan === 'boolean');
+  const endpointsOk = value.endpoints.every((e) => isObject(e) && isText(e.name) && isText(e.label) && (e.address === null || isText(e.address)) && typeof e.lan === 'boolean' && typeof e.pingable === 'boolean');
   return endpointsOk && value.cells.every((c) => isObject(c) && isText(c.from) && isText(c.to) && OUTCOMES.includes(c.outcome) && isText(c.why, 65536) && LIVE.includes(c.live));
 }
 

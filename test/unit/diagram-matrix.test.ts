@@ -34,6 +34,13 @@ test('A: what the tutorial\'s network cannot do is dropped with its reason; what
   assert.match(tie.why, /^reachable, assuming 172\.16\.0\.0\/24 dev veth1 and 172\.16\.0\.0\/24 dev br0 tie/);
 });
 
+test('the LAN is the default gateway when the host has one (pingable), else a stand-in address nobody holds', () => {
+  const live = asLive(scenarioB(), '192.168.1.2/24');
+  assert.deepEqual(matrixEndpoints(live).filter((e) => e.lan), [{ name: '192.168.1.1', label: 'LAN (192.168.1.1)', address: '192.168.1.1', lan: true, pingable: false }]);
+  live.namespaces.find((n) => n.root)!.routes.push({ to: 'default', via: '192.168.1.254', dev: 'eth0' });
+  assert.deepEqual(matrixEndpoints(live).filter((e) => e.lan).map((e) => [e.address, e.pingable]), [['192.168.1.254', true]]);
+});
+
 test('a file\'s network has no LAN; a namespace with no address cannot be reached (no verdict), but can send', () => {
   const desired = scenarioF();
   assert.equal(lanAddress(desired), null);
