@@ -7,6 +7,7 @@ import { buildDiagramModel } from '../../src/diagram/build-model';
 import { renderTopologySvg } from '../../src/diagram/index';
 import { OUTSIDE_ID, bridgeId, interfaceId, linkId, namespaceId } from '../../src/diagram/ids';
 import { buildTraceOverlay, overlayModelOfLayout } from '../../src/diagram/trace-overlay';
+import { traceNetworkOf } from '../../src/diagram/trace-network';
 import type { DiagramInput } from '../../src/model/protocol';
 import type { Lab, Topology } from '../../src/model/topology';
 import { trace, type TraceQuestion } from '../../src/trace/index';
@@ -122,4 +123,34 @@ test('the overlay read from a layout equals the one from the model', async () =>
   const result = trace(topology, q('192.168.1.3', '192.168.1.2', 'tcp', 80));
   const { layout } = await renderTopologySvg(input);
   assert.deepEqual(buildTraceOverlay(overlayModelOfLayout(layout), result), buildTraceOverlay(buildDiagramModel(input), result));
+});
+
+test('a trace runs on what the diagram shows: the live side of a drift view, every host of a lab', () => {
+  const desired = scenarioB();
+  const live = asLive(scenarioB(), '192.168.1.2/24');
+  assert.equal(traceNetworkOf({ title: 'd', hosts: [{ name: 'host', desired, live }] }), live);
+  assert.equal(traceNetworkOf({ title: 'f', hosts: [{ name: 'host', desired }] }), desired);
+  const g = scenarioG();
+  const lab = traceNetworkOf({ title: 'g', hosts: g.hosts.map((h) => ({ name: h.name, desired: h.topology })) });
+  assert.ok(lab && 'hosts' in lab);
+  assert.deepEqual(lab.hosts.map((h) => h.name), ['a', 'b']);
+  assert.equal(traceNetworkOf({ title: 'none', hosts: [] }), null);
+});
+
+test('names in a drawn trace stay text: a hostile namespace name in the drop reason is escaped, not markup', async () => {
+  const evil = '<b onload="x">&amp;';
+  const topology = asLive(scenarioF());
+  const ns1 = topology.namespaces.find((n) => n.name === 'ns1')!;
+  ns1.name = evil;
+  ns1.routes = [];
+  topology.namespaces.find((n) => n.name === 'ns-router')!.interfaces.find((i) => i.name === 'veth-ns1-router')!.peer!.namespace = evil;
+  const { svg } = await renderTopologySvg({ title: 'f', hosts: [{ name: H, live: topology }] }, { trace: trace(topology, q(evil, '192.168.2.2')) });
+  const root = parseXml(svg);
+  assert.ok(![...walk(root)].some((e) => e.name === 'b'), 'no element made of the name');
+  const drop = [...walk(root)].find((e) => e.attrs['data-trace'] === 'drop')!;
+  assert.equal(drop.attrs['data-trace-of'], namespaceId(H, evil));
+  const title = [...walk(drop)].find((e) => e.name === 'title')!;
+  assert.equal(title.children.join(''), 'no route to 192.168.2.2');
+  const layer = [...walk(root)].find((e) => e.attrs.class === 'vnet-layer-trace')!;
+  assert.equal(layer.attrs['aria-label'], `icmp ${evil} → 192.168.2.2: dropped (request)`, 'the name is an attribute value, read back literally');
 });
