@@ -83,9 +83,12 @@ function cellOf(topology: Topology, from: MatrixEndpoint, to: MatrixEndpoint): M
   }
 }
 
+/** Each ordered pair's cell, row by row, one at a time: a caller on a busy thread can pause between them. */
+export function* matrixCells(topology: Topology, endpoints: readonly MatrixEndpoint[]): Generator<MatrixCell> {
+  for (const from of endpoints) for (const to of endpoints) if (from !== to) yield cellOf(topology, from, to);
+}
+
 export function reachabilityMatrix(host: string, topology: Topology): ReachabilityMatrix {
   const endpoints = matrixEndpoints(topology);
-  const cells: MatrixCell[] = [];
-  for (const from of endpoints) for (const to of endpoints) if (from !== to) cells.push(cellOf(topology, from, to));
-  return { host, endpoints, cells };
+  return { host, endpoints, cells: [...matrixCells(topology, endpoints)] };
 }

@@ -3,9 +3,9 @@
 // the topology panel; "Verify live" pings each pair on the host (matrix-live.ts). One panel per host.
 
 import * as vscode from 'vscode';
-import { reachabilityMatrix } from '../diagram/reachability-matrix';
+import { matrixCells, matrixEndpoints } from '../diagram/reachability-matrix';
 import { describeError } from '../model/errors';
-import { isFromMatrixMessage, type ReachabilityMatrix, type ToMatrixMessage } from '../model/matrix-protocol';
+import { isFromMatrixMessage, type MatrixCell, type ReachabilityMatrix, type ToMatrixMessage } from '../model/matrix-protocol';
 import type { Topology } from '../model/topology';
 import type { Transport } from '../host/transport';
 import type { TraceQuestion } from '../trace/types';
@@ -13,6 +13,11 @@ import { verifyMatrixLive } from './matrix-live';
 import { buildPanelHtml, createNonce } from './topology/panel-html';
 
 export const MATRIX_VIEW_TYPE = 'vnet.matrix';
+
+/** A grid wider than this is unreadable and costs seconds of tracing: the rest are reached by "Trace to…". */
+const MAX_ENDPOINTS = 60;
+/** How long the tracing runs before it lets the extension host do other work. */
+const SLICE_MS = 25;
 
 /** What the panel needs of the extension: the host's network and transport, and the topology panel. */
 export interface MatrixHost {
@@ -86,15 +91,36 @@ export class MatrixPanel {
     }
   }
 
-  /** Recomputes the grid from the network as the session now holds it. */
+  /**
+   * Recomputes the grid from the network as the session now holds it. Every pair is a trace (a big host has
+   * thousands), so the work pauses every few milliseconds to keep the extension host responsive, and stops
+   * when the panel closes or a newer computation starts.
+   */
   private async compute(): Promise<void> {
+    this.work?.abort();
+    const work = new AbortController();
+    this.work = work;
     this.status('Reading the host…', true);
-    const topology = await this.host.read();
+    const topology = await this.host.read(work.signal);
+    const all = matrixEndpoints(topology);
+    const endpoints = all.slice(0, MAX_ENDPOINTS);
+    const total = endpoints.length * (endpoints.length - 1);
+    const cells: MatrixCell[] = [];
+    let slice = Date.now();
+    for (const cell of matrixCells(topology, endpoints)) {
+      cells.push(cell);
+      if (Date.now() - slice < SLICE_MS) continue;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (work.signal.aborted) return;
+      this.status(`Tracing ${cells.length} of ${total} pairs…`, true);
+      slice = Date.now();
+    }
     this.topology = topology;
-    this.matrix = reachabilityMatrix(this.host.destination, topology);
+    this.matrix = { host: this.host.destination, endpoints, cells };
     this.post({ type: 'matrix', matrix: this.matrix });
+    const cut = all.length > endpoints.length ? ` Only the first ${MAX_ENDPOINTS} of ${all.length} namespaces are shown; use "Trace to…" for the others.` : '';
     const counts = this.matrix.cells.reduce((n, c) => ({ ...n, [c.outcome]: (n[c.outcome] ?? 0) + 1 }), {} as Record<string, number>);
-    this.status(`${this.matrix.cells.length} pairs, computed from the network as read: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`, false);
+    this.status(`${this.matrix.cells.length} pairs, computed from the network as read: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}.${cut}`, false);
   }
 
   private async verify(): Promise<void> {
