@@ -1,6 +1,7 @@
 // One ping per pair, sent on a host in a single script: `ping -c 1 -W 1` from inside each source namespace
 // (as is in the root one, `ip netns exec` in a named one, `nsenter --net=PATH` in one a process holds), a
-// few at a time in the background, each answering with its index and exit code. The Reachability Matrix's
+// few at a time in the background, each answering with its index and exit code (an unanswered one is sent
+// once more before it counts as a failure). The Reachability Matrix's
 // "Verify live" sends these (src/extension/matrix-live.ts).
 
 import { parseIp } from '../model/cidr';
@@ -33,7 +34,9 @@ export function pingPairsScript(pairs: readonly PingPair[]): string {
     if (!parseIp(pair.address)) return;
     const argv = inNamespace(pair.from, ['ping', '-c', '1', '-W', '1', '--', pair.address]);
     if (!argv) return;
-    lines.push(`( ${shellCommand(argv)} >/dev/null 2>&1; echo "${MARK} ${index} $?" ) &`);
+    // One ping unanswered is sent once more: a busy host, or the neighbour lookup of the first packet, can lose one.
+    const ping = `${shellCommand(argv)} >/dev/null 2>&1`;
+    lines.push(`( ${ping} || ${ping}; echo "${MARK} ${index} $?" ) &`);
     if (++started % IN_FLIGHT === 0) lines.push('wait');
   });
   lines.push('wait');

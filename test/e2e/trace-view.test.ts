@@ -77,6 +77,31 @@ describe('traces on the topology and the Reachability Matrix against a testbed h
     });
   });
 
+  test('"Trace to…" on an interface row asks for the destination and protocol, then draws the trace on the topology', async () => {
+    const { s, bed } = current();
+    await keepEvidenceOnFailure(s, 'trace-to', async () => {
+      const { workbench } = s;
+      const target = bed.get(HOST).target;
+      const host = encodeURIComponent(target);
+      await (await workbench.treePath(VIEW, [HOST])).locator('.label-description', { hasText: /^3 namespaces/ }).waitFor();
+      // From netns3's interface: it sends from 172.16.0.103, across br0 to netns2's web port.
+      await workbench.contextMenu(await workbench.treePath(VIEW, [HOST, 'Namespaces', 'netns3', 'veth3-peer']), 'Trace to…');
+      await workbench.pick('netns2', { title: 'Trace from 172.16.0.103' });
+      await workbench.pick('TCP…', { title: /Trace from 172\.16\.0\.103 to netns2/ });
+      await workbench.answerInput('80', { title: /Trace from 172\.16\.0\.103 to netns2/ });
+      await workbench.collapsePath(VIEW, [HOST, 'Namespaces']);
+      const diagram = await drawn(workbench.webview(`Topology: ${target}`));
+      await diagram.locator('.vnet-trace-title', { hasText: /^tcp 80 172\.16\.0\.103 → netns2: reachable/ }).waitFor({ timeout: 30_000 });
+      const veth3 = `link:if:${host}/host/veth3|if:${host}/netns3/veth3-peer`;
+      const veth2 = `link:if:${host}/host/veth2|if:${host}/netns2/veth2-peer`;
+      for (const direction of ['request', 'reply'] as const) {
+        const path = await traced(diagram, direction);
+        for (const id of [veth3, veth2, `br:${host}/host/br0`]) assert.ok(path.includes(id), `${id} is on the ${direction} path; it holds ${JSON.stringify(path)}`);
+      }
+      assert.equal(await diagram.locator('[data-trace="drop"]').count(), 0, 'a trace that gets through has no drop point');
+    });
+  });
+
   test('the Reachability Matrix opens from the host row, verifies live, and a cell opens its trace', async () => {
     const { s, bed } = current();
     await keepEvidenceOnFailure(s, 'reachability-matrix', async () => {
