@@ -6,7 +6,7 @@ import { describeError } from '../model/errors';
 import type { MatrixCell, MatrixEndpoint, ReachabilityMatrix } from '../model/matrix-protocol';
 import type { Topology } from '../model/topology';
 import { leadsOut } from '../trace/links';
-import { trace } from '../trace/trace';
+import { trace } from '../trace/index';
 
 function firstAddress(topology: Topology, name: string): string | null {
   const ns = topology.namespaces.find((n) => n.name === name)!;
