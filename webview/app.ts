@@ -5,6 +5,7 @@
 import { indexLayoutElements } from '../src/diagram/details';
 import type { DiagramLayout } from '../src/diagram/layout';
 import { renderDiagram } from '../src/diagram/render';
+import { buildTraceOverlay, overlayModelOfLayout, type TraceOverlay } from '../src/diagram/trace-overlay';
 import { applyOffsets } from '../src/diagram/user-positions';
 import { isToWebviewMessage, type DiagramInput, type SavedLayout } from '../src/model/protocol';
 import { buildChrome, type Chrome } from './chrome';
@@ -12,6 +13,7 @@ import {
   handleExtensionMessage, handleLayout, handleUserAction, initialState, refOf, type Effect, type PanelState, type UserAction, type WebviewMemory,
 } from './controller';
 import { renderDetails } from './details-pane';
+import { renderTracePane } from './trace-pane';
 import { elementBounds } from './element-bounds';
 import { exportPngBase64, exportSvgText } from './export-image';
 import { initialGestures, reduceGesture, ZOOM_IN, ZOOM_OUT, type GestureEffect, type GestureEvent, type GestureState } from './gestures';
@@ -55,6 +57,8 @@ class Panel {
   /** The layout as drawn: elk's positions plus the user's offsets (and a drag in progress). */
   private drawn: DiagramLayout | null = null;
   private rendered: SVGElement | null = null;
+  /** The trace as drawn on `drawn`, for the details pane. */
+  private overlay: TraceOverlay | null = null;
   /** The animation frame a drag asked for, while it is pending. */
   private frame: number | undefined;
   private readonly chrome: Chrome;
@@ -70,6 +74,8 @@ class Panel {
       exportSvg: () => void this.exportAs('svg'),
       exportPng: () => void this.exportAs('png'),
       refresh: () => this.act({ type: 'refresh' }),
+      trace: () => this.act({ type: 'traceFrom' }),
+      clearTrace: () => this.act({ type: 'clearTrace' }),
     });
   }
 
@@ -190,7 +196,10 @@ class Panel {
     if (!base) return;
     const drawn = applyOffsets(base, offsetsWith(saved, drag));
     this.drawn = drawn;
-    const svg = buildSvgDom(document, renderDiagram(drawn));
+    const trace = this.state.trace;
+    this.overlay = trace ? buildTraceOverlay(overlayModelOfLayout(drawn), trace) : null;
+    this.chrome.clearTrace.disabled = trace === null;
+    const svg = buildSvgDom(document, renderDiagram(drawn, { trace: this.overlay }));
     // Placed at its own origin, the nested drawing uses diagram coordinates as the viewport's coordinates.
     svg.setAttribute('x', String(Math.floor(drawn.originX ?? 0)));
     svg.setAttribute('y', String(Math.floor(drawn.originY ?? 0)));
@@ -218,6 +227,12 @@ class Panel {
       onReveal: () => this.state.selected && this.act({ type: 'menu', id: this.state.selected, action: { type: 'revealInTree' } }),
       onGoToSource: () => this.state.selected && this.act({ type: 'menu', id: this.state.selected, action: { type: 'goToSource' } }),
     });
+    if (this.state.trace && this.overlay) {
+      this.chrome.details.prepend(renderTracePane(this.state.trace, this.overlay, {
+        onHop: (id) => this.act({ type: 'focus', id }),
+        onClear: () => this.act({ type: 'clearTrace' }),
+      }));
+    }
   }
 
   // ---- the view ----
@@ -257,7 +272,7 @@ class Panel {
     const drawn = this.drawn;
     if (!drawn) return;
     try {
-      const text = exportSvgText(drawn, this.rendered);
+      const text = exportSvgText(drawn, this.rendered, this.overlay);
       if (format === 'svg') this.outbox.post({ type: 'export', format: 'svg', text });
       else this.outbox.post({ type: 'export', format: 'png', base64: await exportPngBase64(text, drawn.width, drawn.height) });
     } catch (error) {

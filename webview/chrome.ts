@@ -16,6 +16,8 @@ export interface Chrome {
   search: HTMLInputElement;
   count: HTMLElement;
   menu: ContextMenu;
+  /** Enabled while a trace is drawn. */
+  clearTrace: HTMLButtonElement;
 }
 
 /** What the toolbar's buttons do. */
@@ -27,17 +29,28 @@ export interface ToolbarActions {
   exportSvg(): void;
   exportPng(): void;
   refresh(): void;
+  trace(): void;
+  clearTrace(): void;
 }
 
-function button(parent: HTMLElement, title: string, label: string, onClick: () => void): void {
+function button(parent: HTMLElement, title: string, label: string, onClick: () => void): HTMLButtonElement {
   const b = document.createElement('button');
   b.textContent = label;
   b.title = title;
   b.addEventListener('click', onClick);
   parent.appendChild(b);
+  return b;
 }
 
-function buildToolbar(actions: ToolbarActions): { toolbar: HTMLElement; search: HTMLInputElement; count: HTMLElement; status: HTMLElement } {
+interface Toolbar {
+  toolbar: HTMLElement;
+  search: HTMLInputElement;
+  count: HTMLElement;
+  status: HTMLElement;
+  clearTrace: HTMLButtonElement;
+}
+
+function buildToolbar(actions: ToolbarActions): Toolbar {
   const toolbar = document.createElement('div');
   toolbar.className = 'vnet-toolbar';
   toolbar.setAttribute('role', 'toolbar');
@@ -59,13 +72,16 @@ function buildToolbar(actions: ToolbarActions): { toolbar: HTMLElement; search: 
   button(toolbar, 'Export the diagram as SVG', 'Export SVG', () => actions.exportSvg());
   button(toolbar, 'Export the diagram as PNG', 'Export PNG', () => actions.exportPng());
   button(toolbar, 'Read the network again', 'Refresh', () => actions.refresh());
+  button(toolbar, 'Trace a packet: pick a source, a destination and a protocol', 'Trace…', () => actions.trace());
+  const clearTrace = button(toolbar, 'Take the trace off the diagram', 'Clear Trace', () => actions.clearTrace());
+  clearTrace.disabled = true;
   toolbar.appendChild(status);
-  return { toolbar, search, count, status };
+  return { toolbar, search, count, status, clearTrace };
 }
 
 /** Replaces the body with the panel's chrome. */
 export function buildChrome(actions: ToolbarActions): Chrome {
-  const { toolbar, search, count, status } = buildToolbar(actions);
+  const { toolbar, search, count, status, clearTrace } = buildToolbar(actions);
   const notice = document.createElement('div');
   notice.className = 'vnet-notice';
   notice.hidden = true;
@@ -84,5 +100,5 @@ export function buildChrome(actions: ToolbarActions): Chrome {
   main.appendChild(canvas);
   main.appendChild(details);
   document.body.replaceChildren(toolbar, notice, main);
-  return { canvas, viewport, details, status, notice, search, count, menu: new ContextMenu(document.body) };
+  return { canvas, viewport, details, status, notice, search, count, menu: new ContextMenu(document.body), clearTrace };
 }

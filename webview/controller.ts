@@ -10,6 +10,7 @@ import { pruneOffsets } from '../src/diagram/user-positions';
 import type {
   ContextMenus, DiagramInput, ElementRef, FromWebviewMessage, SavedLayout, ToWebviewMessage,
 } from '../src/model/protocol';
+import type { TraceResult } from '../src/trace/types';
 import { copyText, type MenuAction } from './menu-model';
 
 export interface PanelState {
@@ -27,6 +28,8 @@ export interface PanelState {
   status: { state: 'loading' | 'ready' | 'error'; message?: string };
   /** An element the extension asked to select before the layout that holds it arrived. */
   pendingSelect: ElementRef | null;
+  /** The trace drawn over the diagram, as the extension computed it. */
+  trace: TraceResult | null;
 }
 
 export type Effect =
@@ -45,7 +48,12 @@ export type UserAction =
   | { type: 'menu'; id: string; action: MenuAction }
   | { type: 'search'; query: string }
   | { type: 'nextMatch' }
-  | { type: 'refresh' };
+  | { type: 'refresh' }
+  /** The toolbar's Trace…: the extension asks for the source, destination and protocol. */
+  | { type: 'traceFrom' }
+  | { type: 'clearTrace' }
+  /** A hop of the trace chosen in the details pane: select its element and bring it into view. */
+  | { type: 'focus'; id: string };
 
 const MAX_REMEMBERED = 5000;
 
@@ -56,7 +64,7 @@ function emptyLayout(): SavedLayout {
 export function initialState(): PanelState {
   return {
     labKey: null, input: null, menus: {}, canRevealInTree: false, canGoToSource: false, saved: emptyLayout(),
-    base: null, selected: null, query: '', matches: [], status: { state: 'loading' }, pendingSelect: null,
+    base: null, selected: null, query: '', matches: [], status: { state: 'loading' }, pendingSelect: null, trace: null,
   };
 }
 
@@ -112,6 +120,8 @@ export function handleExtensionMessage(state: PanelState, message: ToWebviewMess
       if (!id) return [{ ...state, pendingSelect: message.element }, []];
       return [{ ...state, selected: id, pendingSelect: null }, [{ type: 'highlight' }, { type: 'center', id }]];
     }
+    case 'trace':
+      return [{ ...state, trace: message.result }, [{ type: 'render' }]];
   }
 }
 
@@ -176,5 +186,12 @@ export function handleUserAction(state: PanelState, action: UserAction): [PanelS
     }
     case 'refresh':
       return [state, [{ type: 'post', message: { type: 'refresh' } }]];
+    case 'traceFrom':
+      return [state, [{ type: 'post', message: { type: 'traceFrom', element: null } }]];
+    case 'clearTrace':
+      return [{ ...state, trace: null }, [{ type: 'render' }, { type: 'post', message: { type: 'clearTrace' } }]];
+    case 'focus':
+      if (!state.base || !indexLayoutElements(state.base).has(action.id)) return [state, []];
+      return [{ ...state, selected: action.id }, [{ type: 'highlight' }, { type: 'center', id: action.id }]];
   }
 }

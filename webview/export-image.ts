@@ -5,6 +5,7 @@ import type { DiagramLayout } from '../src/diagram/layout';
 import { renderDiagram } from '../src/diagram/render';
 import { serializeSvg } from '../src/diagram/svg-tree';
 import { PALETTE_VARIABLES } from '../src/diagram/theme';
+import type { TraceOverlay } from '../src/diagram/trace-overlay';
 
 /** The palette as the panel resolves it right now, pinned as CSS for the exported file. */
 function resolvedPaletteCss(rendered: Element | null): string {
@@ -17,8 +18,8 @@ function resolvedPaletteCss(rendered: Element | null): string {
   return declarations.length ? `\nsvg.vnet-diagram { ${declarations.join(' ')} }\n` : '';
 }
 
-export function exportSvgText(layout: DiagramLayout, rendered: Element | null): string {
-  const svg = serializeSvg(renderDiagram(layout, { standalone: true, extraCss: resolvedPaletteCss(rendered) }));
+export function exportSvgText(layout: DiagramLayout, rendered: Element | null, trace: TraceOverlay | null = null): string {
+  const svg = serializeSvg(renderDiagram(layout, { standalone: true, extraCss: resolvedPaletteCss(rendered), trace }));
   return `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`;
 }
 

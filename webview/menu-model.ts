@@ -7,7 +7,8 @@ export type MenuAction =
   | { type: 'command'; command: string }
   | { type: 'revealInTree' }
   | { type: 'goToSource' }
-  | { type: 'copy'; text: string };
+  | { type: 'copy'; text: string }
+  | { type: 'traceFrom' };
 
 export interface MenuItem {
   title: string;
@@ -30,6 +31,8 @@ export function copyText(ref: ElementRef): string {
 
 export function menuItems(ref: ElementRef, menus: ContextMenus, flags: MenuFlags): MenuItem[] {
   const items: MenuItem[] = (menus[ref.kind] ?? []).map((m) => ({ title: m.title, action: { type: 'command', command: m.command } }));
+  // Any namespace (the host box is the root one) can send: the extension traces on what the panel shows.
+  if (ref.kind === 'namespace' || ref.kind === 'host') items.push({ title: 'Trace from here…', action: { type: 'traceFrom' } });
   if (ref.kind !== 'outside') {
     if (flags.canRevealInTree) items.push({ title: 'Reveal in Tree', action: { type: 'revealInTree' } });
     if (flags.canGoToSource) items.push({ title: 'Go to .vnet Source', action: { type: 'goToSource' } });

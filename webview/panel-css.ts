@@ -39,5 +39,27 @@ body { display: flex; flex-direction: column; color: var(--vscode-foreground); b
 .vnet-menu[hidden] { display: none; }
 .vnet-menu button { text-align: left; color: inherit; background: none; border: none; padding: 4px 16px; cursor: pointer; font: inherit; }
 .vnet-menu button:hover, .vnet-menu button:focus { color: var(--vscode-menu-selectionForeground); background: var(--vscode-menu-selectionBackground); outline: none; }
+.vnet-toolbar button:disabled { opacity: 0.5; cursor: default; }
+.vnet-trace-pane { margin-bottom: 12px; padding-bottom: 8px; border-bottom: 1px solid var(--vscode-panel-border, transparent); }
+.vnet-trace-title.trace-reachable { color: var(--vscode-testing-iconPassed); }
+.vnet-trace-title.trace-dropped, .vnet-trace-drop-reason { color: var(--vscode-errorForeground); }
+.vnet-trace-rule { display: block; word-break: break-all; font-family: var(--vscode-editor-font-family); margin: 4px 0; }
+.vnet-trace-assumed { color: var(--vscode-editorWarning-foreground); }
+.vnet-trace-hops { margin: 4px 0; padding-left: 1.6em; }
+.vnet-trace-hop { text-align: left; color: inherit; background: none; border: none; padding: 1px 0; cursor: pointer; font: inherit; overflow-wrap: anywhere; }
+.vnet-trace-hop:hover { text-decoration: underline; }
+.vnet-trace-hop.trace-reply { font-style: italic; }
+.vnet-matrix-legend { padding: 0 8px; color: var(--vscode-descriptionForeground); }
+.vnet-matrix-wrap { overflow: auto; padding: 8px; }
+.vnet-matrix { border-collapse: collapse; font-family: var(--vscode-editor-font-family); }
+.vnet-matrix th, .vnet-matrix td { border: 1px solid var(--vscode-panel-border, rgba(128,128,128,.35)); padding: 2px 6px; text-align: center; }
+.vnet-matrix th { font-weight: normal; color: var(--vscode-descriptionForeground); white-space: nowrap; }
+.vnet-matrix-self { background: var(--vscode-editorWidget-background); }
+.vnet-matrix-cell { color: inherit; background: none; border: none; cursor: pointer; font: inherit; min-width: 3em; }
+.vnet-matrix-cell:disabled { cursor: default; opacity: 0.6; }
+.vnet-matrix-cell.outcome-reachable { color: var(--vscode-testing-iconPassed); }
+.vnet-matrix-cell.outcome-dropped { color: var(--vscode-errorForeground); }
+.vnet-matrix-cell.outcome-uncertain { color: var(--vscode-editorWarning-foreground); }
+.vnet-matrix-cell.disagrees { outline: 2px solid var(--vscode-editorWarning-foreground); }
 .vnet-notice { padding: 4px 8px; color: var(--vscode-editorWarning-foreground); }
 `;

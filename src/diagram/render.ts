@@ -9,12 +9,16 @@ import { el, type SvgElement } from './svg-tree';
 import { DIAGRAM_CSS } from './theme';
 import { LINE_HEIGHT } from './text';
 import { BOX_PAD, PORT_PAD_X, PORT_PAD_Y, hasFirewallMark } from './box-content';
+import { renderTraceLayer, traceRightEdge } from './render-trace';
+import type { TraceOverlay } from './trace-overlay';
 
 export interface RenderOptions {
   /** Include the stylesheet and XML namespace: a file that stands on its own (export, `vnet graph`). */
   standalone?: boolean;
   /** Extra CSS appended after the theme (the webview's export pins resolved theme colours this way). */
   extraCss?: string;
+  /** A trace to draw over the diagram (trace-overlay.ts). */
+  trace?: TraceOverlay | null;
 }
 
 const LEGEND_HEIGHT = 28;
@@ -128,7 +132,8 @@ export function renderDiagram(layout: DiagramLayout, options: RenderOptions = {}
   const x0 = Math.floor(layout.originX ?? 0);
   const y0 = Math.floor(layout.originY ?? 0);
   const height = layout.height + (layout.mode === 'drift' ? LEGEND_HEIGHT : 0);
-  const width = Math.max(layout.width, layout.mode === 'drift' ? 460 : 0);
+  const traceWidth = options.trace ? traceRightEdge(layout, options.trace) - x0 : 0;
+  const width = Math.max(layout.width, layout.mode === 'drift' ? 460 : 0, traceWidth);
   const svg = el('svg', {
     xmlns: options.standalone ? 'http://www.w3.org/2000/svg' : undefined,
     class: `vnet-diagram mode-${layout.mode}`,
@@ -148,5 +153,6 @@ export function renderDiagram(layout: DiagramLayout, options: RenderOptions = {}
   svg.children.push(el('g', { class: 'vnet-layer-edges' }, ...layout.edges.map(renderEdge)));
   svg.children.push(el('g', { class: 'vnet-layer-ports' }, ...layout.ports.map(renderPort)));
   if (layout.mode === 'drift') svg.children.push(renderLegend(layout));
+  if (options.trace) svg.children.push(renderTraceLayer(layout, options.trace));
   return svg;
 }

@@ -100,6 +100,18 @@ body.vscode-light .vnet-diagram, body.vscode-high-contrast-light .vnet-diagram {
 .match > .vnet-frame, .match > rect { fill: var(--vnet-match) !important; }
 .vnet-line.match { text-decoration: underline; fill: var(--vnet-select); }
 .dimmed { opacity: 0.35; }
+/* A trace drawn over the diagram (render-trace.ts): the request solid and wide, its reply dashed over it. */
+.vnet-layer-trace { pointer-events: none; }
+.vnet-trace-wire { fill: none; stroke-linecap: round; stroke-linejoin: round; }
+.vnet-trace-wire.trace-request { stroke: var(--vnet-select); stroke-width: 7; stroke-opacity: 0.45; }
+.vnet-trace-wire.trace-reply { stroke: var(--vnet-up); stroke-width: 2.5; stroke-dasharray: 6 4; }
+.vnet-trace-port, .vnet-trace-box { fill: none; }
+.vnet-trace-port.trace-request, .vnet-trace-box.trace-request { stroke: var(--vnet-select); stroke-width: 3; stroke-opacity: 0.7; }
+.vnet-trace-port.trace-reply, .vnet-trace-box.trace-reply { stroke: var(--vnet-up); stroke-width: 2; stroke-dasharray: 5 3; }
+.vnet-trace-drop-mark { fill: var(--vnet-down); stroke: var(--vnet-bg); stroke-width: 1.5; }
+.vnet-trace-drop-cross { stroke: var(--vnet-bg); stroke-width: 2; }
+.vnet-trace-drop-label { fill: var(--vnet-bg); stroke: var(--vnet-down); stroke-width: 1; opacity: 0.95; }
+.vnet-diagram text.vnet-trace-drop-reason { fill: var(--vnet-down); font-weight: bold; }
 body.vscode-high-contrast .vnet-frame, body.vscode-high-contrast .vnet-port > rect { stroke: var(--vscode-contrastBorder, #6fc3df); stroke-width: 2; }
 body.vscode-high-contrast .vnet-wire { stroke-width: 2.5; }
 body.vscode-high-contrast .selected > .vnet-frame { stroke: var(--vscode-contrastActiveBorder, #f38518) !important; }

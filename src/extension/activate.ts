@@ -112,6 +112,8 @@ function commandContext(
     showDrift: (fileKey, labHost, destination) => topology.showDrift(fileKey, labHost, destination),
     findLabFiles: () => labFiles.find(),
     saveLabFile: (fileName, text) => labFiles.save(fileName, text),
+    traceTo: (arg) => topology.traceTo(arg),
+    showMatrix: (arg) => topology.showMatrix(arg),
   };
 }
 

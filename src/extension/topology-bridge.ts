@@ -81,7 +81,7 @@ export class TopologyBridge {
     const topology = await import('./topology/index.js');
     const uri = uriOf(arg) ?? (arg === undefined ? this.activeVnetUri() : undefined);
     if (uri) {
-      topology.showTopologyPanel(this.context, topology.fileTopologySource(uri), { log: this.log });
+      topology.showTopologyPanel(this.context, topology.fileTopologySource(uri), { log: this.log, prompter: this.ui });
       return;
     }
     const session = await this.sessionFor(arg);
@@ -95,6 +95,30 @@ export class TopologyBridge {
     this.showDriftOf(await import('./topology/index.js'), fileKey, labHost, destination);
   }
 
+  /** "Trace to…" on a namespace or interface row: picks, then the trace on the host's topology panel. */
+  async traceTo(arg: unknown): Promise<void> {
+    const [{ traceToFromTree }, topology] = await Promise.all([import('./trace-to.js'), import('./topology/index.js')]);
+    await traceToFromTree({
+      read: (destination) => this.liveSide(destination).read(new AbortController().signal),
+      showTrace: async (destination, question) => this.showHost(topology, destination).showTrace(question),
+    }, this.ui, arg);
+  }
+
+  /** "Reachability Matrix" on a host row: the grid of its namespaces' reachability, static and live. */
+  async showMatrix(arg: unknown): Promise<void> {
+    const [{ showMatrixPanel }, topology] = await Promise.all([import('./matrix-panel.js'), import('./topology/index.js')]);
+    const session = await this.sessionFor(arg);
+    const destination = session.destination;
+    showMatrixPanel(this.context, {
+      destination,
+      title: hostTitle(session.entry),
+      read: (signal) => this.liveSide(destination).read(signal ?? new AbortController().signal),
+      transport: () => session.transport,
+      showTrace: async (question) => this.showHost(topology, destination).showTrace(question),
+      log: this.log,
+    });
+  }
+
   /** After a window reload: fills a panel VS Code kept with what it showed before (its key, in `state`). */
   async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const topology = await import('./topology/index.js');
@@ -105,7 +129,7 @@ export class TopologyBridge {
       return;
     }
     switch (ref.kind) {
-      case 'file': topology.showTopologyPanel(this.context, topology.fileTopologySource(vscode.Uri.parse(ref.uri)), { log: this.log }, panel); break;
+      case 'file': topology.showTopologyPanel(this.context, topology.fileTopologySource(vscode.Uri.parse(ref.uri)), { log: this.log, prompter: this.ui }, panel); break;
       case 'host': this.showHost(topology, ref.destination, panel); break;
       case 'drift': this.showDriftOf(topology, ref.uri, ref.labHost ?? undefined, ref.destination, panel); break;
     }
@@ -117,13 +141,14 @@ export class TopologyBridge {
       menus: LIVE_MENUS,
       revealInTree: (element) => this.reveal(element),
       log: this.log,
+      prompter: this.ui,
     }, restored);
   }
 
   private showDriftOf(topology: TopologyModule, fileKey: string, labHost: string | undefined, destination: string, restored?: vscode.WebviewPanel): void {
     const live = this.liveSide(destination);
     const source = topology.driftTopologySource(vscode.Uri.parse(fileKey), destination, live.read, live.onDidChange, labHost);
-    topology.showTopologyPanel(this.context, source, { log: this.log }, restored);
+    topology.showTopologyPanel(this.context, source, { log: this.log, prompter: this.ui }, restored);
   }
 
   /**

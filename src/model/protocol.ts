@@ -3,6 +3,8 @@
 // a webview is a separate process that renders untrusted host data, so nothing it posts is taken on trust.
 
 import type { Topology } from './topology';
+// Type only: a trace travels as plain data (docs/trace.md); the model does not run the engine.
+import type { TraceResult } from '../trace/types';
 
 /** What a diagram element is; the tree view uses the same kinds for its context menus. */
 export type ElementKind = 'host' | 'namespace' | 'bridge' | 'interface' | 'link' | 'route' | 'nat' | 'outside';
@@ -84,7 +86,13 @@ export interface SelectMessage {
   element: ElementRef;
 }
 
-export type ToWebviewMessage = ShowMessage | StatusMessage | SelectMessage;
+/** A trace to draw on the diagram (null clears it). The extension runs the engine on what the panel shows. */
+export interface TraceMessage {
+  type: 'trace';
+  result: TraceResult | null;
+}
+
+export type ToWebviewMessage = ShowMessage | StatusMessage | SelectMessage | TraceMessage;
 
 // ---- webview → extension ----
 
@@ -98,7 +106,10 @@ export type FromWebviewMessage =
   | { type: 'saveLayout'; labKey: string; layout: SavedLayout }
   | { type: 'export'; format: 'svg'; text: string }
   | { type: 'export'; format: 'png'; base64: string }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** "Trace from here…" (element: the source) or the toolbar's Trace… (null: the extension asks for it too). */
+  | { type: 'traceFrom'; element: ElementRef | null }
+  | { type: 'clearTrace' };
 
 // ---- guards ----
 
@@ -151,8 +162,32 @@ export function isFromWebviewMessage(value: unknown): value is FromWebviewMessag
       if (value.format === 'png') return isString(value.base64, 128 << 20) && /^[A-Za-z0-9+/=]*$/.test(value.base64);
       return false;
     case 'error': return isString(value.message, 65536);
+    case 'traceFrom': return value.element === null || isElementRef(value.element);
+    case 'clearTrace': return true;
     default: return false;
   }
+}
+
+function isNullableString(value: unknown): boolean {
+  return value === null || isString(value, 65536);
+}
+
+function isTraceHopShape(value: unknown): boolean {
+  return isObject(value) && isString(value.host, 4096) && isString(value.namespace, 4096) && isString(value.step, 64) &&
+    isNullableString(value.interface) && isString(value.packet, 65536) && isString(value.says, 65536) && isNullableString(value.by);
+}
+
+/** The parts of a trace the webview reads, checked so that a malformed one cannot break the drawing. */
+function isTraceResultShape(value: unknown): boolean {
+  if (!isObject(value) || !isObject(value.question) || typeof value.reachable !== 'boolean' || typeof value.uncertain !== 'boolean') return false;
+  const q = value.question;
+  if (!isString(q.from, 4096) || !isString(q.to, 4096) || !isString(q.protocol, 8) || !(q.port === null || isFiniteNumber(q.port))) return false;
+  if (!Array.isArray(value.hops) || !Array.isArray(value.reply) || !Array.isArray(value.assumptions)) return false;
+  if (!value.hops.every(isTraceHopShape) || !value.reply.every(isTraceHopShape)) return false;
+  if (!value.assumptions.every((a) => isObject(a) && isString(a.namespace, 4096) && isString(a.assumed, 65536))) return false;
+  const drop = value.drop;
+  return drop === null || (isObject(drop) && isString(drop.host, 4096) && isString(drop.namespace, 4096) && isNullableString(drop.interface) &&
+    isString(drop.reason, 65536) && isNullableString(drop.rule) && (drop.direction === 'request' || drop.direction === 'reply'));
 }
 
 /** Checks a message from the extension before the webview acts on it (shape only; content stays untrusted text). */
@@ -164,6 +199,7 @@ export function isToWebviewMessage(value: unknown): value is ToWebviewMessage {
         (value.layout === null || isSavedLayout(value.layout)) && isObject(value.menus);
     case 'status': return value.state === 'loading' || value.state === 'ready' || value.state === 'error';
     case 'select': return isElementRef(value.element);
+    case 'trace': return value.result === null || isTraceResultShape(value.result);
     default: return false;
   }
 }

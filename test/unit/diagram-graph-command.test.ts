@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { createGraphCommand, graphCommand } from '../../src/cli/commands/graph';
 import type { CliIo } from '../../src/cli/command';
 import { VnetError } from '../../src/model/errors';
-import { asLive, scenarioC } from './fixtures/scenario-topologies';
-import { byDataId, parseXml } from './fixtures/xml-check';
+import { asLive, scenarioA, scenarioC } from './fixtures/scenario-topologies';
+import { byDataId, parseXml, walk } from './fixtures/xml-check';
 
 function io(): CliIo & { out: string; err: string } {
   const result = {
@@ -79,4 +79,65 @@ test('vnet graph says what to do when it cannot', async () => {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+/** The pieces of a drawn trace: `data-trace` value → the ids of the elements they highlight. */
+function traced(svgText: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const node of walk(parseXml(svgText))) {
+    const kind = node.attrs['data-trace'];
+    if (kind) out.set(kind, [...(out.get(kind) ?? []), node.attrs['data-trace-of']]);
+  }
+  return out;
+}
+
+test('vnet graph --trace draws the request and reply paths of a file\'s network', async () => {
+  const console = io();
+  assert.equal(await graphCommand.run(['examples/f-router.vnet', '--trace', 'ns1 ns2'], console), 0);
+  const pieces = traced(console.out);
+  const veth = 'link:if:host/ns-router/veth-ns1-router|if:host/ns1/veth-ns1';
+  assert.ok(pieces.get('request')?.includes(veth), 'the request crosses ns1\'s veth');
+  assert.ok(pieces.get('reply')?.includes(veth), 'so does the reply');
+  assert.ok(pieces.get('request')?.includes('ns:host/ns-router'));
+  assert.equal(pieces.get('drop'), undefined);
+  assert.match(console.err, /trace icmp ns1 → ns2: reachable/);
+});
+
+test('vnet graph --trace marks the drop point with its reason, for a file and for a state file', async () => {
+  const file = io();
+  assert.equal(await graphCommand.run(['examples/a-bridge-nat.vnet', '--trace', 'netns1 10.0.1.26 tcp 80'], file), 0);
+  assert.deepEqual(traced(file.out).get('drop'), ['ns:host/netns1']);
+  assert.match(file.out, /dropped: no route to 10\.0\.1\.26/);
+  assert.match(file.err, /no route to 10\.0\.1\.26/);
+
+  const dir = await mkdtemp(join(tmpdir(), 'vnet-graph-'));
+  try {
+    const state = join(dir, 'a.json');
+    await writeFile(state, JSON.stringify(asLive(scenarioA(), '10.0.1.48/24')));
+    const live = io();
+    assert.equal(await graphCommand.run([state, '--trace', '10.0.1.26 10.0.1.48 tcp 8088'], live), 0);
+    const pieces = traced(live.out);
+    assert.deepEqual(pieces.get('drop'), ['if:host/host/veth1']);
+    assert.ok(pieces.get('request')?.includes('link:if:host/host/eth0|outside'), 'in from outside by eth0');
+    assert.equal(pieces.get('reply'), undefined);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('vnet graph --trace on a drift view traces the live side', async () => {
+  const live = asLive(scenarioC());
+  live.namespaces.find((ns) => ns.name === 'net1')!.routes = [];
+  const command = createGraphCommand({ probe: async () => live });
+  const console = io();
+  assert.equal(await command.run(['examples/c-net1.vnet', '--host', 'root@lab1', '--trace', 'net1 10.0.1.26'], console), 0);
+  assert.deepEqual(traced(console.out).get('drop'), ['ns:host/net1'], 'the live net1 has no default route; the file\'s has');
+});
+
+test('vnet graph --trace refuses what is not a trace', async () => {
+  for (const spec of ['ns1', 'ns1 ns2 tcp', 'ns1 ns2 icmp 3', 'ns1 ns2 sctp 80', 'a b c d e']) {
+    await assert.rejects(graphCommand.run(['examples/f-router.vnet', '--trace', spec], io()), (e: VnetError) => e.code === 'VN-USAGE-TRACE', spec);
+  }
+  await assert.rejects(graphCommand.run(['examples/f-router.vnet', '--trace', 'ns1 ns2 tcp 70000'], io()), (e: VnetError) => e.code === 'VN-USAGE-PORT');
+  await assert.rejects(graphCommand.run(['examples/f-router.vnet', '--trace', 'nowhere ns2'], io()), (e: VnetError) => e.code === 'VN-USAGE-TRACE');
 });

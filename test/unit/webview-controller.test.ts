@@ -4,8 +4,11 @@ import { buildDiagramModel } from '../../src/diagram/build-model';
 import { createElkEngine } from '../../src/diagram/elk-engine';
 import { layoutDiagram } from '../../src/diagram/layout';
 import { allElements } from '../../src/diagram/model';
-import type { DiagramInput, ShowMessage } from '../../src/model/protocol';
-import { handleExtensionMessage, handleLayout, handleUserAction, initialState, type Effect, type PanelState } from '../../webview/controller';
+import { buildTraceOverlay, overlayModelOfLayout } from '../../src/diagram/trace-overlay';
+import { isFromWebviewMessage, isToWebviewMessage, type DiagramInput, type ShowMessage } from '../../src/model/protocol';
+import { trace } from '../../src/trace/index';
+import { handleExtensionMessage, handleLayout, handleUserAction, initialState, refOf, type Effect, type PanelState } from '../../webview/controller';
+import { menuItems } from '../../webview/menu-model';
 import { answerLayoutRequest } from '../../webview/layout-worker';
 import { scenarioA, scenarioC } from './fixtures/scenario-topologies';
 
@@ -95,4 +98,50 @@ test('the worker answers a layout request, and reports a broken one as an error 
   const broken = await answerLayoutRequest({ id: 8, input: { title: 'x', hosts: [{ name: 'h', desired: { schema: 'vnet.state/1', host: 'h', namespaces: null as never } }] }, order: [] }, elk);
   assert.equal(broken.id, 8);
   assert.ok('error' in broken);
+});
+
+test('a trace from the extension is drawn and listed; hops select their element; Clear tells the extension', async () => {
+  let [state, effects] = await laidOut(...handleExtensionMessage(initialState(), show('lab-a', inputA), { layouts: {} }));
+  const network = scenarioA();
+  const result = trace(network, { from: 'netns1', to: '10.0.1.26', protocol: 'icmp', port: null });
+  [state, effects] = handleExtensionMessage(state, { type: 'trace', result }, { layouts: {} });
+  assert.equal(state.trace, result);
+  assert.deepEqual(effects, [{ type: 'render' }]);
+  // The hops the pane lists name elements of this layout; choosing one selects and centres it.
+  const overlay = buildTraceOverlay(overlayModelOfLayout(state.base!), result);
+  assert.equal(overlay.drop?.elementId, 'ns:host/netns1');
+  const hop = overlay.hops[0].elementId!;
+  [state, effects] = handleUserAction(state, { type: 'focus', id: hop });
+  assert.equal(state.selected, hop);
+  assert.deepEqual(effects, [{ type: 'highlight' }, { type: 'center', id: hop }]);
+  assert.deepEqual(handleUserAction(state, { type: 'focus', id: 'ns:host/gone' })[1], [], 'an element no longer drawn is not selected');
+  [state, effects] = handleUserAction(state, { type: 'clearTrace' });
+  assert.equal(state.trace, null);
+  assert.deepEqual(effects, [{ type: 'render' }, { type: 'post', message: { type: 'clearTrace' } }]);
+});
+
+test('"Trace from here…" is offered on namespaces and the host, and asks the extension with the element', async () => {
+  const [state] = await laidOut(...handleExtensionMessage(initialState(), show('lab-a', inputA), { layouts: {} }));
+  const flags = { canRevealInTree: false, canGoToSource: false };
+  const ref = refOf(state, 'ns:host/netns2')!;
+  assert.ok(menuItems(ref, {}, flags).some((i) => i.title === 'Trace from here…'));
+  assert.ok(menuItems(refOf(state, 'host:host')!, {}, flags).some((i) => i.title === 'Trace from here…'));
+  assert.ok(!menuItems(refOf(state, 'if:host/netns2/veth2-peer')!, {}, flags).some((i) => i.title === 'Trace from here…'));
+  const [, effects] = handleUserAction(state, { type: 'menu', id: 'ns:host/netns2', action: { type: 'traceFrom' } });
+  assert.deepEqual(effects, [{ type: 'post', message: { type: 'traceFrom', element: ref } }]);
+  assert.deepEqual(handleUserAction(state, { type: 'traceFrom' })[1], [{ type: 'post', message: { type: 'traceFrom', element: null } }]);
+});
+
+test('trace messages are checked both ways: a malformed trace or source is refused', () => {
+  const result = trace(scenarioA(), { from: 'netns2', to: 'netns3', protocol: 'icmp', port: null });
+  assert.ok(isToWebviewMessage({ type: 'trace', result }));
+  assert.ok(isToWebviewMessage({ type: 'trace', result: null }));
+  assert.ok(!isToWebviewMessage({ type: 'trace', result: { ...result, hops: [{ host: 1 }] } }));
+  assert.ok(!isToWebviewMessage({ type: 'trace', result: { ...result, drop: { reason: 'x' } } }));
+  assert.ok(!isToWebviewMessage({ type: 'trace' }));
+  assert.ok(isFromWebviewMessage({ type: 'traceFrom', element: null }));
+  assert.ok(isFromWebviewMessage({ type: 'traceFrom', element: { kind: 'namespace', host: 'h', namespace: 'n' } }));
+  assert.ok(!isFromWebviewMessage({ type: 'traceFrom', element: { kind: 'bogus', host: 'h' } }));
+  assert.ok(!isFromWebviewMessage({ type: 'traceFrom' }));
+  assert.ok(isFromWebviewMessage({ type: 'clearTrace' }));
 });

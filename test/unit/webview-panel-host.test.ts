@@ -28,6 +28,9 @@ test('the panel HTML has a strict nonce CSP that allows the blob: layout worker,
   // The source key is an attribute value, escaped like any host data.
   assert.ok(html.includes('<meta name="vnet-source" content="host:root@&quot;&gt;&lt;script&gt;x&lt;/script&gt;">'));
   assert.throws(() => buildPanelHtml({ cspSource: 'x', nonce: 'short', scriptUri: 'y', title: 't', sourceKey: 'k' }));
+  assert.ok(html.includes('<meta name="vnet-view" content="topology">'), 'the bundle starts the topology UI by default');
+  const matrix = buildPanelHtml({ cspSource: 'x', nonce, scriptUri: 'y', title: 't', sourceKey: 'matrix:h', view: 'matrix' });
+  assert.ok(matrix.includes('<meta name="vnet-view" content="matrix">'));
   assert.equal(contentSecurityPolicy('S', 'N').split('; ').find((d) => d.startsWith('connect-src')), 'connect-src S');
 });
 
@@ -40,6 +43,7 @@ function recorder(): { actions: PanelActions; calls: string[] } {
       ready: note('ready'), refresh: note('refresh'), revealInTree: note('reveal'), goToSource: note('source'),
       runCommand: note('command'), copy: note('copy'), saveLayout: note('save'), exportSvg: note('svg'),
       exportPng: (bytes: Uint8Array) => { calls.push(`png ${bytes.length}`); }, log: note('log'),
+      traceFrom: note('traceFrom'), clearTrace: note('clearTrace'),
     },
   };
 }

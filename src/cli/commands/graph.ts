@@ -3,6 +3,10 @@
 
 import { readFile, writeFile } from 'node:fs/promises';
 import { renderTopologySvg } from '../../diagram/index';
+import { traceNetworkOf } from '../../diagram/trace-network';
+import { traceSummary } from '../../diagram/trace-overlay';
+import { validSinglePort } from '../../model/ports';
+import { trace, type TraceQuestion, type TraceResult } from '../../trace/index';
 import { compileVnet } from '../../language/index';
 import { VnetError } from '../../model/errors';
 import type { DiagramHostInput, DiagramInput } from '../../model/protocol';
@@ -25,7 +29,7 @@ export interface GraphDependencies {
 
 const SUMMARY = 'Draw a network (file, host, or the drift between them) as SVG';
 
-const SHORT_USAGE = 'vnet graph FILE|--host T [--svg OUT]';
+const SHORT_USAGE = 'vnet graph FILE|--host T [--trace "FROM TO [tcp PORT|udp PORT|icmp]"] [--svg OUT]';
 
 const USAGE = [
   'vnet graph FILE [--host T] [--svg OUT] [--title TEXT]',
@@ -36,7 +40,24 @@ const USAGE = [
   '               with FILE too, draw the drift between file and host',
   '  --svg OUT    where to write the SVG (default: standard output, also with "-")',
   '  --title TEXT the drawing\'s title (default: the lab or host name)',
+  '  --trace "FROM TO [tcp PORT|udp PORT|icmp]"',
+  '               draw a trace on the network (docs/trace.md): the request and reply paths and the',
+  '               drop point; on the live side of a drift view. FROM and TO as in `vnet trace`',
 ].join('\n');
+
+/** `FROM TO [icmp | tcp PORT | udp PORT]`: the question of --trace, in the words of `vnet trace`. */
+export function parseTraceSpec(text: string): TraceQuestion {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const usage = 'Give --trace "FROM TO [tcp PORT|udp PORT|icmp]", e.g. --trace "red 10.0.0.2 tcp 80".';
+  if (words.length < 2 || words.length > 4) throw new VnetError('VN-USAGE-TRACE', `--trace "${text}" is not a trace. ${usage}`);
+  const [from, to, protocol = 'icmp', port] = words;
+  if (protocol === 'icmp' && port === undefined) return { from, to, protocol, port: null };
+  if ((protocol === 'tcp' || protocol === 'udp') && port !== undefined) {
+    if (!validSinglePort(port)) throw new VnetError('VN-USAGE-PORT', `--trace: ${protocol} takes a port from 1 to 65535, got "${port}".`);
+    return { from, to, protocol, port: Number(port) };
+  }
+  throw new VnetError('VN-USAGE-TRACE', `--trace "${text}": the protocol is icmp, tcp PORT or udp PORT. ${usage}`);
+}
 
 /** The live side: the shared host options (--host, --identity, --ssh-option, --timeout) and the probe. */
 const probeWithHostOptions: ProbeHost = (_target, args, io) => probeFromArgs(args, io.signal);
@@ -70,6 +91,13 @@ async function readSource(path: string): Promise<{ lab: Lab; live: boolean; warn
   return { lab: result.lab, live: false, warnings };
 }
 
+/** The trace of --trace, on the network the drawing shows. */
+function traceOn(input: DiagramInput, question: TraceQuestion): TraceResult {
+  const network = traceNetworkOf(input);
+  if (!network) throw new VnetError('VN-USAGE-TRACE', 'There is no network to trace on. Give a FILE or --host.');
+  return trace(network, question);
+}
+
 export function createGraphCommand(dependencies: GraphDependencies = {}): CliCommand {
   return {
     name: 'graph',
@@ -80,12 +108,15 @@ export function createGraphCommand(dependencies: GraphDependencies = {}): CliCom
         host: { value: true },
         svg: { value: true },
         title: { value: true },
+        trace: { value: true },
         ...dependencies.hostFlags,
       });
       if (args.positionals.length > 1) throw new VnetError('VN-USAGE-ARGS', `vnet graph takes one FILE, got ${args.positionals.length}. Usage: ${SHORT_USAGE}`);
       const file = args.positionals[0];
       const target = flagValue(args, 'host');
       if (!file && !target) throw new VnetError('VN-USAGE-ARGS', `Give a .vnet FILE, --host T, or both. Usage: ${SHORT_USAGE}`);
+      const traceSpec = flagValue(args, 'trace');
+      const question = traceSpec !== undefined ? parseTraceSpec(traceSpec) : null;
 
       const hosts: DiagramHostInput[] = [];
       let title = flagValue(args, 'title');
@@ -110,7 +141,9 @@ export function createGraphCommand(dependencies: GraphDependencies = {}): CliCom
       }
       io.signal.throwIfAborted();
       const input: DiagramInput = { title: title ?? 'network', hosts };
-      const { svg } = await renderTopologySvg(input, { signal: io.signal });
+      const traced = question ? traceOn(input, question) : null;
+      if (traced) io.stderr(`vnet graph: trace ${traceSummary(traced)}${traced.drop ? `: ${traced.drop.reason}` : ''}\n`);
+      const { svg } = await renderTopologySvg(input, { signal: io.signal, trace: traced });
       const out = flagValue(args, 'svg');
       if (!out || out === '-') {
         io.stdout(svg);

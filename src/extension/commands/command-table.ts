@@ -13,12 +13,22 @@ import { targetOf } from './resolve';
 import { reportFailures } from './run-operation';
 import { capture, openShell, ping } from './terminal-flows';
 import { addVethPair } from './veth-wizard';
+import { VnetError } from '../../model/errors';
 
 export interface ExtensionCommandContext extends DriftContext {
   /** Opens the topology panel for a host, a .vnet file, or what the user picks. */
   showTopology(arg: unknown): Promise<void>;
   /** Writes a new .vnet file into the labs folder and opens it. */
   saveLabFile(fileName: string, text: string): Promise<void>;
+  /** "Trace to…" from a namespace or interface row (absent where there is no topology panel to draw on). */
+  traceTo?(arg: unknown): Promise<void>;
+  /** Opens the Reachability Matrix of a host. */
+  showMatrix?(arg: unknown): Promise<void>;
+}
+
+async function needs(feature: ((arg: unknown) => Promise<void>) | undefined, arg: unknown, what: string): Promise<void> {
+  if (!feature) throw new VnetError('VN-NOT-AVAILABLE', `${what} needs the topology panel, which this window does not have. Reload the window.`);
+  await feature(arg);
 }
 
 type Handler = (ctx: ExtensionCommandContext, arg: unknown) => Promise<void>;
@@ -58,6 +68,8 @@ const HANDLERS: Record<CommandId, Handler> = {
   'vnet.exportHost': (ctx, arg) => exportHost(ctx, targetOf(arg), (name, text) => ctx.saveLabFile(name, text)),
   'vnet.copyName': (ctx, arg) => copyText(ctx, arg, 'copyName'),
   'vnet.copyAddress': (ctx, arg) => copyText(ctx, arg, 'copyAddress'),
+  'vnet.traceTo': (ctx, arg) => needs(ctx.traceTo?.bind(ctx), arg, 'Trace to…'),
+  'vnet.reachabilityMatrix': (ctx, arg) => needs(ctx.showMatrix?.bind(ctx), arg, 'The Reachability Matrix'),
 };
 
 export function runCommand(ctx: ExtensionCommandContext, id: CommandId, arg: unknown): Promise<void> {

@@ -15,6 +15,9 @@ export interface PanelActions {
   exportSvg(text: string): Promise<void> | void;
   exportPng(bytes: Uint8Array): Promise<void> | void;
   log(message: string): void;
+  /** Asks for the rest of a trace question (source too when null), then draws the trace. */
+  traceFrom(element: ElementRef | null): Promise<void> | void;
+  clearTrace(): void;
 }
 
 export interface PanelContext {
@@ -48,6 +51,8 @@ export async function handlePanelMessage(message: unknown, context: PanelContext
       if (message.format === 'svg') return actions.exportSvg(message.text);
       return actions.exportPng(Uint8Array.from(Buffer.from(message.base64, 'base64')));
     case 'error': return actions.log(message.message);
+    case 'traceFrom': return actions.traceFrom(message.element);
+    case 'clearTrace': return actions.clearTrace();
   }
 }
 

@@ -14,6 +14,8 @@ export interface PanelHtmlParts {
   title: string;
   /** The panel's source key (source-key.ts), kept by the webview so that a reload can open it again. */
   sourceKey: string;
+  /** Which UI the bundle starts: the topology (default) or the Reachability Matrix. */
+  view?: 'topology' | 'matrix';
 }
 
 function escapeHtml(text: string): string {
@@ -51,6 +53,7 @@ export function buildPanelHtml(parts: PanelHtmlParts): string {
 <meta http-equiv="Content-Security-Policy" content="${csp.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta name="vnet-source" content="${escapeHtml(parts.sourceKey)}">
+<meta name="vnet-view" content="${parts.view ?? 'topology'}">
 <title>${escapeHtml(parts.title)}</title>
 <style nonce="${parts.nonce}">${DIAGRAM_CSS}${PANEL_CSS}</style>
 </head>

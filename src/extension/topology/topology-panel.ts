@@ -10,6 +10,12 @@ import { handlePanelMessage, type PanelActions } from './message-handler';
 import { buildPanelHtml, createNonce } from './panel-html';
 import { locateInVnet } from './source-locator';
 import { TOPOLOGY_VIEW_TYPE } from './view-type';
+import type { Lab, Topology } from '../../model/topology';
+import { traceNetworkOf } from '../../diagram/trace-network';
+import { trace, type TraceQuestion } from '../../trace/index';
+import type { Prompter } from '../ui';
+import { endpointName, pickTraceQuestion } from './trace-picks';
+import { defuseLinks } from '../text-safety';
 
 /** What a panel shows. The extension builds these for hosts, files and drift (see topology-sources.ts). */
 export interface TopologySource {
@@ -35,6 +41,8 @@ export interface TopologyPanelOptions {
   locateSource?: (element: ElementRef, document: vscode.TextDocument) => vscode.Range | undefined;
   /** The output channel's append (errors, refused messages). */
   log?: (message: string) => void;
+  /** Asks what to trace ("Trace from here…", the toolbar's Trace…); without it the panel cannot ask. */
+  prompter?: Prompter;
 }
 
 const REFRESH_DEBOUNCE_MS = 300;
@@ -77,6 +85,8 @@ export class TopologyPanel implements vscode.Disposable {
   private webviewReady = false;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
+  /** The trace drawn on the panel: traced again on every redraw, so that it follows the network. */
+  private traceQuestion: TraceQuestion | null = null;
 
   constructor(
     context: vscode.ExtensionContext,
@@ -149,6 +159,42 @@ export class TopologyPanel implements vscode.Disposable {
     this.post({ type: 'select', element });
   }
 
+  /** Draws a trace on the panel (the tree's "Trace to…"), now or as soon as the network is drawn. */
+  showTrace(question: TraceQuestion | null): void {
+    this.traceQuestion = question;
+    this.reveal();
+    this.postTrace();
+  }
+
+  /** The network the panel shows, as a trace runs on it; null before it is read. */
+  get network(): Topology | Lab | null {
+    return this.latest ? traceNetworkOf(this.latest) : null;
+  }
+
+  private postTrace(): void {
+    if (!this.latest || !this.webviewReady) return;
+    const question = this.traceQuestion;
+    const network = this.network;
+    if (!question || !network) { this.post({ type: 'trace', result: null }); return; }
+    try {
+      this.post({ type: 'trace', result: trace(network, question) });
+    } catch (error) {
+      // The network changed under the trace (its source is gone): say so, and take the trace off.
+      this.traceQuestion = null;
+      this.post({ type: 'trace', result: null });
+      void vscode.window.showWarningMessage(defuseLinks(`Trace: ${describeError(error)}`));
+    }
+  }
+
+  private async pickAndTrace(element: ElementRef | null): Promise<void> {
+    const network = this.network;
+    if (!network) { void vscode.window.showInformationMessage('The network is still being read. Trace again once it is drawn.'); return; }
+    const from = element?.namespace !== undefined ? endpointName(network, element.host, element.namespace) : null;
+    if (!this.options.prompter) { this.log('Topology panel: tracing is not offered here (no prompter).'); return; }
+    const question = await pickTraceQuestion(this.options.prompter, network, from);
+    if (question) this.showTrace(question);
+  }
+
   private scheduleRefresh(): void {
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => this.refresh(), REFRESH_DEBOUNCE_MS);
@@ -166,6 +212,7 @@ export class TopologyPanel implements vscode.Disposable {
       canGoToSource: this.source.sourceUri !== undefined,
     };
     this.post(message);
+    if (this.traceQuestion) this.postTrace();
   }
 
   private post(message: ToWebviewMessage): void {
@@ -211,6 +258,8 @@ export class TopologyPanel implements vscode.Disposable {
     exportSvg: async (text) => this.saveExport('svg', new TextEncoder().encode(text)),
     exportPng: async (bytes) => this.saveExport('png', bytes),
     log: (message) => this.log(message),
+    traceFrom: (element) => this.pickAndTrace(element),
+    clearTrace: () => { this.traceQuestion = null; },
   };
 
   private async saveExport(format: 'svg' | 'png', bytes: Uint8Array): Promise<void> {
