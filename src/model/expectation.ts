@@ -2,7 +2,9 @@
 // question a trace answers, and the answer the file's author claims. Plain data, shared by the language
 // (which writes it), the trace engine (which judges it statically) and `vnet test` (which checks it live).
 
-export type ExpectProtocol = 'icmp' | 'tcp' | 'udp';
+import type { TraceProtocol } from './trace-result';
+
+export type ExpectProtocol = TraceProtocol;
 
 export interface Expectation {
   /** A namespace (`host` for the root one, `HOST/NS` in a lab of several hosts), or an outside address. */

@@ -4,7 +4,7 @@
 
 import type { Topology } from './topology';
 // Type only: a trace travels as plain data (docs/trace.md); the model does not run the engine.
-import type { TraceResult } from '../trace/types';
+import type { TraceResult } from './trace-result';
 
 /** What a diagram element is; the tree view uses the same kinds for its context menus. */
 export type ElementKind = 'host' | 'namespace' | 'bridge' | 'interface' | 'link' | 'route' | 'nat' | 'outside';
