@@ -4,6 +4,8 @@ import type { Lab } from '../model/topology';
 import { bind } from './bind';
 import { check } from './check';
 import { CODES, type Problem, type VnetDiagnostic } from './diagnostics';
+import { ExpectationJudge } from './expect-judge';
+import { expectationProblems } from './expect-problems';
 import { lower } from './lower';
 import type { VnetModel } from './model';
 import { parse } from './parser';
@@ -13,6 +15,7 @@ import type { VnetDocumentSyntax } from './syntax';
 export type { VnetDiagnostic, VnetQuickFix, Severity } from './diagnostics';
 export type { VnetDocumentSyntax } from './syntax';
 export type { VnetModel } from './model';
+export { ExpectationJudge } from './expect-judge';
 
 export interface CompileResult {
   /** The desired network, or null when the file has no usable lab name. Apply only when no diagnostic is an error. */
@@ -54,13 +57,27 @@ export function toDiagnostic(model: VnetModel, problem: Problem): VnetDiagnostic
       edits: fix.edits.map((edit) => ({ range: model.lines.range(edit.span), newText: edit.newText })),
     }));
   }
+  if (problem.related?.length) {
+    diagnostic.related = problem.related.map((r) => ({ range: model.lines.range(r.span), message: r.message }));
+  }
   return diagnostic;
 }
 
+/**
+ * The verdicts of the file's `expect` statements against its own network (src/trace), as problems on
+ * their lines. A judge kept between calls re-traces only what changed.
+ */
+export function expectationProblemsOf(model: VnetModel, lab: Lab | null = lower(model), judge = new ExpectationJudge()): Problem[] {
+  if (!lab?.expectations?.length) return [];
+  return expectationProblems(model, judge.judge(lab, lab.expectations));
+}
+
 function compileModel(model: VnetModel): CompileResult {
+  const lab = lower(model);
+  const problems = [...problemsOf(model), ...expectationProblemsOf(model, lab)].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return {
-    lab: lower(model),
-    diagnostics: problemsOf(model).map((p) => toDiagnostic(model, p)),
+    lab,
+    diagnostics: problems.map((p) => toDiagnostic(model, p)),
     document: model.syntax,
   };
 }

@@ -17,6 +17,7 @@ import { namespaceIpv4 } from '../language/nat-target';
 import { formatName } from '../language/quote';
 import { recentModelOf } from './analysis';
 import { cursorContext, type CursorContext } from './cursor';
+import { expectSuggestions } from './expect-completion';
 import { SNIPPETS } from './snippets';
 
 export interface CompletionOptions {
@@ -239,6 +240,10 @@ export function completionsAt(document: TextDocument, position: Position, option
       break;
     case 'rule':
       addRuleWords(items, cursor, words);
+      break;
+    case 'expect':
+      if (cursor.context !== 'top') break;
+      for (const s of expectSuggestions(model, args)) items.add(s.label, s.kind, s.detail, {}, s.rank);
       break;
     default:
       break;

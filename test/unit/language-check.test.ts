@@ -68,6 +68,14 @@ const CASES: Record<string, string> = {
   'VN-BRIDGE-EMPTY': 'lab x\nhost { bridge br0 }\n',
   'VN-BRIDGE-ONE-PORT': 'lab x\nhost { bridge br0 }\nnamespace a\nveth a:x -- br0:p\n',
   'VN-BRIDGE-PORT-ADDRESS': 'lab x\nhost {\n  bridge br0\n  address p 10.0.0.1/24\n}\nnamespace a { address x 10.0.0.2/24 }\nnamespace b\nveth a:x -- br0:p\nveth b:x -- br0:q\n',
+  'VN-EXPECT-UNKNOWN': 'lab x\nnamespace a\nexpect a reaches b\n',
+  'VN-EXPECT-AMBIGUOUS': 'lab x\nmachine m1 {\n  namespace a\n}\nmachine m2 {\n  namespace a\n}\nexpect a reaches m2/a\n',
+  'VN-EXPECT-ADDRESS': 'lab x\nnamespace a\nexpect a reaches 10.0.0.300\n',
+  'VN-EXPECT-PORT': 'lab x\nnamespace a\nnamespace b\nexpect a reaches b:70000\n',
+  'VN-EXPECT-LANDS': 'lab x\nnamespace a\nnamespace b\nexpect a reaches b lands on b\n',
+  'VN-EXPECT-FAILS': 'lab x\nnamespace a { address x 10.0.0.1/24 }\nnamespace b { address y 10.0.0.2/24 }\nveth a:x -- b:y\nexpect a does not reach b\n',
+  'VN-EXPECT-UNCERTAIN': 'lab x\nhost {\n  bridge br0 { address 10.0.0.1/24 }\n  address v 10.0.0.2/24\n}\nnamespace a { address x 10.0.0.3/24 }\nnamespace b { address y 10.0.0.4/24 }\nnamespace c { address z 10.0.0.5/24 }\nveth host:v -- a:x\nveth br0:p -- b:y\nveth br0:q -- c:z\nexpect host reaches a\n',
+  'VN-EXPECT-UNCHECKED': 'lab x\nnamespace a { address x 10.0.0.1/24 }\nexpect 192.0.2.1 reaches a\n',
 };
 
 test('every code in the table has a case, and every case raises its code', () => {
