@@ -174,6 +174,9 @@ class ExpectReader<A extends ExpectAtom> {
       ? `\`${atom.text}\` is already written on this line: an expectation has one protocol and one \`lands on\`.`
       : `Unexpected \`${atom.text}\`. This statement is written \`${EXPECT_USAGE}\`${guess ? `; did you mean \`${guess}\`?` : '.'}`,
     guess ? [{ title: `Change to \`${guess}\``, edits: [{ span, newText: guess }] }] : undefined);
+    // A misspelt protocol's port belongs to it: one problem, not two.
+    const next = this.peek();
+    if (guess && PROTOCOL_WORDS.has(guess) && next && !next.quoted && /^[0-9]+$/.test(next.text)) this.index++;
   }
 }
 
