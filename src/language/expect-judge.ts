@@ -1,11 +1,14 @@
 // Judges a file's expectations against its own desired network with the trace engine, remembering the
-// verdicts: while the network stays the same (an edit to a comment, to an expect line, to formatting)
-// only expectations not asked before are traced again. A change to the network forgets every verdict,
-// since any namespace, route or rule may be on any path.
+// verdicts: while the network stays the same (an edit to a comment or to an expect line) only
+// expectations not asked before are traced again, and the network is not even lowered. A change to the
+// network forgets every verdict, since any namespace, route or rule may be on any path. Each trace runs on
+// the part of the network its question can touch (expect-scope.ts).
 
 import type { Expectation } from '../model/expectation';
 import type { Lab } from '../model/topology';
 import { judgeExpectation, type ExpectationVerdict } from '../trace/index';
+import { scopeForExpectations } from './expect-scope';
+import type { VnetModel } from './model';
 
 /** Past this many remembered questions of one network, the oldest are forgotten. */
 const MAX_REMEMBERED = 2000;
@@ -15,28 +18,52 @@ function questionKey(e: Expectation): string {
   return JSON.stringify([e.from, e.to, e.protocol, e.port, e.reaches, e.landsOn?.namespace ?? null, e.landsOn?.port ?? null]);
 }
 
+/**
+ * What the network of a file is made of: its text without the expect statements and comments. The same
+ * text lowers to the same network, so an equal key means every verdict still stands.
+ */
+export function networkKeyOf(model: VnetModel): string {
+  const cuts = [...model.expectations.map((e) => e.node.span), ...model.syntax.comments].sort((a, b) => a.start - b.start);
+  let key = '';
+  let at = 0;
+  for (const cut of cuts) {
+    if (cut.start < at) continue;
+    key += model.text.slice(at, cut.start);
+    at = cut.end;
+  }
+  return key + model.text.slice(at);
+}
+
 export class ExpectationJudge {
   private network: string | null = null;
   private readonly verdicts = new Map<string, ExpectationVerdict>();
   /** How many traces ran, for tests and the benchmark. */
   traced = 0;
 
-  judge(lab: Lab, expectations: readonly Expectation[]): ExpectationVerdict[] {
+  /**
+   * The verdict of each expectation. `networkKey` identifies the network (networkKeyOf, or the lab as
+   * JSON by default); `network` gives it, and is asked only when something must be traced.
+   */
+  judge(network: Lab | (() => Lab), expectations: readonly Expectation[], networkKey?: string): ExpectationVerdict[] {
     if (expectations.length === 0) return [];
-    const network = JSON.stringify(lab.hosts);
-    if (network !== this.network) {
-      this.network = network;
+    const key = networkKey ?? JSON.stringify((typeof network === 'function' ? network() : network).hosts);
+    if (key !== this.network) {
+      this.network = key;
       this.verdicts.clear();
     }
-    return expectations.map((expectation) => {
-      const key = questionKey(expectation);
-      let verdict = this.verdicts.get(key);
-      if (!verdict) {
-        verdict = judgeExpectation(lab, expectation);
+    const missing = expectations.filter((e) => !this.verdicts.has(questionKey(e)));
+    if (missing.length) {
+      const lab = scopeForExpectations(typeof network === 'function' ? network() : network, missing);
+      for (const expectation of missing) {
+        const questioned = questionKey(expectation);
+        if (this.verdicts.has(questioned)) continue;
         this.traced++;
         if (this.verdicts.size >= MAX_REMEMBERED) this.verdicts.delete(this.verdicts.keys().next().value!);
-        this.verdicts.set(key, verdict);
+        this.verdicts.set(questioned, judgeExpectation(lab, expectation));
       }
+    }
+    return expectations.map((expectation) => {
+      const verdict = this.verdicts.get(questionKey(expectation))!;
       return verdict.expectation === expectation ? verdict : { ...verdict, expectation };
     });
   }

@@ -4,7 +4,8 @@ import type { Lab } from '../model/topology';
 import { bind } from './bind';
 import { check } from './check';
 import { CODES, type Problem, type VnetDiagnostic } from './diagnostics';
-import { ExpectationJudge } from './expect-judge';
+import type { ExpectationVerdict } from '../trace/index';
+import { ExpectationJudge, networkKeyOf } from './expect-judge';
 import { expectationProblems } from './expect-problems';
 import { lower } from './lower';
 import type { VnetModel } from './model';
@@ -64,17 +65,23 @@ export function toDiagnostic(model: VnetModel, problem: Problem): VnetDiagnostic
 }
 
 /**
- * The verdicts of the file's `expect` statements against its own network (src/trace), as problems on
- * their lines. A judge kept between calls re-traces only what changed.
+ * The verdicts of the file's `expect` statements against its own network (src/trace), in file order. A
+ * judge kept between calls re-traces only what changed, and lowers the network only then (or uses `lab`).
  */
-export function expectationProblemsOf(model: VnetModel, lab: Lab | null = lower(model), judge = new ExpectationJudge()): Problem[] {
-  if (!lab?.expectations?.length) return [];
-  return expectationProblems(model, judge.judge(lab, lab.expectations));
+export function expectationVerdictsOf(model: VnetModel, judge = new ExpectationJudge(), lab?: Lab | null): ExpectationVerdict[] {
+  const expectations = model.expectations.flatMap((e) => (e.expectation ? [e.expectation] : []));
+  if (!expectations.length || !model.labName) return [];
+  return judge.judge(() => lab ?? lower(model)!, expectations, networkKeyOf(model));
+}
+
+/** The verdicts as problems on their lines: a failed one a warning, an uncertain one a note. */
+export function expectationProblemsOf(model: VnetModel, judge = new ExpectationJudge(), lab?: Lab | null): Problem[] {
+  return expectationProblems(model, expectationVerdictsOf(model, judge, lab));
 }
 
 function compileModel(model: VnetModel): CompileResult {
   const lab = lower(model);
-  const problems = [...problemsOf(model), ...expectationProblemsOf(model, lab)].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  const problems = [...problemsOf(model), ...expectationProblemsOf(model, undefined, lab)].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return {
     lab,
     diagnostics: problems.map((p) => toDiagnostic(model, p)),

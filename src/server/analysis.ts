@@ -9,10 +9,9 @@
 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position } from 'vscode-languageserver';
-import { ExpectationJudge, analyze, problemsOf } from '../language/index';
+import { ExpectationJudge, analyze, expectationVerdictsOf, problemsOf } from '../language/index';
 import type { Problem } from '../language/diagnostics';
 import { expectationProblems } from '../language/expect-problems';
-import { lower } from '../language/lower';
 import type { ExpectationVerdict } from '../trace/index';
 import type { VnetModel } from '../language/model';
 import type { Span } from '../language/span';
@@ -52,13 +51,13 @@ export function modelOf(document: TextDocument): VnetModel {
 
 function verdictsOf(uri: string, entry: Entry): ExpectationVerdict[] {
   if (entry.verdicts) return entry.verdicts;
-  const lab = entry.model.expectations.length ? lower(entry.model) : null;
+  if (!entry.model.expectations.length) return (entry.verdicts = []);
   let judge = judges.get(uri);
-  if (!judge && lab?.expectations?.length) {
+  if (!judge) {
     judges.set(uri, judge = new ExpectationJudge());
     if (judges.size > MAX_ENTRIES) judges.delete(judges.keys().next().value!);
   }
-  entry.verdicts = lab?.expectations && judge ? judge.judge(lab, lab.expectations) : [];
+  entry.verdicts = expectationVerdictsOf(entry.model, judge);
   return entry.verdicts;
 }
 

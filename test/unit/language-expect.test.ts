@@ -3,10 +3,15 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { MarkupContent, WorkspaceEdit } from 'vscode-languageserver';
 import { ExpectationJudge, analyze, compileVnet } from '../../src/language/index';
 import { lower } from '../../src/language/lower';
+import { scopeForExpectations } from '../../src/language/expect-scope';
+import { judgeExpectation } from '../../src/trace/index';
+import { generateLab } from '../../bench/language.bench';
 import { printLab } from '../../src/language/print';
 import { completionsAt } from '../../src/server/completion';
 import { hoverAt } from '../../src/server/hover';
@@ -242,4 +247,31 @@ test('printing a lab writes its expectations back, and they compile to the same'
   assert.match(printed, /\n\nexpect ns1 reaches ns2\nexpect ns1 does not reach ns2:53 udp\nexpect host reaches 10\.0\.2\.2:22 lands on ns2:22\n$/);
   const again = compileVnet(printed).lab!;
   assert.deepEqual(again.expectations!.map(({ line: _l, text: _t, ...rest }) => rest), lab.expectations!.map(({ line: _l, text: _t, ...rest }) => rest));
+});
+
+test('each trace runs on the part of the network its question can touch, with the same verdict as on the whole', () => {
+  const dir = join(__dirname, '..', '..', 'examples');
+  const labs = readdirSync(dir).filter((f) => f.endsWith('.vnet')).map((f) => compileVnet(readFileSync(join(dir, f), 'utf8')).lab!);
+  // A generated lab: namespaces on bridges, published ports, a router namespace off one of them.
+  const text = `${generateLab(300)}namespace edge {\n  forwarding on\n  address e0 10.0.0.250/16\n  address e1 172.31.0.1/24\n}\nnamespace far { address f0 172.31.0.2/24\n route default via 172.31.0.1 }\nveth edge:e0 -- br0:pe\nveth far:f0 -- edge:e1\n`;
+  const lines: string[] = [];
+  for (let i = 0; i < 60; i++) {
+    const a = (i * 37) % 300;
+    const b = (i * 53 + 11) % 300;
+    lines.push([`expect ns${a} reaches ns${b}`, `expect host reaches ns${b}:${10000 + (b - (b % 10))} lands on ns${b - (b % 10)}:80`,
+      `expect ns${a} reaches 10.0.0.1:${10000 + (b - (b % 10))}`, `expect ns${a} does not reach ns${b}:22 udp`, `expect far reaches ns${a}`, `expect ns${b} reaches far:80`][i % 6]);
+  }
+  labs.push(compileVnet(`${text}${lines.join('\n')}\n`).lab!);
+  let compared = 0;
+  for (const lab of labs) {
+    for (const expectation of lab.expectations ?? []) {
+      const scoped = scopeForExpectations(lab, [expectation]);
+      assert.deepEqual(judgeExpectation(scoped, expectation), judgeExpectation(lab, expectation), `${lab.name}: ${expectation.text}`);
+      compared++;
+    }
+  }
+  assert.ok(compared > 80, `${compared} expectations compared`);
+  const big = labs[labs.length - 1];
+  const scoped = scopeForExpectations(big, big.expectations!.slice(0, 1));
+  assert.ok(scoped.hosts[0].topology.namespaces.length < big.hosts[0].topology.namespaces.length / 5, 'most of the network is left out of one question');
 });
