@@ -103,5 +103,5 @@ export const CODES: Record<string, CodeInfo> = {
   'VN-EXPECT-LANDS': { severity: 'error', summary: '`lands on` without tcp/udp, with an address, or after `does not reach`.' },
   'VN-EXPECT-FAILS': { severity: 'warning', summary: 'An expectation the file\'s own network does not meet: where the packet stops, and why.' },
   'VN-EXPECT-UNCERTAIN': { severity: 'info', summary: 'An expectation the trace cannot settle from the file; what it had to assume.' },
-  'VN-EXPECT-UNCHECKED': { severity: 'info', summary: 'An expectation the file cannot answer (an outside source with no way in); `vnet test` checks it live.' },
+  'VN-EXPECT-UNCHECKED': { severity: 'info', summary: 'An expectation the file cannot answer (an outside source with no way in, or a packet leaving the lab\'s subnets by the host\'s own interfaces); `vnet test` checks it live.' },
 };

@@ -207,5 +207,14 @@ export function expectationProblems(model: VnetModel, verdicts: readonly Expecta
     const problem = problemOf(model, node, verdict);
     if (problem) out.push(problem);
   }
+  // Expectations beyond those judged (a file with very many): said once, on the first of them.
+  const judged = new Set(verdicts.map((v) => v.expectation));
+  const rest = model.expectations.filter((m) => m.expectation && !judged.has(m.expectation));
+  if (verdicts.length && rest.length) {
+    out.push({
+      span: rest[0].node.span, severity: 'info', code: 'VN-EXPECT-UNCHECKED',
+      message: `Not checked as you type: this and the ${rest.length - 1} expectations after it are beyond the first ${verdicts.length}. \`vnet test\` checks them all.`,
+    });
+  }
   return out;
 }

@@ -69,10 +69,13 @@ export function toDiagnostic(model: VnetModel, problem: Problem): VnetDiagnostic
  * judge kept between calls re-traces only what changed, and lowers the network only then (or uses `lab`).
  */
 export function expectationVerdictsOf(model: VnetModel, judge = new ExpectationJudge(), lab?: Lab | null): ExpectationVerdict[] {
-  const expectations = model.expectations.flatMap((e) => (e.expectation ? [e.expectation] : []));
+  const expectations = model.expectations.flatMap((e) => (e.expectation ? [e.expectation] : [])).slice(0, MAX_JUDGED_EXPECTATIONS);
   if (!expectations.length || !model.labName) return [];
   return judge.judge(() => lab ?? lower(model)!, expectations, networkKeyOf(model));
 }
+
+/** Past this many expectations in one file, the rest are left to `vnet test`: tracing must not hold up typing. */
+export const MAX_JUDGED_EXPECTATIONS = 1000;
 
 /** The verdicts as problems on their lines: a failed one a warning, an uncertain one a note. */
 export function expectationProblemsOf(model: VnetModel, judge = new ExpectationJudge(), lab?: Lab | null): Problem[] {

@@ -275,3 +275,11 @@ test('each trace runs on the part of the network its question can touch, with th
   const scoped = scopeForExpectations(big, big.expectations!.slice(0, 1));
   assert.ok(scoped.hosts[0].topology.namespaces.length < big.hosts[0].topology.namespaces.length / 5, 'most of the network is left out of one question');
 });
+
+test('past 1,000 expectations, the rest are left to vnet test, said once', () => {
+  const base = 'lab x\nnamespace a { address x 10.0.0.1/24 }\nnamespace b { address y 10.0.0.2/24 }\nveth a:x -- b:y\n';
+  const result = compileVnet(`${base}${Array.from({ length: 1005 }, (_, i) => `expect a reaches b:${i + 1}`).join('\n')}\n`);
+  assert.deepEqual(result.diagnostics.map((d) => [d.range.start.line, d.code]), [[1004, 'VN-EXPECT-UNCHECKED']]);
+  assert.match(result.diagnostics[0].message, /this and the 4 expectations after it are beyond the first 1000/);
+  assert.equal(result.lab!.expectations!.length, 1005, 'all of them are in the lab, for vnet test');
+});
