@@ -148,7 +148,10 @@ function claimOf(e: ExpectationVerdict['expectation']): string {
 function uncertainProblem(model: VnetModel, node: ExpectModel, verdict: ExpectationVerdict): Problem {
   const result = verdict.trace!;
   const assumed = result.assumptions.map((a) => `in ${a.namespace}: ${a.assumed}`).join('; ');
-  const would = result.reachable === verdict.expectation.reaches ? 'it would hold' : `it would fail${result.drop ? ` (dropped in ${result.drop.namespace}: ${result.drop.reason})` : ''}`;
+  const outside = leftToTheHost(model, result);
+  const would = outside
+    ? `it would leave the lab's subnets for ${outside}, where the host's own interfaces decide`
+    : result.reachable === verdict.expectation.reaches ? 'it would hold' : `it would fail${result.drop ? ` (dropped in ${result.drop.namespace}: ${result.drop.reason})` : ''}`;
   const related: Related[] = [];
   for (const a of result.assumptions) {
     const place = placeAt(model, a.host, a.namespace);
@@ -173,7 +176,8 @@ function problemOf(model: VnetModel, node: ExpectModel, verdict: ExpectationVerd
         message: `Not checked here: ${node.from.address} is outside the lab, and no interface of this file leads off the host to it. \`vnet test\` checks it on the host.`,
       };
     }
-    return { span, severity: 'warning', code: 'VN-EXPECT-FAILS', message: `Expected ${claimOf(e)}, but ${verdict.why}` };
+    const why = verdict.why ?? 'the trace cannot start';
+    return { span, severity: 'warning', code: 'VN-EXPECT-FAILS', message: `Expected ${claimOf(e)}, but ${why.charAt(0).toLowerCase()}${why.slice(1)}` };
   }
   const result = verdict.trace;
   const outside = leftToTheHost(model, result);
