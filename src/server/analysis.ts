@@ -6,6 +6,9 @@
 // edit is mapped away (offsets before it are unchanged, offsets after it shift by its length), so they
 // answer in a few milliseconds on a 10k-line file while the full analysis waits for the next request
 // that needs it (diagnostics, which run debounced after every edit).
+//
+// The verdicts of a document's `expect` statements are kept here too, by a judge per document that lives
+// across edits (src/language/expect-judge.ts): an edit that leaves the network alone traces nothing again.
 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position } from 'vscode-languageserver';
