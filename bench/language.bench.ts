@@ -55,17 +55,21 @@ async function benchExpectations(text: string): Promise<void> {
   let n = 0;
   const networkEdit = () => (n++ % 2 ? withExpects : withExpects.slice(0, anchor) + '\n  route 10.99.0.0/16 via 10.7.0.1' + withExpects.slice(anchor));
   const commentEdit = () => `# edit ${n++}\n${withExpects}`;
+  // Wall time, and the CPU time of this process: on a shared machine the first also counts the others' turns.
+  const cpuMs = () => { const used = process.cpuUsage(); return (used.user + used.system) / 1000; };
   const expectPart = (edited: string) => {
     const model = analyze(edited);
     const started = performance.now();
+    const cpuStarted = cpuMs();
     const problems = expectationProblemsOf(model, judge);
-    return { ms: performance.now() - started, problems };
+    return { ms: performance.now() - started, cpu: cpuMs() - cpuStarted, problems };
   };
   for (let i = 0; i < 5; i++) expectPart(networkEdit());
   const first = expectPart(withExpects).problems;
   if (first.some((p) => p.code !== 'VN-EXPECT-FAILS' && p.code !== 'VN-EXPECT-UNCERTAIN') || judge.traced < 50) throw new Error(`unexpected expectation problems: ${first.map((p) => p.code).join(', ')}`);
   const retraced: number[] = [];
-  await measure(40, () => { retraced.push(expectPart(networkEdit()).ms); });
+  const retracedCpu: number[] = [];
+  await measure(40, () => { const part = expectPart(networkEdit()); retraced.push(part.ms); retracedCpu.push(part.cpu); });
   expectPart(commentEdit());
   const tracedBefore = judge.traced;
   const reused: number[] = [];
@@ -76,6 +80,7 @@ async function benchExpectations(text: string): Promise<void> {
   report('Expectations: 50 expect statements in the 2,000-namespace file', [
     { name: 're-check of 50 expects after an edit to the network, all traced again (p95)', ms: percentile(retraced, 95), baseline: { name: 'the check of the file without expects (p95)', ms: percentile(baseline, 95) }, target: '≤ 100 ms p95', met: percentile(retraced, 95) <= 100 },
     { name: 're-check of 50 expects after an edit to the network (median)', ms: median(retraced) },
+    { name: 're-check of 50 expects after an edit to the network, CPU time of this process (p95)', ms: percentile(retracedCpu, 95), target: '≤ 100 ms p95', met: percentile(retracedCpu, 95) <= 100 },
     { name: 're-check of 50 expects after a comment edit, verdicts reused (p95)', ms: percentile(reused, 95), baseline: { name: 'all traced again (p95)', ms: percentile(retraced, 95) } },
     { name: 'whole diagnostics with the 50 expects after a network edit (p95)', ms: percentile(whole, 95), baseline: { name: 'the same without expects (p95)', ms: percentile(baseline, 95) } },
   ]);

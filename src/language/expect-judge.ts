@@ -7,7 +7,7 @@
 import type { Expectation } from '../model/expectation';
 import type { Lab } from '../model/topology';
 import { judgeExpectation, type ExpectationVerdict } from '../trace/index';
-import { scopeForExpectations } from './expect-scope';
+import { NetworkScope } from './expect-scope';
 import type { VnetModel } from './model';
 
 /** Past this many remembered questions of one network, the oldest are forgotten. */
@@ -36,6 +36,8 @@ export function networkKeyOf(model: VnetModel): string {
 
 export class ExpectationJudge {
   private network: string | null = null;
+  /** The network of `network`, indexed to give each question its part; made when first needed. */
+  private scope: NetworkScope | null = null;
   private readonly verdicts = new Map<string, ExpectationVerdict>();
   /** How many traces ran, for tests and the benchmark. */
   traced = 0;
@@ -49,17 +51,18 @@ export class ExpectationJudge {
     const key = networkKey ?? JSON.stringify((typeof network === 'function' ? network() : network).hosts);
     if (key !== this.network) {
       this.network = key;
+      this.scope = null;
       this.verdicts.clear();
     }
     const missing = expectations.filter((e) => !this.verdicts.has(questionKey(e)));
     if (missing.length) {
-      const lab = scopeForExpectations(typeof network === 'function' ? network() : network, missing);
+      this.scope ??= new NetworkScope(typeof network === 'function' ? network() : network);
       for (const expectation of missing) {
         const questioned = questionKey(expectation);
         if (this.verdicts.has(questioned)) continue;
         this.traced++;
         if (this.verdicts.size >= MAX_REMEMBERED) this.verdicts.delete(this.verdicts.keys().next().value!);
-        this.verdicts.set(questioned, judgeExpectation(lab, expectation));
+        this.verdicts.set(questioned, judgeExpectation(this.scope.forQuestions([expectation]), expectation));
       }
     }
     return expectations.map((expectation) => {
