@@ -3,6 +3,7 @@
 // broken file still binds as far as it can, so that navigation works while the user is typing.
 
 import { DEFAULT_MACHINE, ROOT_NAMESPACE } from '../model/topology';
+import { bindExpectations } from './bind-expect';
 import { fastParseCidr, fastParseIp } from './fast-cidr';
 import { INTERFACE_KINDS } from '../model/interface-kinds';
 import { INTERFACE_KEYWORDS, declaredKind, interfaceTitle } from './interface-statements';
@@ -122,6 +123,7 @@ class Binder {
     } else {
       machines.push(this.bindMachine(DEFAULT_MACHINE, null, lab?.ssh ?? null, loose, null));
     }
+    const expectations = bindExpectations(this, syntax.statements, machines, multiMachine, this.lines, this.lines.text);
     this.occurrences.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     return {
       lab,
@@ -131,6 +133,7 @@ class Binder {
       symbols: this.symbols,
       occurrences: this.occurrences,
       problems: this.problems,
+      expectations,
     };
   }
 

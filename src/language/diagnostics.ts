@@ -25,6 +25,8 @@ export interface VnetDiagnostic {
   message: string;
   /** Edits that fix the problem, when one is obvious (offered as quick fixes). */
   fixes?: VnetQuickFix[];
+  /** Other places of the file that explain it (the route or rule that dropped a packet). */
+  related?: { range: Range; message: string }[];
 }
 
 /** A diagnostic before its offsets are turned into lines and characters. */
@@ -34,6 +36,7 @@ export interface Problem {
   code: string;
   message: string;
   fixes?: TextFix[];
+  related?: { span: Span; message: string }[];
 }
 
 export interface CodeInfo {
@@ -93,4 +96,12 @@ export const CODES: Record<string, CodeInfo> = {
   'VN-BRIDGE-EMPTY': { severity: 'warning', summary: 'A bridge with no ports.' },
   'VN-BRIDGE-ONE-PORT': { severity: 'warning', summary: 'A bridge with one port (a veth pair alone would do).' },
   'VN-BRIDGE-PORT-ADDRESS': { severity: 'warning', summary: 'An address on a bridge port; it belongs on the bridge.' },
+  'VN-EXPECT-UNKNOWN': { severity: 'error', summary: 'An `expect` that names a namespace or machine the file does not declare.' },
+  'VN-EXPECT-AMBIGUOUS': { severity: 'error', summary: 'An `expect` namespace that several machines have; write MACHINE/NS.' },
+  'VN-EXPECT-ADDRESS': { severity: 'error', summary: 'An `expect` end that is neither an address nor a namespace.' },
+  'VN-EXPECT-PORT': { severity: 'error', summary: 'An `expect` port outside 1–65535, missing after tcp/udp, written twice, on icmp, or on the source.' },
+  'VN-EXPECT-LANDS': { severity: 'error', summary: '`lands on` without tcp/udp, with an address, or after `does not reach`.' },
+  'VN-EXPECT-FAILS': { severity: 'warning', summary: 'An expectation the file\'s own network does not meet: where the packet stops, and why.' },
+  'VN-EXPECT-UNCERTAIN': { severity: 'info', summary: 'An expectation the trace cannot settle from the file; what it had to assume.' },
+  'VN-EXPECT-UNCHECKED': { severity: 'info', summary: 'An expectation the file cannot answer (an outside source with no way in, or a packet leaving the lab\'s subnets by the host\'s own interfaces); `vnet test` checks it live.' },
 };

@@ -4,6 +4,9 @@ import type { Lab } from '../model/topology';
 import { bind } from './bind';
 import { check } from './check';
 import { CODES, type Problem, type VnetDiagnostic } from './diagnostics';
+import type { ExpectationVerdict } from '../trace/index';
+import { ExpectationJudge, networkKeyOf } from './expect-judge';
+import { expectationProblems } from './expect-problems';
 import { lower } from './lower';
 import type { VnetModel } from './model';
 import { parse } from './parser';
@@ -13,6 +16,7 @@ import type { VnetDocumentSyntax } from './syntax';
 export type { VnetDiagnostic, VnetQuickFix, Severity } from './diagnostics';
 export type { VnetDocumentSyntax } from './syntax';
 export type { VnetModel } from './model';
+export { ExpectationJudge } from './expect-judge';
 
 export interface CompileResult {
   /** The desired network, or null when the file has no usable lab name. Apply only when no diagnostic is an error. */
@@ -54,13 +58,36 @@ export function toDiagnostic(model: VnetModel, problem: Problem): VnetDiagnostic
       edits: fix.edits.map((edit) => ({ range: model.lines.range(edit.span), newText: edit.newText })),
     }));
   }
+  if (problem.related?.length) {
+    diagnostic.related = problem.related.map((r) => ({ range: model.lines.range(r.span), message: r.message }));
+  }
   return diagnostic;
 }
 
+/**
+ * The verdicts of the file's `expect` statements against its own network (src/trace), in file order. A
+ * judge kept between calls re-traces only what changed, and lowers the network only then (or uses `lab`).
+ */
+export function expectationVerdictsOf(model: VnetModel, judge = new ExpectationJudge(), lab?: Lab | null): ExpectationVerdict[] {
+  const expectations = model.expectations.flatMap((e) => (e.expectation ? [e.expectation] : [])).slice(0, MAX_JUDGED_EXPECTATIONS);
+  if (!expectations.length || !model.labName) return [];
+  return judge.judge(() => lab ?? lower(model)!, expectations, networkKeyOf(model));
+}
+
+/** Past this many expectations in one file, the rest are left to `vnet test`: tracing must not hold up typing. */
+export const MAX_JUDGED_EXPECTATIONS = 1000;
+
+/** The verdicts as problems on their lines: a failed one a warning, an uncertain one a note. */
+export function expectationProblemsOf(model: VnetModel, judge = new ExpectationJudge(), lab?: Lab | null): Problem[] {
+  return expectationProblems(model, expectationVerdictsOf(model, judge, lab));
+}
+
 function compileModel(model: VnetModel): CompileResult {
+  const lab = lower(model);
+  const problems = [...problemsOf(model), ...expectationProblemsOf(model, undefined, lab)].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return {
-    lab: lower(model),
-    diagnostics: problemsOf(model).map((p) => toDiagnostic(model, p)),
+    lab,
+    diagnostics: problems.map((p) => toDiagnostic(model, p)),
     document: model.syntax,
   };
 }

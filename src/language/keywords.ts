@@ -20,6 +20,7 @@ export const STATEMENTS: Record<BlockContext, KeywordInfo[]> = {
     { keyword: 'host', syntax: 'host { … }', summary: "The host's root network namespace (always exists; `host` in endpoints)." },
     { keyword: 'namespace', syntax: 'namespace NAME [{ … }]', summary: 'A named network namespace (`ip netns add NAME`).' },
     { keyword: 'veth', syntax: 'veth PLACE:IFNAME -- PLACE:IFNAME', summary: 'A veth pair. PLACE is `host`, a namespace, or a bridge (the end becomes a port of it).' },
+    { keyword: 'expect', syntax: 'expect FROM reaches|does not reach TARGET [icmp | tcp PORT | udp PORT] [lands on NS[:PORT]]', summary: 'What must (or must not) reach what. Checked against the file as you type, and live by `vnet test`; it creates nothing on a host.' },
   ],
   machine: [
     { keyword: 'host', syntax: 'host { … }', summary: "This machine's root network namespace." },
@@ -78,10 +79,26 @@ export const MATCHERS: MatcherInfo[] = [
 
 export { PORT_PROTOCOLS } from '../model/ports';
 
+/** The words of an `expect` statement after its keyword, for hover, completion and the reserved words. */
+export const EXPECT_WORDS: MatcherInfo[] = [
+  { keyword: 'reaches', syntax: 'expect FROM reaches TARGET', summary: 'The round trip must work: the request lands at TARGET and its reply comes back.' },
+  { keyword: 'does', syntax: 'expect FROM does not reach TARGET', summary: 'The round trip must not work.' },
+  { keyword: 'not', syntax: 'expect FROM does not reach TARGET', summary: 'The round trip must not work.' },
+  { keyword: 'reach', syntax: 'expect FROM does not reach TARGET', summary: 'The round trip must not work.' },
+  { keyword: 'icmp', syntax: 'icmp', summary: 'An echo request and its reply (ping); the default without a port.' },
+  { keyword: 'tcp', syntax: 'tcp PORT', summary: 'A TCP connection to PORT (the default when the target has a port).' },
+  { keyword: 'udp', syntax: 'udp PORT', summary: 'A UDP datagram to PORT, and its answer.' },
+  { keyword: 'lands', syntax: 'lands on NS[:PORT]', summary: 'Where the request must land after NAT, e.g. a published port that must land on netns2:80.' },
+];
+
+/** The protocols an `expect` can ask about. */
+export const EXPECT_PROTOCOLS = ['icmp', 'tcp', 'udp'] as const;
+
 /** Words with a fixed meaning somewhere; a name equal to one is printed quoted to stay unambiguous. */
 export const RESERVED_WORDS = new Set<string>([
   ...Object.values(STATEMENTS).flat().map((k) => k.keyword),
   ...MATCHERS.map((m) => m.keyword),
+  ...EXPECT_WORDS.map((w) => w.keyword),
   'ssh', 'chain', 'default', 'via', 'dev', 'on', 'off', 'drop', 'mtu', '--',
 ]);
 

@@ -2,6 +2,7 @@
 // live host, so that a plan is the diff of the two. Pure. Parts a broken statement leaves unusable are
 // left out rather than guessed.
 
+import type { Expectation } from '../model/expectation';
 import { natTargetKindOf } from '../model/nat-targets';
 import { fastFormatCidr, fastFormatIp } from './fast-cidr';
 import { renderNatRule, type NatRuleFields } from '../model/nat';
@@ -30,7 +31,7 @@ function lowerInterface(iface: IfaceModel): NetInterface {
   };
 }
 
-function lowerRoute(route: PlaceModel['routes'][number]): Route | null {
+export function lowerRoute(route: PlaceModel['routes'][number]): Route | null {
   if (route.to === null || (route.node.via && !route.via)) return null;
   return {
     to: route.to === 'default' ? 'default' : fastFormatCidr(route.to),
@@ -59,7 +60,7 @@ function lowerTarget(rule: NatRuleModel): NatTarget | null {
   return kind === 'other' ? null : { kind };
 }
 
-function lowerNatRule(rule: NatRuleModel): NatRule | null {
+export function lowerNatRule(rule: NatRuleModel): NatRule | null {
   const target = lowerTarget(rule);
   const source = lowerMatch(rule, 'src');
   const destination = lowerMatch(rule, 'dst');
@@ -114,5 +115,9 @@ function lowerMachine(machine: MachineModel): LabHost {
 /** The Lab a file describes, or null when it has no usable lab name (nothing could own what it creates). */
 export function lower(model: VnetModel): Lab | null {
   if (!model.labName) return null;
-  return { name: model.labName, hosts: model.machines.map(lowerMachine) };
+  const lab: Lab = { name: model.labName, hosts: model.machines.map(lowerMachine) };
+  // Only a file that states expectations carries the list, so that a lab without any stays as it was.
+  const expectations = model.expectations.map((e) => e.expectation).filter((e): e is Expectation => e !== null);
+  if (expectations.length) lab.expectations = expectations;
+  return lab;
 }

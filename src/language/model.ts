@@ -2,11 +2,12 @@
 // the lowering and every editor feature (hover, rename, completion…) read this instead of the raw tree.
 
 import type { Cidr, IpAddress } from '../model/cidr';
+import type { Expectation } from '../model/expectation';
 import type { InterfaceKind } from '../model/topology';
 import type { Problem } from './diagnostics';
 import type { LineIndex, Span } from './span';
 import type {
-  AddressStatement, Block, InterfaceStatement, LabStatement, LinkStatement, MachineStatement, Name, NatAction, NatChainStatement,
+  AddressStatement, Block, ExpectEnd, ExpectStatement, InterfaceStatement, LabStatement, LinkStatement, MachineStatement, Name, NatAction, NatChainStatement,
   NatRuleNode, PlaceStatement, RouteStatement, VethStatement, VnetDocumentSyntax, Word,
 } from './syntax';
 
@@ -130,6 +131,23 @@ export interface MachineModel {
   container: Block | null;
 }
 
+/** One end of an `expect`, resolved: the namespace it names, or the address it gives. */
+export interface ExpectEndModel {
+  node: ExpectEnd;
+  place: PlaceModel | null;
+  /** The address as written, when the end is an address. */
+  address: string | null;
+}
+
+export interface ExpectModel {
+  node: ExpectStatement;
+  from: ExpectEndModel | null;
+  to: ExpectEndModel | null;
+  landsOn: ExpectEndModel | null;
+  /** The question and claim, when every part of the statement is usable; null otherwise (its problems say why). */
+  expectation: Expectation | null;
+}
+
 export interface VnetModel {
   text: string;
   lines: LineIndex;
@@ -144,6 +162,8 @@ export interface VnetModel {
   occurrences: Occurrence[];
   /** Problems found while binding names (unknown, duplicate, reserved…). */
   problems: Problem[];
+  /** The file's `expect` statements in file order. */
+  expectations: ExpectModel[];
 }
 
 /** The occurrence under an offset (a cursor touching either edge of a name counts). */

@@ -13,6 +13,7 @@ import type {
 } from './syntax';
 import { parseIp } from '../model/cidr';
 import { looksLikeAddress } from './fast-cidr';
+import { readExpect } from './parse-expect';
 
 /** Touching words and strings, read as one value: `"my ns":veth1` is one atom of three tokens. */
 interface Atom {
@@ -337,6 +338,7 @@ class StatementReader {
       case 'forward-policy': return this.choice('forward-policy', ['accept', 'drop'], 'forward-policy accept');
       case 'route': return this.route();
       case 'nat': return this.nat();
+      case 'expect': return readExpect(this.atoms, this.lineSpan, { split: splitAtom, report: (at, code, message, fixes) => this.parser.report(at, code, message, fixes) });
       default: return this.natRule(this.atoms[0]);
     }
   }

@@ -10,6 +10,7 @@ import { DEFAULT_MACHINE, ROOT_NAMESPACE, type Lab, type LabHost, type Namespace
 import { isBuiltinChain } from '../model/iptables';
 import { NAT_TARGETS, natTargetTo } from '../model/nat-targets';
 import { PORT_PROTOCOLS } from '../model/ports';
+import { printExpectation } from './print-expect';
 import { formatName, formatTarget } from './quote';
 
 const RAW_VALUE = /^[A-Za-z0-9_.:[\]/-]+$/;
@@ -260,6 +261,11 @@ export function printLab(lab: Lab): string {
     writeTopology(w, lab.hosts[0].topology);
   } else {
     for (const host of lab.hosts) writeMachine(w, host);
+  }
+  if (lab.expectations?.length) {
+    trimBlankEnd(w.lines);
+    w.blank();
+    for (const expectation of lab.expectations) w.line(printExpectation(expectation));
   }
   trimBlankEnd(w.lines);
   return `${w.lines.join('\n')}\n`;

@@ -169,6 +169,37 @@ export interface NatChainStatement extends StatementBase {
   body: Block | null;
 }
 
+/**
+ * One end of an `expect`: a namespace (`ns1`, `host`, `MACHINE/NS`) or an address, with the port written
+ * after it (`blue:80`, `10.0.1.48:8088`). Exactly one of `namespace` and `address` is set when it was read.
+ */
+export interface ExpectEnd {
+  span: Span;
+  /** The machine that qualifies the namespace (`a/ns1`); null when not written. */
+  machine: Name | null;
+  namespace: Name | null;
+  address: Word | null;
+  port: Word | null;
+}
+
+/** `expect FROM reaches TARGET [icmp | tcp PORT | udp PORT] [lands on NS[:PORT]]`, or `… does not reach …`. */
+export interface ExpectStatement extends StatementBase {
+  kind: 'expect';
+  from: ExpectEnd | null;
+  /** `does not reach` rather than `reaches`. */
+  negated: boolean;
+  /** The span of `reaches` or `does not reach`; null when missing. */
+  verb: Span | null;
+  to: ExpectEnd | null;
+  /** `icmp`, `tcp` or `udp` as written; null when not written. */
+  protocol: Word | null;
+  /** The port written after the protocol (`tcp 80`). */
+  port: Word | null;
+  /** The span of `lands on`; null when not written. */
+  lands: Span | null;
+  landsOn: ExpectEnd | null;
+}
+
 /** A line that could not be read as any statement; kept so that formatting and folding still see it. */
 export interface ErrorStatement extends StatementBase {
   kind: 'error';
@@ -192,6 +223,7 @@ export type Statement =
   | NatStatement
   | NatChainStatement
   | NatRuleNode
+  | ExpectStatement
   | ErrorStatement;
 
 export interface SyntaxProblem extends Span {

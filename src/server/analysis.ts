@@ -6,11 +6,16 @@
 // edit is mapped away (offsets before it are unchanged, offsets after it shift by its length), so they
 // answer in a few milliseconds on a 10k-line file while the full analysis waits for the next request
 // that needs it (diagnostics, which run debounced after every edit).
+//
+// The verdicts of a document's `expect` statements are kept here too, by a judge per document that lives
+// across edits (src/language/expect-judge.ts): an edit that leaves the network alone traces nothing again.
 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position } from 'vscode-languageserver';
-import { analyze, problemsOf } from '../language/index';
+import { ExpectationJudge, analyze, expectationVerdictsOf, problemsOf } from '../language/index';
 import type { Problem } from '../language/diagnostics';
+import { expectationProblems } from '../language/expect-problems';
+import type { ExpectationVerdict } from '../trace/index';
 import type { VnetModel } from '../language/model';
 import type { Span } from '../language/span';
 
@@ -18,12 +23,15 @@ interface Entry {
   text: string;
   model: VnetModel;
   problems: Problem[] | null;
+  verdicts: ExpectationVerdict[] | null;
 }
 
 const MAX_ENTRIES = 8;
 /** Past this many changed characters the previous analysis is too far off to lean on. */
 const MAX_STALE_CHANGE = 2000;
 const cache = new Map<string, Entry>();
+/** Per document, the verdicts of its expectations, kept across edits: only what an edit changes is traced again. */
+const judges = new Map<string, ExpectationJudge>();
 
 function store(uri: string, entry: Entry): void {
   cache.delete(uri);
@@ -35,7 +43,7 @@ function entryFor(document: TextDocument): Entry {
   const text = document.getText();
   const entry = cache.get(document.uri);
   if (entry && entry.text === text) return entry;
-  const fresh: Entry = { text, model: analyze(text), problems: null };
+  const fresh: Entry = { text, model: analyze(text), problems: null, verdicts: null };
   store(document.uri, fresh);
   return fresh;
 }
@@ -44,9 +52,30 @@ export function modelOf(document: TextDocument): VnetModel {
   return entryFor(document).model;
 }
 
+function verdictsOf(uri: string, entry: Entry): ExpectationVerdict[] {
+  if (entry.verdicts) return entry.verdicts;
+  if (!entry.model.expectations.length) return (entry.verdicts = []);
+  let judge = judges.get(uri);
+  if (!judge) {
+    judges.set(uri, judge = new ExpectationJudge());
+    if (judges.size > MAX_ENTRIES) judges.delete(judges.keys().next().value!);
+  }
+  entry.verdicts = expectationVerdictsOf(entry.model, judge);
+  return entry.verdicts;
+}
+
+/** The verdicts of the document's `expect` statements against its own network, in file order. */
+export function verdictsOfDocument(document: TextDocument): ExpectationVerdict[] {
+  return verdictsOf(document.uri, entryFor(document));
+}
+
 export function problemsOfDocument(document: TextDocument): Problem[] {
   const entry = entryFor(document);
-  entry.problems ??= problemsOf(entry.model);
+  if (!entry.problems) {
+    const verdicts = verdictsOf(document.uri, entry);
+    const found = [...problemsOf(entry.model), ...expectationProblems(entry.model, verdicts)];
+    entry.problems = found.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  }
   return entry.problems;
 }
 
@@ -97,4 +126,5 @@ export function offsetOf(model: VnetModel, position: Position): number {
 /** Drops a closed document's analysis. */
 export function forget(uri: string): void {
   cache.delete(uri);
+  judges.delete(uri);
 }

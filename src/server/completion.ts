@@ -1,7 +1,7 @@
 // Completion: the statements of the cursor's block (and their snippets), then, inside a statement, what
 // may come next: places and `--` in a veth, the interfaces of the place named before `place:`, interfaces
 // of the namespace after `address`, `link`, `dev`, `in`/`out`, gateways after `via`, chains after `jump`,
-// namespaces and addresses after `to`, and the matches a NAT rule still lacks.
+// namespaces and addresses after `to`, the matches a NAT rule still lacks, and the words of an `expect`.
 
 import { ROOT_NAMESPACE } from '../model/topology';
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position, type Range } from 'vscode-languageserver';
@@ -17,6 +17,7 @@ import { namespaceIpv4 } from '../language/nat-target';
 import { formatName } from '../language/quote';
 import { recentModelOf } from './analysis';
 import { cursorContext, type CursorContext } from './cursor';
+import { expectSuggestions } from './expect-completion';
 import { SNIPPETS } from './snippets';
 
 export interface CompletionOptions {
@@ -239,6 +240,10 @@ export function completionsAt(document: TextDocument, position: Position, option
       break;
     case 'rule':
       addRuleWords(items, cursor, words);
+      break;
+    case 'expect':
+      if (cursor.context !== 'top') break;
+      for (const s of expectSuggestions(model, args)) items.add(s.label, s.kind, s.detail, {}, s.rank);
       break;
     default:
       break;

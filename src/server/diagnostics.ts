@@ -14,6 +14,7 @@ export function diagnosticsOf(document: TextDocument): Diagnostic[] {
     const d = toDiagnostic(model, problem);
     const diagnostic: Diagnostic = { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: 'vnet', message: d.message };
     if (d.fixes) diagnostic.data = { fixes: d.fixes };
+    if (d.related) diagnostic.relatedInformation = d.related.map((r) => ({ location: { uri: document.uri, range: r.range }, message: r.message }));
     return diagnostic;
   });
 }

@@ -14,6 +14,7 @@ import type { Span } from '../language/span';
 import type { Statement, Word } from '../language/syntax';
 import { modelOf, recentModelOf } from './analysis';
 import { statementPath } from './cursor';
+import { expectHover } from './expect-hover';
 
 function within(span: Span | null | undefined, offset: number): span is Span {
   return !!span && offset >= span.start && offset <= span.end;
@@ -186,6 +187,12 @@ export function hoverAt(document: TextDocument, position: Position): Hover | nul
   }
   const model = recent.model;
   const occurrence = occurrenceAt(model, offset);
+  if (!occurrence) {
+    // An expectation's verdict comes from the current text, never from a stale analysis.
+    const current = modelOf(document);
+    const top = statementPath(current.syntax.statements, document.offsetAt(position))[0];
+    if (top?.kind === 'expect') return { contents: { kind: MarkupKind.Markdown, value: expectHover(document, top) } };
+  }
   if (occurrence) {
     const span = recent.fromModel(occurrence.span);
     return {

@@ -46,17 +46,24 @@ export function semanticTokens(document: TextDocument): SemanticTokens {
     if (token.kind !== 'word' && token.kind !== 'string') continue;
     while (o < occurrences.length && occurrences[o].span.end <= token.start) o++;
     let covered = false;
+    let coveredTo = token.start;
     for (let i = o; i < occurrences.length && occurrences[i].span.start < token.end; i++) {
       const occurrence = occurrences[i];
       const start = Math.max(occurrence.span.start, token.start);
       const end = Math.min(occurrence.span.end, token.end);
       if (end <= start) continue;
       covered = true;
+      coveredTo = Math.max(coveredTo, end);
       const symbol = occurrence.symbol;
       const modifiers = (occurrence.definition ? 1 : 0) | (symbol.renamable ? 0 : 2);
       pieces.push({ start, end, type: tokenTypeOf(symbol), modifiers });
     }
-    if (covered) continue;
+    if (covered) {
+      // The port after a name (`blue:80` in an expect) is a number.
+      const rest = /^:([0-9]+)$/.exec(token.text.slice(coveredTo - token.start));
+      if (rest && token.kind === 'word') pieces.push({ start: coveredTo + 1, end: token.end, type: 'number', modifiers: 0 });
+      continue;
+    }
     if (token.kind === 'string') pieces.push({ start: token.start, end: token.end, type: 'string', modifiers: 0 });
     else if (token.text === '--') pieces.push({ start: token.start, end: token.end, type: 'operator', modifiers: 0 });
     else if (RESERVED_WORDS.has(token.text)) pieces.push({ start: token.start, end: token.end, type: 'keyword', modifiers: 0 });

@@ -67,6 +67,11 @@ export const SNIPPETS: Snippet[] = [
     body: ['nat chain ${1:chain-ns1} {', '\taccept dst ${2:10.85.0.0/16}', '\tmasquerade not-dst 224.0.0.0/4', '}', 'nat jump ${1:chain-ns1} src ${3:10.85.0.254}$0'],
     description: 'A user chain with its jump (the CNI pattern).',
   },
+  {
+    name: 'expect', prefix: 'expect', contexts: ['top'],
+    body: ['expect ${1:ns1} ${2|reaches,does not reach|} ${3:ns2}$0'],
+    description: 'What must (or must not) reach what; checked as you type, and live by vnet test.',
+  },
 ];
 
 /** The snippets in VS Code's snippet-file format. */

@@ -1,5 +1,5 @@
 // Document symbols (the outline): the lab, machines, host and namespaces with their bridges, dummies, routes and
-// NAT rules, and the veth pairs.
+// NAT rules, the veth pairs, and the expectations.
 
 import { ROOT_NAMESPACE } from '../model/topology';
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
@@ -67,6 +67,9 @@ function symbolsOf(model: VnetModel, statements: Statement[]): DocumentSymbol[] 
         break;
       case 'nat-rule':
         out.push(symbol(model, text(model, s.span), 'nat rule', SymbolKind.Function, s.span, s.keyword));
+        break;
+      case 'expect':
+        out.push(symbol(model, text(model, { start: s.keyword.end, end: s.span.end }) || 'expect', 'expect', SymbolKind.Boolean, s.span, s.keyword));
         break;
       default:
         break;

@@ -15,7 +15,8 @@ export function seededRandom(seed: number): () => number {
 const NOISE = ['{', '}', '"', ';', '#', ':', '/', '\\', '\n', ' ', '\t', '\r', '-', '--', '\u0000', 'é', '\u{1F600}', '0', '.', '[', ']', '@', 'x'];
 const WORDS = ['lab', 'machine', 'host', 'namespace', 'veth', 'bridge', 'address', 'link', 'route', 'nat', 'chain', 'masquerade', 'dnat', 'snat', 'jump',
   'forwarding', 'on', 'loopback', 'up', 'down', 'mtu', 'via', 'dev', 'default', 'src', 'not-out', 'tcp', 'to', 'ns1', 'br0', 'veth1', 'ns1:veth1',
-  'br0:p', '10.0.0.1/24', '10.0.0.1', 'fd00::1/64', '8080', 'ssh', 'root@h', '--', '{', '}', '"a b"', '\n'];
+  'br0:p', '10.0.0.1/24', '10.0.0.1', 'fd00::1/64', '8080', 'ssh', 'root@h', '--', '{', '}', '"a b"', '\n',
+  'expect', 'reaches', 'does', 'not', 'reach', 'lands', 'icmp', 'udp', 'ns1:80', 'a/ns1', '[fd00::1]:80', '\nexpect'];
 
 export function mutations(corpus: string[], random: () => number, count: number): string[] {
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];

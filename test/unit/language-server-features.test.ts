@@ -173,7 +173,7 @@ test('rename: chains, bridges used as places, the lab; refusals say why', () => 
   const hd = doc(h);
   const renamedChain = applyRename(hd, renameAt(hd, hd.positionAt(h.indexOf('chain-myns {')), 'nat-myns') as WorkspaceEdit);
   assert.match(renamedChain, /nat chain nat-myns \{[\s\S]*nat jump nat-myns src/);
-  assert.deepEqual(compileVnet(renamedChain).diagnostics.map((d) => d.code), ['VN-BRIDGE-ONE-PORT']);
+  assert.deepEqual(compileVnet(renamedChain).diagnostics.map((d) => d.code), ['VN-BRIDGE-ONE-PORT', 'VN-EXPECT-UNCHECKED']);
   const renamedBridge = applyRename(hd, renameAt(hd, hd.positionAt(h.indexOf('cni0:') + 1), 'cni1') as WorkspaceEdit);
   assert.match(renamedBridge, /bridge cni1 \{[\s\S]*-- cni1:myveth-host/);
   const ad = doc(A);
@@ -187,7 +187,10 @@ test('rename: chains, bridges used as places, the lab; refusals say why', () => 
 
 test('outline of a multi-host lab, folding of blocks and comment runs', () => {
   const symbols = documentSymbols(doc(G));
-  assert.deepEqual(symbols.map((s) => [s.name, s.detail]), [['lab g-two-hosts', ''], ['a', 'ssh root@10.0.2.15'], ['b', 'ssh root@10.0.2.16']]);
+  assert.deepEqual(symbols.map((s) => [s.name, s.detail]), [
+    ['lab g-two-hosts', ''], ['a', 'ssh root@10.0.2.15'], ['b', 'ssh root@10.0.2.16'],
+    ['a/ns1 reaches b/ns1', 'expect'], ['b/ns1 reaches a/ns1', 'expect'],
+  ]);
   assert.deepEqual(symbols[1].children!.map((s) => s.name), ['host', 'ns1', 'ns2', 'ns1:veth-ns1 -- br0:veth-ns1-br', 'ns2:veth-ns2 -- br0:veth-ns2-br']);
   const folds = foldingRanges(doc(G));
   assert.deepEqual(folds[0], { startLine: 0, endLine: 1, kind: 'comment' });
