@@ -37,6 +37,9 @@ export const COMMAND_IDS = [
   'vnet.exportHost',
   'vnet.copyName',
   'vnet.copyAddress',
+  'vnet.captureToFile',
+  'vnet.captureAlongTrace',
+  'vnet.stopCapture',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

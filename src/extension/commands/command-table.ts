@@ -13,12 +13,16 @@ import { targetOf } from './resolve';
 import { reportFailures } from './run-operation';
 import { capture, openShell, ping } from './terminal-flows';
 import { addVethPair } from './veth-wizard';
+import { captureAlongTrace, captureOnInterface, stopCapture } from '../capture/capture-flows';
+import type { CaptureFaces } from '../capture/capture-faces';
 
 export interface ExtensionCommandContext extends DriftContext {
   /** Opens the topology panel for a host, a .vnet file, or what the user picks. */
   showTopology(arg: unknown): Promise<void>;
   /** Writes a new .vnet file into the labs folder and opens it. */
   saveLabFile(fileName: string, text: string): Promise<void>;
+  /** The status bar of captures to files; absent where no editor shows them (the capture commands refuse). */
+  captureFaces?: CaptureFaces;
 }
 
 type Handler = (ctx: ExtensionCommandContext, arg: unknown) => Promise<void>;
@@ -58,6 +62,9 @@ const HANDLERS: Record<CommandId, Handler> = {
   'vnet.exportHost': (ctx, arg) => exportHost(ctx, targetOf(arg), (name, text) => ctx.saveLabFile(name, text)),
   'vnet.copyName': (ctx, arg) => copyText(ctx, arg, 'copyName'),
   'vnet.copyAddress': (ctx, arg) => copyText(ctx, arg, 'copyAddress'),
+  'vnet.captureToFile': async (ctx, arg) => { await captureOnInterface(ctx, targetOf(arg)); },
+  'vnet.captureAlongTrace': async (ctx, arg) => { await captureAlongTrace(ctx, targetOf(arg)); },
+  'vnet.stopCapture': (ctx) => stopCapture(ctx),
 };
 
 export function runCommand(ctx: ExtensionCommandContext, id: CommandId, arg: unknown): Promise<void> {
