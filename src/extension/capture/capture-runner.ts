@@ -107,7 +107,7 @@ export class CaptureRunner {
       const heading = `${capturePointLabel(point.point)}: ${point.file} (${packetCountText(point.packets)})`;
       return byTcpdump ? `${heading}\n\n${decoded[i]}` : summarizeCapture(await readFile(point.file), heading);
     }));
-    const header = `Capture on ${title}: ${saved}. Wireshark is not installed here; ${byTcpdump ? 'decoded by tcpdump -r -nn' : 'tcpdump is not installed here either, so this summary is decoded by VNet from the packet headers'}.`;
+    const header = `Capture on ${title}: ${saved}.\nWireshark is not installed here; ${byTcpdump ? 'decoded by tcpdump -r -nn' : 'tcpdump is not installed here either, so this summary is decoded by VNet from the packet headers'}.`;
     await ui.showDocument(`Capture ${title}`, `${header}\n\n${sections.join('\n')}`);
     return { result, merged, shownIn: byTcpdump ? 'tcpdump' : 'summary' };
   }
