@@ -73,14 +73,17 @@ function failureOf(point: CapturePoint, target: string, result: ExecResult): Vne
 
 /** Writes the header and whole records in the order they came, one write at a time. */
 class PcapFileWriter {
+  /** Rejects when the file cannot be opened (then the capture stops at once). */
+  readonly opened: Promise<void>;
   private queue: Promise<void>;
   private handle: FileHandle | null = null;
   private wroteHeader = false;
 
   constructor(file: string) {
-    this.queue = open(file, 'w').then((handle) => { this.handle = handle; }).catch((error: unknown) => {
+    this.opened = open(file, 'w').then((handle) => { this.handle = handle; }).catch((error: unknown) => {
       throw new VnetError('VN-CAPTURE-FILE', `Cannot write the capture file ${file}: ${(error as Error).message}. Choose another place.`);
     });
+    this.queue = this.opened;
   }
 
   add(header: PcapHeader | null, records: readonly PcapRecord[]): void {
@@ -127,6 +130,7 @@ export function capturePoint(transport: Transport, point: CapturePoint, file: st
   };
   const stream = transport.streamBytes(script, onData, { onStderrLine, log: options.log });
   stopStream = () => stream.stop();
+  writer.opened.catch(() => stream.stop());
   let streamEnded = false;
   const done = (async (): Promise<PointCaptureResult> => {
     let result: ExecResult;

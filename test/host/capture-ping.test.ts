@@ -50,6 +50,16 @@ async function tcpdumpsOnHost(): Promise<string> {
   return (await host.direct('pgrep -a tcpdump || true')).stdout.trim();
 }
 
+/** A capture whose stream was cut without a sweep: the host's wrapper ends tcpdump when it notices. */
+async function tcpdumpsSoonGone(): Promise<string> {
+  let left = await tcpdumpsOnHost();
+  for (let i = 0; i < 80 && left; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    left = await tcpdumpsOnHost();
+  }
+  return left;
+}
+
 async function ping(count: number): Promise<void> {
   await host.mustSh(`ip netns exec cap-a ping -c ${count} -i 0.2 10.77.0.2`);
 }
@@ -128,12 +138,7 @@ test('a stream cut at once (the channel closes) ends tcpdump on the host by itse
   point.stopNow();
   await point.done;
   // The host's wrapper notices the closed channel and ends the capture; the file is valid pcap meanwhile.
-  let left = await tcpdumpsOnHost();
-  for (let i = 0; i < 80 && left; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    left = await tcpdumpsOnHost();
-  }
-  assert.equal(left, '');
+  assert.equal(await tcpdumpsSoonGone(), '');
   assert.equal(parsePcap(await readFile(join(dir, 'cut.pcap'))).records.length, 0);
 });
 
@@ -163,4 +168,10 @@ test('a filter tcpdump cannot compile, an unknown namespace and an unknown inter
   assert.equal(await codeOf({ count: 1 }, [{ namespace: 'no-such-ns', interface: 'va' }]), 'VN-CAPTURE-NAMESPACE');
   assert.equal(await codeOf({ count: 1 }, [{ namespace: 'cap-a', interface: 'nope0' }]), 'VN-CAPTURE-INTERFACE');
   assert.equal(await tcpdumpsOnHost(), '');
+});
+
+test('a file that cannot be written ends the capture at once with VN-CAPTURE-FILE, and no tcpdump is left', async () => {
+  const session = startCapture(transport, [A], join(dir, 'no-such-dir', 'x.pcap'), { filter: 'icmp' });
+  await assert.rejects(session.done, (error: unknown) => isVnetError(error) && error.code === 'VN-CAPTURE-FILE' && /Choose another place/.test(error.message));
+  assert.equal(await tcpdumpsSoonGone(), '');
 });
