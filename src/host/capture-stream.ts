@@ -58,7 +58,7 @@ function failureOf(point: CapturePoint, target: string, result: ExecResult): Vne
     return new VnetError('VN-HOST-TOOL', `${target} has no tcpdump, which a capture needs. Install it there (e.g. apt install tcpdump, dnf install tcpdump).`);
   }
   if (result.exitCode === CAPTURE_CHECK_FAILED && said(CAPTURE_MARK.noNamespace)) {
-    return new VnetError('VN-CAPTURE-NAMESPACE', `There is no namespace ${printable(point.namespace)} on ${target}. "vnet show" lists the namespaces.`);
+    return new VnetError('VN-CAPTURE-NAMESPACE', `There is no namespace ${printable(point.namespace)} on ${target}. Name one under /run/netns, "host", or "pid:PID" (as "vnet show" lists them).`);
   }
   if (result.exitCode === CAPTURE_CHECK_FAILED && said(CAPTURE_MARK.noInterface)) {
     return new VnetError('VN-CAPTURE-INTERFACE', `There is no interface ${printable(point.interface)} in ${printable(point.namespace)} on ${target}. "vnet show" lists the interfaces.`);

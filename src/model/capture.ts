@@ -54,12 +54,15 @@ export function checkCapturePoint(point: CapturePoint): string | null {
 
 /**
  * Reads `NS:IFACE` (the command line's spelling). The interface comes after the last ":" (interface names
- * cannot hold one; namespace names can).
+ * cannot hold one; namespace names can). `pid:1234` names the namespace of a process, as `vnet show` names
+ * an anonymous one held only by processes: it is entered by `/proc/1234/ns/net`.
  */
 export function parseCapturePoint(text: string): CapturePoint | null {
   const at = text.lastIndexOf(':');
   if (at <= 0 || at === text.length - 1) return null;
-  return { namespace: text.slice(0, at), interface: text.slice(at + 1) };
+  const namespace = text.slice(0, at);
+  const pid = /^pid:([1-9]\d{0,9})$/.exec(namespace);
+  return { namespace, interface: text.slice(at + 1), ...(pid ? { path: `/proc/${pid[1]}/ns/net` } : {}) };
 }
 
 /** `ns1:veth0`, as people read a capture point. */

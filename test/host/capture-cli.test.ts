@@ -94,6 +94,22 @@ test('Ctrl-C stops a capture on two interfaces: one file each, progress on stder
   assert.equal(await tcpdumpsOn(host), '');
 });
 
+test('pid:PID:IFACE captures in the namespace a process holds', async () => {
+  const pid = (await host.mustSh('ip netns exec cap-b sh -c "sleep 300 </dev/null >/dev/null 2>&1 & echo \\$!"')).trim();
+  assert.match(pid, /^\d+$/);
+  try {
+    const file = join(dir, 'pid.pcap');
+    const { result } = captureWhilePinging([`pid:${pid}:vb`, '-w', file, '--count', '2', '--filter', 'icmp']);
+    const { stdout, stderr, exitCode } = await result;
+    assert.equal(exitCode, EXIT.ok, stderr);
+    assert.equal(stdout, `${file}\tpid:${pid}:vb\t2 packets\n`);
+    assert.equal((await icmpLines(file)).length, 2);
+  } finally {
+    await host.mustSh(`kill ${pid}`);
+  }
+  assert.equal(await tcpdumpsOn(host), '');
+});
+
 test('an unknown interface and a hostile filter: errors with codes, nothing left running', async () => {
   const missing = await vnet(['capture', ...host.vnetArgs, 'cap-a:nope0', '-w', join(dir, 'x.pcap'), '--count', '1']);
   assert.equal(missing.exitCode, EXIT.failure);

@@ -100,6 +100,8 @@ test('stop and sweep scripts take only pids, and a sweep says which were left', 
 test('NS:IFACE, labels, counts and the file names of a capture on several interfaces', () => {
   assert.deepEqual(parseCapturePoint('ns1:veth0'), { namespace: 'ns1', interface: 'veth0' });
   assert.deepEqual(parseCapturePoint('pod:a:eth0'), { namespace: 'pod:a', interface: 'eth0' });
+  assert.deepEqual(parseCapturePoint('pid:4242:eth0'), { namespace: 'pid:4242', interface: 'eth0', path: '/proc/4242/ns/net' });
+  assert.deepEqual(parseCapturePoint('pid:x:eth0'), { namespace: 'pid:x', interface: 'eth0' });
   for (const bad of ['veth0', ':veth0', 'ns1:']) assert.equal(parseCapturePoint(bad), null, bad);
   assert.equal(capturePointLabel({ namespace: 'host', interface: 'eth0' }), 'host:eth0');
   assert.deepEqual([0, 1, 2].map(packetCountText), ['0 packets', '1 packet', '2 packets']);
