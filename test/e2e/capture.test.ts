@@ -58,7 +58,7 @@ describe('a capture from VS Code', () => {
 
       const count = page.locator('.statusbar-item', { hasText: /cap-a:va \d+ packets?/ });
       await count.waitFor();
-      await host.mustSh('ip netns exec cap-a ping -c 3 -i 0.2 10.77.0.2');
+      await host.direct('ip netns exec cap-a ping -c 3 -i 0.2 10.77.0.2');
       await page.locator('.statusbar-item', { hasText: 'cap-a:va 6 packets' }).waitFor();
       await workbench.screenshot('capture-counting');
 

@@ -12,6 +12,7 @@ import { Testbed, type TestHost } from '../testbed/testbed';
 import { run, type RunResult } from '../testbed/run';
 import { assertBuilt, CLI, vnet } from './show-support';
 import { EXIT } from '../../src/cli/exit-codes';
+import { sshReady, vethHost } from './capture-support';
 
 let bed: Testbed;
 let host: TestHost;
@@ -20,15 +21,8 @@ let dir: string;
 before(async () => {
   assertBuilt();
   bed = await Testbed.start();
-  host = await bed.addHost();
+  host = await vethHost(bed);
   dir = await mkdtemp(join(tmpdir(), 'vnet-capture-cli-'));
-  await host.mustSh([
-    'ip netns add cap-a', 'ip netns add cap-b',
-    'ip link add va netns cap-a type veth peer name vb netns cap-b',
-    'ip -n cap-a addr add 10.77.0.1/24 dev va', 'ip -n cap-a link set va up',
-    'ip -n cap-b addr add 10.77.0.2/24 dev vb', 'ip -n cap-b link set vb up',
-    'for i in $(seq 50); do ip netns exec cap-a ping -c1 -W1 10.77.0.2 >/dev/null 2>&1 && break; sleep 0.1; done',
-  ].join('\n'));
 });
 
 after(async () => {
@@ -49,7 +43,7 @@ function captureWhilePinging(args: string[]): { result: Promise<RunResult>; stde
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   let running = true;
   const pinging = (async () => {
-    for (let i = 0; running && i < 300; i++) await host.sh('ip netns exec cap-a ping -c1 -W1 10.77.0.2 >/dev/null; sleep 0.2');
+    for (let i = 0; running && i < 300; i++) await host.direct('ip netns exec cap-a ping -c1 -W1 10.77.0.2 >/dev/null; sleep 0.2');
   })();
   const result = new Promise<RunResult>((resolve) => {
     child.on('close', (code) => { running = false; void pinging.then(() => resolve({ stdout, stderr, exitCode: code ?? 128 })); });
@@ -95,7 +89,7 @@ test('Ctrl-C stops a capture on two interfaces: one file each, progress on stder
 });
 
 test('pid:PID:IFACE captures in the namespace a process holds', async () => {
-  const pid = (await host.mustSh('ip netns exec cap-b sh -c "sleep 300 </dev/null >/dev/null 2>&1 & echo \\$!"')).trim();
+  const pid = (await host.direct('ip netns exec cap-b sh -c "sleep 300 </dev/null >/dev/null 2>&1 & echo \\$!"')).stdout.trim();
   assert.match(pid, /^\d+$/);
   try {
     const file = join(dir, 'pid.pcap');
@@ -105,7 +99,7 @@ test('pid:PID:IFACE captures in the namespace a process holds', async () => {
     assert.equal(stdout, `${file}\tpid:${pid}:vb\t2 packets\n`);
     assert.equal((await icmpLines(file)).length, 2);
   } finally {
-    await host.mustSh(`kill ${pid}`);
+    await host.direct(`kill ${pid}`);
   }
   assert.equal(await tcpdumpsOn(host), '');
 });
@@ -124,6 +118,7 @@ test('an unknown interface and a hostile filter: errors with codes, nothing left
 test('a host without tcpdump: VN-HOST-TOOL, exit code 7, saying to install it', async () => {
   const bare = await bed.addHost();
   try {
+    await sshReady(bare);
     // Only this host's own mount namespace loses tcpdump.
     await bare.direct('for f in $(ls /usr/sbin/tcpdump /usr/bin/tcpdump /sbin/tcpdump /bin/tcpdump 2>/dev/null); do mount --bind /dev/null "$f" 2>/dev/null; done; true');
     const result = await vnet(['capture', ...bare.vnetArgs, 'host:eth0', '--count', '1', '-w', join(dir, 'bare.pcap')]);

@@ -19,6 +19,7 @@ import type { CaptureFaces, CaptureStatus } from '../../src/extension/capture/ca
 import { hostNode, walk, type TreeNode } from '../../src/extension/tree-model';
 import { ScriptedUi, type Answer } from '../unit/extension-scripted-ui';
 import { settingsFor, until } from './extension-support';
+import { pingAcross, vethHost } from './capture-support';
 
 let bed: Testbed;
 let host: TestHost;
@@ -36,15 +37,8 @@ class RecordingFaces implements CaptureFaces {
 
 before(async () => {
   bed = await Testbed.start();
-  host = await bed.addHost({ address: '10.73.0.10/24', peer: '10.73.0.1' });
+  host = await vethHost(bed, { address: '10.73.0.10/24', peer: '10.73.0.1' }, 'ip -n cap-a link add gone0 type veth peer name gone1');
   dir = await mkdtemp(join(tmpdir(), 'vnet-capture-ext-'));
-  await host.mustSh([
-    'ip netns add cap-a', 'ip netns add cap-b',
-    'ip link add va netns cap-a type veth peer name vb netns cap-b',
-    'ip -n cap-a addr add 10.77.0.1/24 dev va', 'ip -n cap-a link set va up', 'ip -n cap-a link set lo up', 'ip -n cap-a link add gone0 type veth peer name gone1',
-    'ip -n cap-b addr add 10.77.0.2/24 dev vb', 'ip -n cap-b link set vb up', 'ip -n cap-b link set lo up',
-    'for i in $(seq 50); do ip netns exec cap-a ping -c1 -W1 10.77.0.2 >/dev/null 2>&1 && break; sleep 0.1; done',
-  ].join('\n'));
   model = new HostsModel({ createTransport: (entry, settings) => createHostTransport(entry, settings, () => undefined), log: () => undefined }, settingsFor([host], { refreshMode: 'manual' }));
   model.startAll();
   const session = model.get(host.target)!;
@@ -102,7 +96,7 @@ test('Capture on Interface… from an interface row: counted in the status bar, 
   const started = await captureOnInterface(ctx, interfaceRow('cap-a', 'va') as never);
   assert.equal(ui.refusals.length, 2, 'the hostile filter and the relative path were refused as typed');
   assert.match(ui.refusals[0].message, /capture filter/);
-  await host.mustSh('ip netns exec cap-a ping -c 2 -i 0.2 10.77.0.2');
+  await pingAcross(host, 2);
   await waitFor(() => faces.shown?.text === '$(record) cap-a:va 4 packets', `the status bar counts 4 packets (shows ${JSON.stringify(faces.shown)})`);
   // Stop, as the status bar's button does.
   await runCommand(ctx, 'vnet.stopCapture', undefined);
@@ -125,7 +119,7 @@ test('Capture Along Trace…: a trace question, then every interface of its hops
   const ui = new ScriptedUi([{ input: 'cap-a' }, { input: '10.77.0.2' }, { pick: 'icmp' }, { input: 'icmp' }, { input: file }]);
   const ctx = context(ui, faces);
   const started = await captureAlongTrace(ctx, { host: host.target });
-  await host.mustSh('ip netns exec cap-a ping -c 2 -i 0.2 10.77.0.2');
+  await pingAcross(host, 2);
   await waitFor(() => faces.shown?.text === '$(record) cap-a:va, cap-b:vb 8 packets', `the status bar counts both interfaces (shows ${JSON.stringify(faces.shown)})`);
   // The window going away stops running captures too.
   for (const stop of faces.disposers) stop();
@@ -150,7 +144,7 @@ test('a capture on an interface that went away is one error with its code; Stop 
   await runCommand(context(stopUi, faces), 'vnet.stopCapture', undefined);
   assert.deepEqual(stopUi.messages.map((m) => m.text), ['No capture is running.']);
   // The tree still shows gone0 (it was read before); the host no longer has it.
-  await host.mustSh('ip -n cap-a link del gone0');
+  await host.direct('ip -n cap-a link del gone0');
   const ui = new ScriptedUi([{ input: '' }, { input: join(dir, 'gone.pcap') }]);
   await runCommand(context(ui, faces), 'vnet.captureToFile', interfaceRow('cap-a', 'gone0'));
   await waitFor(() => ui.errors().length > 0, 'the failure is reported');

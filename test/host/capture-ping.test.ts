@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testbed, type TestHost } from '../testbed/testbed';
 import { run } from '../testbed/run';
+import { pingAcross, vethHost } from './capture-support';
 import { SshTransport } from '../../src/host/ssh-transport';
 import { startCapture, type CaptureOptions } from '../../src/host/capture-session';
 import { capturePoint } from '../../src/host/capture-stream';
@@ -27,17 +28,9 @@ const B: CapturePoint = { namespace: 'cap-b', interface: 'vb' };
 
 before(async () => {
   bed = await Testbed.start();
-  host = await bed.addHost();
+  host = await vethHost(bed);
   dir = await mkdtemp(join(tmpdir(), 'vnet-capture-'));
   transport = new SshTransport(host.target, { sshOptions: host.sshOptions, controlDir: join(dir, 'sockets') });
-  await host.mustSh([
-    'ip netns add cap-a', 'ip netns add cap-b',
-    'ip link add va netns cap-a type veth peer name vb netns cap-b',
-    'ip -n cap-a addr add 10.77.0.1/24 dev va', 'ip -n cap-a link set va up',
-    'ip -n cap-b addr add 10.77.0.2/24 dev vb', 'ip -n cap-b link set vb up',
-    // The veth carrier needs both ends up; wait until a ping gets through so every test starts from a working link.
-    'for i in $(seq 50); do ip netns exec cap-a ping -c1 -W1 10.77.0.2 >/dev/null 2>&1 && break; sleep 0.1; done',
-  ].join('\n'));
 });
 
 after(async () => {
@@ -60,8 +53,8 @@ async function tcpdumpsSoonGone(): Promise<string> {
   return left;
 }
 
-async function ping(count: number): Promise<void> {
-  await host.mustSh(`ip netns exec cap-a ping -c ${count} -i 0.2 10.77.0.2`);
+function ping(count: number): Promise<void> {
+  return pingAcross(host, count);
 }
 
 /** The ICMP packets of a capture file, read back by tcpdump itself and by VNet's own parser. */
@@ -98,7 +91,8 @@ test('stopped by count: a ping across the veth is in the file, and no tcpdump is
 
 test('stopped by duration: both ends of the veth, one file each, and no tcpdump is left', async () => {
   const counts: number[][] = [];
-  const session = capture('duration', { durationSec: 3, onPackets: (c) => counts.push([...c]) }, [A, B]);
+  // Long enough for the ping to cross on a busy machine: the test is about what stops it, not how soon.
+  const session = capture('duration', { durationSec: 8, onPackets: (c) => counts.push([...c]) }, [A, B]);
   await session.listening;
   await ping(2);
   const result = await session.done;
