@@ -39,15 +39,20 @@ export interface StartedCapture {
   finished: Promise<CaptureOutcome>;
 }
 
+/** The most lines of tcpdump's decoding an editor gets per file; the file itself holds every packet. */
+const SHOWN_LINES = 5000;
+
+function firstLines(text: string, max: number): string {
+  const lines = text.split('\n');
+  if (lines.length <= max + 1) return text;
+  return `${lines.slice(0, max).join('\n')}\n… and ${lines.length - max - 1} more lines (open the file in Wireshark, or tcpdump -r, to see them all)\n`;
+}
+
 export class CaptureRunner {
   private readonly runs = new Set<Run>();
 
   constructor(private readonly faces: CaptureFaces, private readonly log: (line: string) => void) {
     faces.onDispose(() => this.stopAll());
-  }
-
-  get running(): number {
-    return this.runs.size;
   }
 
   /** Starts capturing on `points` of a host into `file` (one point) or `FILE-NS-IFACE.pcap` files (several). */
@@ -95,13 +100,18 @@ export class CaptureRunner {
     const files = result.points.map((point) => point.file);
     const merged = files.length > 1 && await mergeCaptureFiles(files, mergedCaptureFileName(file)) ? mergedCaptureFileName(file) : null;
     const packets = result.points.reduce((sum, point) => sum + point.packets, 0);
-    const saved = `${merged ?? files.join(', ')} (${packetCountText(packets)})`;
+    const saved = `${[...files, ...(merged ? [merged] : [])].join(', ')} (${packetCountText(packets)})`;
     if (result.leftOver.length) this.log(`capture: tcpdump ${result.leftOver.join(', ')} was left running on the host and was killed`);
+    // One Wireshark for the merged file, else one per file.
     if (await openInWireshark(merged ?? files[0])) {
+      if (!merged) for (const other of files.slice(1)) await openInWireshark(other);
       void ui.info(`Capture on ${title} saved to ${saved}, opened in Wireshark.`).catch(() => undefined);
       return { result, merged, shownIn: 'wireshark' };
     }
-    const decoded = await Promise.all(result.points.map((point) => decodeWithTcpdump(point.file)));
+    const decoded = await Promise.all(result.points.map(async (point) => {
+      const text = await decodeWithTcpdump(point.file);
+      return text === null ? null : firstLines(text, SHOWN_LINES);
+    }));
     const byTcpdump = decoded.every((text) => text !== null);
     const sections = await Promise.all(result.points.map(async (point, i) => {
       const heading = `${capturePointLabel(point.point)}: ${point.file} (${packetCountText(point.packets)})`;
