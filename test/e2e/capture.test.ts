@@ -56,6 +56,7 @@ describe('a capture from VS Code', () => {
       await box.fill(file);
       await page.keyboard.press('Enter');
 
+      // The count shows once tcpdump listens on the host (before that, the item says "starting…").
       const count = page.locator('.statusbar-item', { hasText: /cap-a:va \d+ packets?/ });
       await count.waitFor();
       await host.direct('ip netns exec cap-a ping -c 3 -i 0.2 10.77.0.2');

@@ -98,6 +98,9 @@ test('Capture on Interface… from an interface row: counted in the status bar, 
   assert.match(ui.refusals[0].message, /capture filter/);
   await pingAcross(host, 2);
   await waitFor(() => faces.shown?.text === '$(record) cap-a:va 4 packets', `the status bar counts 4 packets (shows ${JSON.stringify(faces.shown)})`);
+  // Before tcpdump listened, the status said it was starting, not a count.
+  assert.equal(faces.statuses[0]?.text, '$(loading~spin) cap-a:va starting…');
+  assert.ok(faces.statuses.some((status) => status?.text === '$(record) cap-a:va 0 packets'));
   // Stop, as the status bar's button does.
   await runCommand(ctx, 'vnet.stopCapture', undefined);
   const outcome = await started.finished;

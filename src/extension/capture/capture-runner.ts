@@ -28,6 +28,8 @@ interface Run {
   points: readonly CapturePoint[];
   session: CaptureSession;
   counts(): readonly number[];
+  /** Every tcpdump of the run listens: packets from now on are captured. */
+  listening: boolean;
 }
 
 export interface StartedCapture {
@@ -64,9 +66,10 @@ export class CaptureRunner {
       log: this.log,
       onPackets: (now) => { counts = [...now]; this.showStatus(); },
     });
-    const run: Run = { title, points, session, counts: () => counts };
+    const run: Run = { title, points, session, counts: () => counts, listening: false };
     this.runs.add(run);
     this.showStatus();
+    void session.listening.then(() => { run.listening = true; this.showStatus(); });
     const finished = run.session.done
       .finally(() => { this.runs.delete(run); this.showStatus(); })
       .then((result) => this.show(ui, run.title, result, file));
@@ -89,8 +92,10 @@ export class CaptureRunner {
     const runs = [...this.runs];
     const total = runs.reduce((sum, run) => sum + run.counts().reduce((a, b) => a + b, 0), 0);
     const what = runs.length === 1 ? runs[0].points.map(capturePointLabel).join(', ') : `${runs.length} captures`;
+    // Until tcpdump listens, packets are not captured yet: say so rather than count.
+    const starting = runs.every((run) => !run.listening);
     this.faces.showStatus({
-      text: `$(record) ${iconSafe(plainText(what))} ${packetCountText(total)}`,
+      text: starting ? `$(loading~spin) ${iconSafe(plainText(what))} starting…` : `$(record) ${iconSafe(plainText(what))} ${packetCountText(total)}`,
       tooltip: plainText(`Capturing ${runs.map((run) => run.title).join('; ')}. Click to stop.`),
     });
   }
