@@ -5,6 +5,7 @@
 
 import * as vscode from 'vscode';
 import { ActiveHost } from './active-host';
+import { VscodeCaptureFaces } from './capture/vscode-capture-faces';
 import { COMMAND_IDS, type CommandId } from './commands/command-ids';
 import type { ExtensionCommandContext } from './commands/command-table';
 import { createHostTransport } from './host-transport';
@@ -51,7 +52,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const ui = new VscodeUi(channel, plans);
   const topology = new TopologyBridge(context, hosts, ui, (ref) => reveal(hostsView, ref), log);
   registerTopologyRestorer(context, topology, log);
-  registerCommands(context, commandContext(context, { ui, hosts, active: hostsView.active, topology, log }));
+  const commands = commandContext(context, { ui, hosts, active: hostsView.active, topology, log });
+  const captureFaces = new VscodeCaptureFaces();
+  context.subscriptions.push(captureFaces);
+  registerCommands(context, { ...commands, captureFaces });
 }
 
 export async function deactivate(): Promise<void> {

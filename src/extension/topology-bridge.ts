@@ -36,12 +36,12 @@ const LIVE_MENUS: ContextMenus = {
   bridge: [
     { command: 'vnet.addVethPair', title: 'Add veth Pair…' },
     { command: 'vnet.addAddress', title: 'Add Address…' },
-    { command: 'vnet.capture', title: 'Capture on Interface' },
+    { command: 'vnet.capture', title: 'Watch Packets in Terminal' },
     { command: 'vnet.removeBridge', title: 'Remove Bridge…' },
   ],
   interface: [
     { command: 'vnet.addAddress', title: 'Add Address…' },
-    { command: 'vnet.capture', title: 'Capture on Interface' },
+    { command: 'vnet.capture', title: 'Watch Packets in Terminal' },
     { command: 'vnet.toggleInterfaceState', title: 'Bring Up / Down' },
     { command: 'vnet.removeInterface', title: 'Remove Interface…' },
   ],

@@ -1,9 +1,9 @@
 // This machine as a host: the same scripts as over ssh, run by a local sh (as root, or through sudo -n).
 
-import { callScript, callStream, DEFAULT_SCRIPT_TIMEOUT_MS, type CallContext } from './script-call';
+import { callByteStream, callScript, callStream, DEFAULT_SCRIPT_TIMEOUT_MS, type CallContext } from './script-call';
 import { rootScriptArgv, rootStreamArgv } from './remote-wrapper';
 import { LOCAL_TARGET } from './ssh-destination';
-import type { ExecOptions, ExecResult, StreamHandle, Transport } from './transport';
+import type { ByteStreamOptions, ExecOptions, ExecResult, StreamHandle, Transport } from './transport';
 
 export interface LocalTransportOptions {
   defaultTimeoutMs?: number;
@@ -34,6 +34,11 @@ export class LocalTransport implements Transport {
   stream(script: string, onLine: (line: string) => void, options?: ExecOptions): StreamHandle {
     const [file, ...args] = rootStreamArgv();
     return callStream(this.context, file, args, script, onLine, options);
+  }
+
+  streamBytes(script: string, onData: (chunk: Buffer) => void, options?: ByteStreamOptions): StreamHandle {
+    const [file, ...args] = rootStreamArgv();
+    return callByteStream(this.context, file, args, script, onData, options);
   }
 
   async close(): Promise<void> {

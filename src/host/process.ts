@@ -84,6 +84,8 @@ export interface StreamProcessOptions {
   idleTimeoutMs?: number;
   onLine: (line: string) => void;
   onStderrLine?: (line: string) => void;
+  /** Hands stdout over as raw bytes instead of lines (a binary stream, such as a packet capture). */
+  onData?: (chunk: Buffer) => void;
 }
 
 export interface StreamProcess {
@@ -128,7 +130,9 @@ export function streamProcess(file: string, args: readonly string[], options: St
     if (options.signal?.aborted) onAbort();
     child.stdin?.on('error', () => { /* the process may end before reading its input */ });
     child.stdin?.write(options.input);
-    splitLines(child.stdout, (line) => { armIdle(); options.onLine(line); });
+    const onData = options.onData;
+    if (onData) child.stdout?.on('data', (chunk: Buffer | string) => { armIdle(); onData(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)); });
+    else splitLines(child.stdout, (line) => { armIdle(); options.onLine(line); });
     splitLines(child.stderr, (line) => {
       stderrTail = (stderrTail + line + '\n').slice(-8192);
       options.onStderrLine?.(line);

@@ -4,7 +4,7 @@
 import { VnetError } from '../model/errors';
 import { runProcess, streamProcess, type ProcessOutcome } from './process';
 import { classifyFailure } from './ssh-errors';
-import type { ExecOptions, ExecResult, StreamHandle } from './transport';
+import type { ByteStreamOptions, ExecOptions, ExecResult, StreamHandle } from './transport';
 import { streamInput } from './remote-wrapper';
 
 export interface CallContext {
@@ -68,13 +68,37 @@ export function callStream(
   onLine: (line: string) => void,
   options: ExecOptions = {},
 ): StreamHandle {
+  return startStream(context, file, args, script, { onLine }, options);
+}
+
+/** Like callStream, with stdout handed over as raw bytes (a packet capture) and stderr line by line. */
+export function callByteStream(
+  context: CallContext,
+  file: string,
+  args: string[],
+  script: string,
+  onData: (chunk: Buffer) => void,
+  options: ByteStreamOptions = {},
+): StreamHandle {
+  return startStream(context, file, args, script, { onLine: () => undefined, onData, onStderrLine: options.onStderrLine }, options);
+}
+
+interface StreamSink {
+  onLine: (line: string) => void;
+  onData?: (chunk: Buffer) => void;
+  onStderrLine?: (line: string) => void;
+}
+
+function startStream(context: CallContext, file: string, args: string[], script: string, sink: StreamSink, options: ExecOptions): StreamHandle {
   (options.log ?? context.log)?.(`${context.target}: stream ${file} <<script (${summarize(script)})`);
   let producedOutput = false;
   const handle = streamProcess(file, args, {
     input: streamInput(script),
     signal: options.signal,
     idleTimeoutMs: options.timeoutMs,
-    onLine: (line) => { producedOutput = true; onLine(line); },
+    onLine: (line) => { producedOutput = true; sink.onLine(line); },
+    ...(sink.onData ? { onData: (chunk: Buffer) => { producedOutput = true; sink.onData?.(chunk); } } : {}),
+    onStderrLine: sink.onStderrLine,
   });
   const done = handle.done.then((outcome) => {
     // A stop() is the normal end of a stream, not an error.

@@ -2,7 +2,7 @@
 // connection is shared by all calls (ControlMaster), every call is bounded, and nothing ever prompts.
 
 import { runProcess } from './process';
-import { callScript, callStream, DEFAULT_SCRIPT_TIMEOUT_MS, type CallContext } from './script-call';
+import { callByteStream, callScript, callStream, DEFAULT_SCRIPT_TIMEOUT_MS, type CallContext } from './script-call';
 import { shellCommand } from '../model/shell';
 import { rootScriptArgv, rootStreamArgv } from './remote-wrapper';
 import {
@@ -10,7 +10,7 @@ import {
 } from './ssh-args';
 import { defaultControlDir, ensurePrivateDir } from './ssh-control-dir';
 import { parseDestination, type SshDestination } from './ssh-destination';
-import type { ExecOptions, ExecResult, StreamHandle, Transport } from './transport';
+import type { ByteStreamOptions, ExecOptions, ExecResult, StreamHandle, Transport } from './transport';
 
 export interface SshTransportOptions {
   /** An ssh config file (`ssh -F`), e.g. the extension's `vnet.ssh.configFile`. */
@@ -76,10 +76,19 @@ export class SshTransport implements Transport {
   }
 
   stream(script: string, onLine: (line: string) => void, options?: ExecOptions): StreamHandle {
+    return this.whenPrepared((args) => callStream(this.context, this.ssh, args, script, onLine, options));
+  }
+
+  streamBytes(script: string, onData: (chunk: Buffer) => void, options?: ByteStreamOptions): StreamHandle {
+    return this.whenPrepared((args) => callByteStream(this.context, this.ssh, args, script, onData, options));
+  }
+
+  /** Starts a stream once the control directory exists; a stop() before that stops it as it starts. */
+  private whenPrepared(start: (args: string[]) => StreamHandle): StreamHandle {
     let handle: StreamHandle | undefined;
     let stopped = false;
     const done = this.prepare().then(() => {
-      handle = callStream(this.context, this.ssh, sshExecArgs(this.destination, this.settings, shellCommand(rootStreamArgv())), script, onLine, options);
+      handle = start(sshExecArgs(this.destination, this.settings, shellCommand(rootStreamArgv())));
       if (stopped) handle.stop();
       return handle.done;
     });

@@ -14,6 +14,11 @@ export interface ExecOptions {
   onStdoutLine?: (line: string) => void;
 }
 
+export interface ByteStreamOptions extends ExecOptions {
+  /** Each line the script writes on stderr, as it comes. */
+  onStderrLine?: (line: string) => void;
+}
+
 export interface ExecResult {
   stdout: string;
   stderr: string;
@@ -36,6 +41,8 @@ export interface Transport {
   runScript(script: string, options?: ExecOptions): Promise<ExecResult>;
   /** Runs a long-lived script and hands each line of its stdout to onLine (the live watcher uses it). */
   stream(script: string, onLine: (line: string) => void, options?: ExecOptions): StreamHandle;
+  /** Like stream, for a script whose stdout is binary (a packet capture): hands over its bytes as they come. */
+  streamBytes(script: string, onData: (chunk: Buffer) => void, options?: ByteStreamOptions): StreamHandle;
   /** Closes shared connections (the ssh ControlMaster). */
   close(): Promise<void>;
 }

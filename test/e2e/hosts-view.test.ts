@@ -120,9 +120,9 @@ describe('Hosts view and topology against testbed hosts', () => {
         { path: ['lab-a', 'Namespaces'], offers: ['Add Namespace…'], removes: [] },
         { path: ['lab-a', 'Namespaces', 'host'], offers: ['Open Shell in Namespace', 'Add veth Pair…', 'Add Route…', 'Toggle Forwarding'], removes: [] },
         { path: ['lab-a', 'Namespaces', 'netns1'], offers: ['Open Shell in Namespace', 'Ping from Namespace…'], removes: ['Remove Namespace…'] },
-        { path: ['lab-a', 'Namespaces', 'host', 'veth1'], offers: ['Capture on Interface', 'Add Address…'], removes: ['Remove veth Pair…'] },
+        { path: ['lab-a', 'Namespaces', 'host', 'veth1'], offers: ['Watch Packets in Terminal', 'Capture on Interface…', 'Add Address…'], removes: ['Remove veth Pair…'] },
         { path: ['lab-a', 'Namespaces', 'host', 'br0'], offers: ['Add veth Pair…', 'Add Address…'], removes: ['Remove Bridge…'] },
-        { path: ['lab-a', 'Namespaces', 'host', 'lo'], offers: ['Capture on Interface'], removes: [] },
+        { path: ['lab-a', 'Namespaces', 'host', 'lo'], offers: ['Watch Packets in Terminal', 'Capture on Interface…'], removes: [] },
       ];
       const wrong: string[] = [];
       for (const { path, offers, removes } of expectations) {

@@ -18,6 +18,7 @@ function fakeTransport(target: string): Transport & { closed: boolean } {
     closed: false,
     runScript: () => Promise.reject(new Error('not used')),
     stream: () => { throw new Error('not used'); },
+    streamBytes: () => { throw new Error('not used'); },
     async close() { this.closed = true; },
   };
 }

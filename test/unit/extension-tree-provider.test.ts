@@ -39,7 +39,7 @@ const { HostsTreeProvider } = load('../../src/extension/hosts-tree-provider') as
 const topology = compileVnet(readFileSync(join(__dirname, '../../examples/a-bridge-nat.vnet'), 'utf8')).lab!.hosts[0].topology;
 
 function model(): HostsModel {
-  const transport = (target: string): Transport => ({ target, runScript: async () => ({ stdout: '', stderr: '', exitCode: 0 }), stream: () => { throw new Error('unused'); }, close: async () => undefined });
+  const transport = (target: string): Transport => ({ target, runScript: async () => ({ stdout: '', stderr: '', exitCode: 0 }), stream: () => { throw new Error('unused'); }, streamBytes: () => { throw new Error('unused'); }, close: async () => undefined });
   return new HostsModel({
     createTransport: (entry) => transport(entry.destination),
     log: () => undefined,

@@ -39,6 +39,9 @@ export const COMMAND_IDS = [
   'vnet.copyAddress',
   'vnet.traceTo',
   'vnet.reachabilityMatrix',
+  'vnet.captureToFile',
+  'vnet.captureAlongTrace',
+  'vnet.stopCapture',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

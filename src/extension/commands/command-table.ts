@@ -14,6 +14,8 @@ import { reportFailures } from './run-operation';
 import { capture, openShell, ping } from './terminal-flows';
 import { addVethPair } from './veth-wizard';
 import { VnetError } from '../../model/errors';
+import { captureAlongTrace, captureOnInterface, stopCapture } from '../capture/capture-flows';
+import type { CaptureFaces } from '../capture/capture-faces';
 
 export interface ExtensionCommandContext extends DriftContext {
   /** Opens the topology panel for a host, a .vnet file, or what the user picks. */
@@ -24,6 +26,8 @@ export interface ExtensionCommandContext extends DriftContext {
   traceTo?(arg: unknown): Promise<void>;
   /** Opens the Reachability Matrix of a host. */
   showMatrix?(arg: unknown): Promise<void>;
+  /** The status bar of captures to files; absent where no editor shows them (the capture commands refuse). */
+  captureFaces?: CaptureFaces;
 }
 
 async function needs(feature: ((arg: unknown) => Promise<void>) | undefined, arg: unknown, what: string): Promise<void> {
@@ -70,6 +74,9 @@ const HANDLERS: Record<CommandId, Handler> = {
   'vnet.copyAddress': (ctx, arg) => copyText(ctx, arg, 'copyAddress'),
   'vnet.traceTo': (ctx, arg) => needs(ctx.traceTo?.bind(ctx), arg, 'Trace to…'),
   'vnet.reachabilityMatrix': (ctx, arg) => needs(ctx.showMatrix?.bind(ctx), arg, 'The Reachability Matrix'),
+  'vnet.captureToFile': async (ctx, arg) => { await captureOnInterface(ctx, targetOf(arg)); },
+  'vnet.captureAlongTrace': async (ctx, arg) => { await captureAlongTrace(ctx, targetOf(arg)); },
+  'vnet.stopCapture': (ctx) => stopCapture(ctx),
 };
 
 export function runCommand(ctx: ExtensionCommandContext, id: CommandId, arg: unknown): Promise<void> {
