@@ -67,6 +67,10 @@ const CASES: Record<string, string> = {
   'VN-NAT-DUPLICATE-PORT': 'lab x\nhost {\n  forwarding on\n  address y 10.0.0.1/24\n  nat dnat tcp 80 to 10.0.0.2:80\n  nat dnat tcp 80 to 10.0.0.2:8080\n}\nnamespace a { address x 10.0.0.2/24 }\nveth a:x -- host:y\n',
   'VN-BRIDGE-EMPTY': 'lab x\nhost { bridge br0 }\n',
   'VN-BRIDGE-ONE-PORT': 'lab x\nhost { bridge br0 }\nnamespace a\nveth a:x -- br0:p\n',
+  'VN-IMPAIR-VALUE': 'lab x\nnamespace a\nveth a:x -- host:y { loss 150% }\n',
+  'VN-IMPAIR-DUPLICATE': 'lab x\nnamespace a\nveth a:x -- host:y {\n  delay 1ms\n  -> delay 2ms\n}\n',
+  'VN-IMPAIR-NEEDS': 'lab x\nnamespace a\nveth a:x -- host:y { -> jitter 1ms }\n',
+  'VN-IMPAIR-EXTERNAL': 'lab x\nhost { impair eth0 delay 20ms }\n',
   'VN-BRIDGE-PORT-ADDRESS': 'lab x\nhost {\n  bridge br0\n  address p 10.0.0.1/24\n}\nnamespace a { address x 10.0.0.2/24 }\nnamespace b\nveth a:x -- br0:p\nveth b:x -- br0:q\n',
 };
 
