@@ -93,6 +93,19 @@ export function parseImpairmentValue(setting: ImpairmentSetting, text: string): 
   return { value: bps };
 }
 
+/**
+ * Why an impairment built elsewhere than in a file (a dialog, JSON) cannot be set, or null: each value
+ * must be one the language would accept, and at least one setting must do something.
+ */
+export function impairmentProblem(impairment: Impairment): string | null {
+  for (const [setting, value] of impairmentEntries(impairment)) {
+    if (!Number.isFinite(value) || value < 0) return `${setting} must be a number of at least 0.`;
+    const checked = parseImpairmentValue(setting, formatImpairmentValue(setting, value));
+    if ('error' in checked) return checked.error;
+  }
+  return isEmptyImpairment(impairment) ? 'Give at least one setting: delay, loss, duplicate, reorder, corrupt or rate.' : null;
+}
+
 /** The largest unit that writes a value exactly, so that printing and parsing give the same number back. */
 function withUnit(value: number, units: Record<string, number>, fallback: string): string {
   const ordered = Object.entries(units).sort((a, b) => b[1] - a[1]);
@@ -175,10 +188,30 @@ const tcTime = (us: number) => `${us}us`;
 /** `tc` percentages: tc reads decimals, and more than 6 digits are below the kernel's 2^-32 steps. */
 const tcPercent = (pct: number) => `${Number(pct.toFixed(6))}%`;
 
+/** A rate alone is a tbf qdisc; tbf lets through this many milliseconds of traffic at once (at least 16 KiB). */
+const TBF_BURST_MS = 20;
+const TBF_MIN_BURST_BYTES = 16_384;
+/** How long a packet may wait in tbf's queue before it is dropped: a small buffer, as on a real slow link. */
+const TBF_LATENCY = '200ms';
+
+/** Whether an impairment is a rate limit and nothing else: tbf does that, in every kernel that has qdiscs. */
+function rateOnly(impairment: Impairment): boolean {
+  return impairment.rateBps !== undefined && impairmentEntries(impairment).every(([setting, value]) => setting === 'rate' || value === 0);
+}
+
 /**
- * The words after `tc qdisc replace dev IFNAME root`: one netem qdisc holds every setting (netem has its
- * own rate), so an impairment is always one qdisc, replaced in one step.
+ * The words after `tc qdisc replace dev IFNAME root`: an impairment is always one root qdisc, replaced in
+ * one step. netem holds every setting (it has its own rate); a rate alone is a tbf, which kernels built
+ * without netem (some microVMs) have too.
  */
+export function qdiscArgs(impairment: Impairment): string[] {
+  if (!rateOnly(impairment)) return netemArgs(impairment);
+  const bytesPerSecond = impairment.rateBps! / 8;
+  const burst = Math.max(TBF_MIN_BURST_BYTES, Math.ceil((bytesPerSecond * TBF_BURST_MS) / 1000));
+  return ['tbf', 'rate', `${impairment.rateBps}bit`, 'burst', String(burst), 'latency', TBF_LATENCY];
+}
+
+/** netem's words for an impairment (see qdiscArgs). */
 export function netemArgs(impairment: Impairment): string[] {
   const args = ['netem'];
   const { delayUs, jitterUs, correlationPct } = impairment;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  describeImpairment, dropsEverything, formatImpairmentValue, netemArgs, parseImpairmentValue, printImpairment, sameImpairment,
+  describeImpairment, dropsEverything, formatImpairmentValue, netemArgs, qdiscArgs, parseImpairmentValue, printImpairment, sameImpairment,
   shortImpairment, type Impairment,
 } from '../../src/model/impairment';
 
@@ -68,4 +68,10 @@ test('the comparison forgives the kernel\'s rounding and ignores what the kernel
   assert.ok(!sameImpairment({ delayUs: 20_000 }, { delayUs: 21_000 }));
   assert.ok(!sameImpairment({ lossPct: 1 }, { lossPct: 2 }));
   assert.ok(!sameImpairment({ delayUs: 20_000 }, null));
+});
+
+test('a rate alone is a tbf qdisc (kernels without netem have it), anything more is netem', () => {
+  assert.deepEqual(qdiscArgs({ rateBps: 1_000_000 }), ['tbf', 'rate', '1000000bit', 'burst', '16384', 'latency', '200ms']);
+  assert.deepEqual(qdiscArgs({ rateBps: 1_000_000_000 }).slice(0, 5), ['tbf', 'rate', '1000000000bit', 'burst', '2500000']);
+  assert.deepEqual(qdiscArgs({ rateBps: 1_000_000, lossPct: 1 })[0], 'netem');
 });
