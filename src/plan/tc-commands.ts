@@ -1,7 +1,6 @@
 // The arguments of every `tc` command a plan or an operation runs: an impairment is one root qdisc (netem,
-// or tbf for a rate alone),
-// replaced whole (`replace` also creates it) and deleted whole. Names are validated upstream; the
-// renderer quotes them.
+// or tbf for a rate alone), replaced whole (`replace` also creates it) and deleted whole. Names are
+// validated upstream; the renderer quotes them.
 
 import { qdiscArgs, type Impairment } from '../model/impairment';
 
