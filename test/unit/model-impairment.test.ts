@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import {
   describeImpairment, dropsEverything, formatImpairmentValue, netemArgs, qdiscArgs, parseImpairmentValue, printImpairment, sameImpairment,
   shortImpairment, type Impairment,
+  impairmentProblem,
 } from '../../src/model/impairment';
+import { IMPAIRMENT_PRESETS, parseImpairmentText } from '../../src/model/impairment-presets';
 
 const value = (setting: Parameters<typeof parseImpairmentValue>[0], text: string) => {
   const result = parseImpairmentValue(setting, text);
@@ -74,4 +76,14 @@ test('a rate alone is a tbf qdisc (kernels without netem have it), anything more
   assert.deepEqual(qdiscArgs({ rateBps: 1_000_000 }), ['tbf', 'rate', '1000000bit', 'burst', '16384', 'latency', '200ms']);
   assert.deepEqual(qdiscArgs({ rateBps: 1_000_000_000 }).slice(0, 5), ['tbf', 'rate', '1000000000bit', 'burst', '2500000']);
   assert.deepEqual(qdiscArgs({ rateBps: 1_000_000, lossPct: 1 })[0], 'netem');
+});
+
+test('presets are valid impairments, and the custom form reads the language\'s words', () => {
+  for (const preset of IMPAIRMENT_PRESETS) assert.equal(impairmentProblem(preset.impairment), null, preset.label);
+  assert.deepEqual(IMPAIRMENT_PRESETS.map((p) => p.label), ['Satellite link', '3G', 'Lossy Wi-Fi', '1% loss']);
+  assert.deepEqual(parseImpairmentText(' delay 20ms  loss 1% rate 10mbit '), { impairment: { delayUs: 20_000, lossPct: 1, rateBps: 10_000_000 } });
+  for (const [text, pattern] of [['', /Write settings/], ['delay', /needs a value/], ['lose 1%', /not a setting/], ['loss 1% loss 2%', /twice/], ['loss 120%', /over 100%/], ['delay 20', /unit/], ['loss 0%', /at least one/]] as const) {
+    const result = parseImpairmentText(text);
+    assert.match('error' in result ? result.error : '', pattern, text);
+  }
 });

@@ -37,6 +37,8 @@ export const COMMAND_IDS = [
   'vnet.exportHost',
   'vnet.copyName',
   'vnet.copyAddress',
+  'vnet.impairLink',
+  'vnet.clearImpairment',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

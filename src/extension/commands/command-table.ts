@@ -13,6 +13,7 @@ import { targetOf } from './resolve';
 import { reportFailures } from './run-operation';
 import { capture, openShell, ping } from './terminal-flows';
 import { addVethPair } from './veth-wizard';
+import { clearImpairment, impairLink } from './impair-flows';
 
 export interface ExtensionCommandContext extends DriftContext {
   /** Opens the topology panel for a host, a .vnet file, or what the user picks. */
@@ -58,6 +59,8 @@ const HANDLERS: Record<CommandId, Handler> = {
   'vnet.exportHost': (ctx, arg) => exportHost(ctx, targetOf(arg), (name, text) => ctx.saveLabFile(name, text)),
   'vnet.copyName': (ctx, arg) => copyText(ctx, arg, 'copyName'),
   'vnet.copyAddress': (ctx, arg) => copyText(ctx, arg, 'copyAddress'),
+  'vnet.impairLink': (ctx, arg) => impairLink(ctx, targetOf(arg)),
+  'vnet.clearImpairment': (ctx, arg) => clearImpairment(ctx, targetOf(arg)),
 };
 
 export function runCommand(ctx: ExtensionCommandContext, id: CommandId, arg: unknown): Promise<void> {
