@@ -6,6 +6,8 @@ import {
   impairmentProblem,
 } from '../../src/model/impairment';
 import { IMPAIRMENT_PRESETS, parseImpairmentText } from '../../src/model/impairment-presets';
+import { renderTopologyTree } from '../../src/model/topology-tree';
+import { emptyTopology } from '../../src/model/topology';
 
 const value = (setting: Parameters<typeof parseImpairmentValue>[0], text: string) => {
   const result = parseImpairmentValue(setting, text);
@@ -86,4 +88,15 @@ test('presets are valid impairments, and the custom form reads the language\'s w
     const result = parseImpairmentText(text);
     assert.match('error' in result ? result.error : '', pattern, text);
   }
+});
+
+test('vnet show names an interface\'s impairment, and a root qdisc of another kind', () => {
+  const topology = emptyTopology('h');
+  topology.namespaces[0].interfaces.push(
+    { name: 'x', kind: 'veth', state: 'up', mtu: 1500, mac: null, addresses: [], master: null, peer: null, impairment: { delayUs: 20_000, lossPct: 1 } },
+    { name: 'eth0', kind: 'other', state: 'up', mtu: 1500, mac: null, addresses: [], master: null, peer: null, qdisc: 'htb' },
+  );
+  const text = renderTopologyTree(topology);
+  assert.match(text, /x {2}veth {2}up {2}impaired: delay 20ms, 1% loss/);
+  assert.match(text, /eth0 .*qdisc htb/);
 });
