@@ -25,7 +25,7 @@ export async function askImpairment(ctx: CommandContext, title: string): Promise
   if (picked === undefined) return cancelled();
   if (picked !== CUSTOM) return picked;
   const text = await ctx.ui.input({
-    title, prompt: 'Settings and values, as a .vnet file writes them', placeholder: 'e.g. delay 20ms jitter 5ms loss 1% rate 10mbit',
+    title: `${title}: custom`, prompt: 'Settings and values, as a .vnet file writes them', placeholder: 'e.g. delay 20ms jitter 5ms loss 1% rate 10mbit',
     validate: (value) => { const parsed = parseImpairmentText(value); return 'error' in parsed ? parsed.error : undefined; },
   });
   if (text === undefined) return cancelled();
