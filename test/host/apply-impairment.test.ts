@@ -1,6 +1,7 @@
 // Link impairments on a real host: a 50 ms delay from a file is set as a netem qdisc on both ends, read
 // back by the probe in the file's units, and makes real pings slower; a re-apply plans nothing; 100% loss
-// stops traffic; removing the impairment from the file deletes the qdisc; destroy leaves no qdisc behind.
+// stops traffic; removing the impairment from the file deletes the qdisc; destroy leaves no qdisc behind;
+// export writes the impairment back.
 // The round trips are compared before and after, never against a time limit. A kernel without netem
 // (sch_netem) answers "Specified qdisc kind is unknown": that test is then skipped, and says so. A rate
 // alone is a tbf qdisc, which such kernels have: the second test runs there too.
@@ -145,6 +146,9 @@ test('a rate alone is a tbf qdisc: big pings slow down, re-apply plans nothing, 
     const slow = await roundTrips(host, 30_000);
     assert.ok(Math.min(...slow) > Math.max(...plain), `round trips grew: before ${plain.join(', ')} ms, after ${slow.join(', ')} ms`);
     assert.deepEqual(await planSteps(rated, transport), [], 're-apply plans nothing');
+    const exported = await vnet(['export', ...host.vnetArgs, '--lab', 'imp'], { host });
+    assert.equal(exported.exitCode, 0, exported.stderr);
+    assert.match(exported.stdout, /^veth a:x -- host:y-imp \{ rate 1mbit \}$/m, 'export writes the impairment back');
 
     assert.deepEqual(await planSteps(compileText(PLAIN), transport), [
       'clear the impairment of y-imp in host (rate 1mbit)',

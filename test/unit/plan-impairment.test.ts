@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { diff } from '../../src/plan/diff';
 import { render } from '../../src/plan/render';
 import { operationPlan } from '../../src/plan/operations';
+import { exportText } from '../../src/plan/export';
+import { compileVnet } from '../../src/language/index';
 import type { Plan } from '../../src/plan/plan';
 import { emptyTopology, type NetInterface, type Topology } from '../../src/model/topology';
 import type { Impairment } from '../../src/model/impairment';
@@ -98,4 +100,14 @@ test('Impair Link and Clear Impairment are operations: validated, worded like pl
   refused({ kind: 'set-impairment', namespace: 'a', interface: 'x', impairment: {} }, /at least one setting/);
   refused({ kind: 'set-impairment', namespace: 'a', interface: 'nope', impairment: { lossPct: 1 } }, /no interface nope/);
   refused({ kind: 'clear-impairment', namespace: 'b', interface: 'y' }, /has no impairment/);
+});
+
+test('export writes the impairments it reads back, and the file plans to nothing against the same host', () => {
+  const want = desired({ delayUs: 20_000, lossPct: 1 }, { rateBps: 10_000_000 });
+  const { live, state } = liveAfterApply(want, LAB);
+  liveIface(live, 'a', 'x').impairment = { delayUs: 20_000, lossPct: 0.99999999977 };
+  const text = exportText(live, { name: LAB });
+  assert.match(text, /veth a:x -- b:y \{\n {2}-> delay 20ms loss 1%\n {2}<- rate 10mbit\n\}/);
+  const again = compileVnet(text).lab!.hosts[0].topology;
+  assert.deepEqual(plan(again, live, state as never).steps.map((s) => s.description), []);
 });
