@@ -185,6 +185,14 @@ sub routes {
 # Q index kind delay-ns jitter-ns delay-corr loss duplicate reorder corrupt rate: root qdiscs, with netem's
 # and tbf's settings as the kernel keeps them (probabilities as 32-bit fractions, rate in bytes/s; "-" for
 # other kinds). One dump per namespace; kernels before 4.15 lack the 64-bit times (ticks are ns >> 6).
+# 64-bit values are read as two 32-bit halves: a perl built without 64-bit integers has no 'q'.
+my $LITTLE = pack('L', 1) eq pack('V', 1);
+sub u64 {
+  my $v = shift;
+  return undef unless defined $v && length $v >= 8;
+  my ($lo, $hi) = unpack('LL', $v);
+  return $LITTLE ? $hi * 4294967296 + $lo : $lo * 4294967296 + $hi;
+}
 sub qdiscs {
   my $sock = shift;
   my $msgs = dump_all($sock, 38, pack('CCSiLLL', 0, 0, 0, 0, 0, 0, 0)) or return 0;
@@ -202,16 +210,15 @@ sub qdiscs {
       my $n = attrs($opt, 24);
       my ($l64, $j64, $corr, $reo, $cor, $r32, $r64) = map { first($n, $_) } 10, 11, 1, 3, 4, 6, 8;
       @f = (
-        defined $l64 && length $l64 >= 8 ? unpack('q', $l64) : $lat * 64,
-        defined $j64 && length $j64 >= 8 ? unpack('q', $j64) : $jit * 64,
+        u64($l64) // $lat * 64, u64($j64) // $jit * 64,
         defined $corr ? unpack('L', $corr) : 0, $loss, $dup,
         defined $reo ? unpack('L', $reo) : 0, defined $cor ? unpack('L', $cor) : 0,
-        defined $r64 && length $r64 >= 8 ? unpack('Q', $r64) : defined $r32 ? unpack('L', $r32) : 0,
+        u64($r64) // (defined $r32 ? unpack('L', $r32) : 0),
       );
     } elsif ($kind eq 'tbf' && defined $opt) {
       my $t = attrs($opt, 0);
       my ($p, $r64) = (first($t, 1), first($t, 4));
-      $f[7] = defined $r64 && length $r64 >= 8 ? unpack('Q', $r64) : defined $p && length $p >= 12 ? unpack('L', substr($p, 8, 4)) : '-';
+      $f[7] = u64($r64) // (defined $p && length $p >= 12 ? unpack('L', substr($p, 8, 4)) : '-');
     }
     print join(' ', 'Q', $index, hex_of($kind), @f), "\n";
   }
