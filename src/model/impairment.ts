@@ -269,6 +269,15 @@ export function sameImpairment(a: Impairment | null | undefined, b: Impairment |
   return true;
 }
 
+/**
+ * What to do when tc says the kernel has no such qdisc (`Specified qdisc kind is unknown.`): kernels built
+ * without netem exist (some cloud and microVM kernels), and a module may just not be loaded.
+ */
+export function qdiscErrorHint(hostError: string): string | null {
+  if (!/qdisc kind is unknown/i.test(hostError)) return null;
+  return 'This kernel has no netem qdisc (sch_netem): load it with `modprobe sch_netem`, or install the kernel\'s extra modules (Debian/Ubuntu: linux-modules-extra-$(uname -r)). An impairment that is only a rate uses tbf, which needs no netem.';
+}
+
 /** Root qdiscs that carry an impairment; any other root qdisc is named by its kind only. */
 export const IMPAIRMENT_QDISCS = ['netem', 'tbf'] as const;
 

@@ -169,3 +169,30 @@ test('a rate alone is a tbf qdisc: big pings slow down, re-apply plans nothing, 
     await host.remove();
   }
 });
+
+test('a kernel without netem: apply stops at the impairment step, says what to do, and the next apply converges', async (t) => {
+  const host = await freshHost(bed);
+  const transport = transportFor(host);
+  try {
+    if (await kernelHasNetem(host)) {
+      t.skip('this kernel has netem: the failure cannot be shown here');
+      return;
+    }
+    const delayed = compileText(DELAYED);
+    await assert.rejects(convergeOn(delayed, [transport]), (error: Error) => {
+      assert.match(error.message, /'impair y-imp in host: delay 50ms' failed: Error: Specified qdisc kind is unknown\./);
+      assert.match(error.message, /modprobe sch_netem/);
+      return true;
+    });
+    // What ran before the failing step stays done; it and what came after it plan again.
+    const again = await planSteps(delayed, transport);
+    assert.equal(again[0], 'impair y-imp in host: delay 50ms', again.join('\n'));
+    assert.ok(again.includes('impair x in a: delay 50ms') && !again.some((step) => /^create/.test(step)), again.join('\n'));
+    await convergeOn(compileText(PLAIN), [transport]);
+    await ping(host, 'a', '10.3.0.2');
+    assert.deepEqual(await planSteps(compileText(PLAIN), transport), []);
+  } finally {
+    await transport.close();
+    await host.remove();
+  }
+});

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   describeImpairment, dropsEverything, formatImpairmentValue, netemArgs, qdiscArgs, parseImpairmentValue, printImpairment, sameImpairment,
   shortImpairment, type Impairment,
-  impairmentProblem,
+  impairmentProblem, qdiscErrorHint,
 } from '../../src/model/impairment';
 import { IMPAIRMENT_PRESETS, parseImpairmentText } from '../../src/model/impairment-presets';
 import { renderTopologyTree } from '../../src/model/topology-tree';
@@ -99,4 +99,9 @@ test('vnet show names an interface\'s impairment, and a root qdisc of another ki
   const text = renderTopologyTree(topology);
   assert.match(text, /x {2}veth {2}up {2}impaired: delay 20ms, 1% loss/);
   assert.match(text, /eth0 .*qdisc htb/);
+});
+
+test('tc\'s "qdisc kind is unknown" gets a hint that says how to get netem', () => {
+  assert.match(qdiscErrorHint('Error: Specified qdisc kind is unknown.') ?? '', /modprobe sch_netem/);
+  assert.equal(qdiscErrorHint('RTNETLINK answers: No such device'), null);
 });
