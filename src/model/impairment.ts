@@ -61,7 +61,7 @@ const NUMBER = '([0-9]+(?:\\.[0-9]+)?)';
 const TIME = new RegExp(`^${NUMBER}(us|ms|s)$`);
 const PERCENT = new RegExp(`^${NUMBER}%$`);
 const RATE = new RegExp(`^${NUMBER}(bit|kbit|mbit|gbit|tbit)$`);
-/** netem keeps times as 32-bit ticks in its older fields: stay well inside them. */
+/** No link delays by more than an hour: such a time is a typo (`20s` for `20ms`?). */
 const MAX_TIME_US = 3_600_000_000;
 /** netem's rate is a 64-bit count of bytes per second; anything past a terabit is a typo. */
 const MAX_RATE_BPS = 1e13;
@@ -113,8 +113,9 @@ function withUnit(value: number, units: Record<string, number>, fallback: string
   return `${value}${fallback}`;
 }
 
+/** Six decimals: finer than anyone writes, coarser than the kernel's 2^-32 steps, so a read-back 1% is `1%`. */
 function formatPercent(pct: number): string {
-  return `${Number(pct.toFixed(4))}%`;
+  return `${Number(pct.toFixed(6))}%`;
 }
 
 /** One setting's value in the language's spelling (`20ms`, `1%`, `10mbit`). */
@@ -137,7 +138,7 @@ export function impairmentEntries(impairment: Impairment): [ImpairmentSetting, n
 
 /** Whether an impairment changes nothing (every setting absent or zero): no qdisc is needed for it. */
 export function isEmptyImpairment(impairment: Impairment | null | undefined): boolean {
-  return !impairment || impairmentEntries(impairment).every(([setting, value]) => value === 0 && setting !== 'rate');
+  return !impairment || impairmentEntries(impairment).every(([, value]) => value === 0);
 }
 
 /** `delay 20ms jitter 5ms loss 1%`: the language's settings, as `.vnet` files and export write them. */
