@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { buildDiagramModel } from '../../src/diagram/build-model';
 import { allElements } from '../../src/diagram/model';
 import { interfaceId } from '../../src/diagram/ids';
+import { describeElement } from '../../src/diagram/details';
 import { compileVnet } from '../../src/language/index';
 import type { Topology } from '../../src/model/topology';
 
@@ -22,6 +23,8 @@ test('a veth is labelled with its impairment: once when both ends agree, per dir
   assert.equal(labels.length, 2);
   assert.ok(labels.includes('→ 1mbit') || labels.includes('← 1mbit'), labels.join());
   assert.ok(labels.some((t) => t.endsWith('100% loss')), labels.join());
+  const port = allElements(both).find((e) => e.id === interfaceId('h', 'a', 'x'))!;
+  assert.ok(describeElement(port).fields.some(([name, value]) => name === 'impairment' && value === 'delay 20ms, 1% loss'), 'the details pane names it');
   const plain = buildDiagramModel({ title: 'l', hosts: [{ name: 'h', desired: topology(`${FILE}veth a:x -- b:y\n`) }] });
   assert.deepEqual(plain.links.find((l) => l.linkKind === 'veth')!.labels, []);
 });
