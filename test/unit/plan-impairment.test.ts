@@ -111,3 +111,9 @@ test('export writes the impairments it reads back, and the file plans to nothing
   const again = compileVnet(text).lab!.hosts[0].topology;
   assert.deepEqual(plan(again, live, state as never).steps.map((s) => s.description), []);
 });
+
+test('a desired impairment the language would refuse is refused by the planner too', () => {
+  const want = desired({ lossPct: 150 });
+  assert.throws(() => plan(want, emptyHost()), /The impairment of x in a: loss 150% is over 100%/);
+  assert.doesNotThrow(() => plan(desired({ lossPct: 0 }), emptyHost()), 'an empty impairment is no impairment');
+});
