@@ -2,7 +2,7 @@
 // the ip method, `tc -j qdisc show`. netem and tbf become the interface's impairment in the model's units;
 // any other kind is named as it is, except those the kernel puts on an interface by itself. Pure.
 
-import { DEFAULT_ROOT_QDISCS, isEmptyImpairment, type Impairment } from '../model/impairment';
+import { DEFAULT_ROOT_QDISCS, IMPAIRMENT_QDISCS, isEmptyImpairment, type Impairment } from '../model/impairment';
 import type { NetInterface } from '../model/topology';
 
 export interface RawQdisc {
@@ -39,7 +39,7 @@ export function parseQdiscLine(f: readonly string[]): RawQdisc | null {
   const index = count(f[1]);
   const kind = kindText(f[2]);
   if (index === null || kind === null) return null;
-  if (kind !== 'netem' && kind !== 'tbf') return { index, kind, impairment: null };
+  if (!IMPAIRMENT_QDISCS.has(kind)) return { index, kind, impairment: null };
   const impairment: Impairment = {};
   const micro = (field: string | undefined) => { const ns = count(field); return ns === null ? null : Math.round(ns / 1000); };
   put(impairment, 'delayUs', micro(f[3]));
@@ -70,7 +70,7 @@ function jsonObject(value: unknown): Record<string, unknown> {
 export function parseTcQdiscJson(entry: unknown): { dev: string; kind: string; impairment: Impairment | null } | null {
   const q = jsonObject(entry);
   if (q.root !== true || typeof q.dev !== 'string' || typeof q.kind !== 'string') return null;
-  if (q.kind !== 'netem' && q.kind !== 'tbf') return { dev: q.dev, kind: q.kind, impairment: null };
+  if (!IMPAIRMENT_QDISCS.has(q.kind)) return { dev: q.dev, kind: q.kind, impairment: null };
   const options = jsonObject(q.options);
   const impairment: Impairment = {};
   const delay = jsonObject(options.delay);
@@ -91,6 +91,6 @@ export function parseTcQdiscJson(entry: unknown): { dev: string; kind: string; i
 /** The fields of an interface that its root qdisc gives: its impairment, or the kind of a qdisc someone set. */
 export function qdiscFields(qdisc: Pick<RawQdisc, 'kind' | 'impairment'> | undefined): Pick<NetInterface, 'impairment' | 'qdisc'> {
   if (!qdisc) return {};
-  if (qdisc.kind === 'netem' || qdisc.kind === 'tbf') return qdisc.impairment ? { impairment: qdisc.impairment } : {};
+  if (IMPAIRMENT_QDISCS.has(qdisc.kind)) return qdisc.impairment ? { impairment: qdisc.impairment } : {};
   return DEFAULT_ROOT_QDISCS.has(qdisc.kind) ? {} : { qdisc: qdisc.kind };
 }

@@ -22,9 +22,6 @@ const IMPAIRMENT_LINES: KeywordInfo[] = IMPAIRMENT_SETTINGS.map((keyword) => ({
   keyword, syntax: `${IMPAIRMENT_FACTS[keyword].syntax} […]`, summary: IMPAIRMENT_FACTS[keyword].summary,
 }));
 
-/** Words that start a line of one direction of a veth (`-> loss 1%`). */
-export const DIRECTION_WORDS = ['->', '<-'] as const;
-
 export const STATEMENTS: Record<BlockContext, KeywordInfo[]> = {
   top: [
     { keyword: 'lab', syntax: 'lab NAME [ssh TARGET]', summary: 'Names the lab. The name marks everything apply creates, so that destroy removes only that.' },

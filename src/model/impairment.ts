@@ -279,8 +279,8 @@ export function qdiscErrorHint(hostError: string): string | null {
   return 'This kernel has no netem qdisc (sch_netem): load it with `modprobe sch_netem`, or install the kernel\'s extra modules (Debian/Ubuntu: linux-modules-extra-$(uname -r)). An impairment that is only a rate uses tbf, which needs no netem.';
 }
 
-/** Root qdiscs that carry an impairment; any other root qdisc is named by its kind only. */
-export const IMPAIRMENT_QDISCS = ['netem', 'tbf'] as const;
+/** Root qdiscs that carry an impairment (netem, and tbf for a rate); any other is named by its kind only. */
+export const IMPAIRMENT_QDISCS: ReadonlySet<string> = new Set(['netem', 'tbf']);
 
 /**
  * Root qdiscs the kernel (or systemd's default_qdisc) puts on an interface by itself: not worth showing,
