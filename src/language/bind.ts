@@ -229,7 +229,8 @@ class Binder {
     }
     for (const s of statements) if (s.kind === 'veth') this.bindVeth(machine, s);
     for (const place of machine.places.values()) this.bindPlace(place);
-    for (const place of machine.places.values()) for (const iface of place.order) checkImpairmentNeeds(iface, this.report.bind(this));
+    const warned = new Set<ImpairSetting>();
+    for (const place of machine.places.values()) for (const iface of place.order) checkImpairmentNeeds(iface, this.report.bind(this), warned);
     return machine;
   }
 

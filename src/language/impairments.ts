@@ -39,12 +39,16 @@ export function applyImpairment(
   }
 }
 
-/** Settings that need another one the interface does not have (a jitter without a delay): netem ignores them. */
-export function checkImpairmentNeeds(iface: IfaceModel, report: Report): void {
+/**
+ * Settings that need another one the interface does not have (a jitter without a delay): netem ignores them.
+ * `reported` holds the settings already warned about (a veth line applies to two ends).
+ */
+export function checkImpairmentNeeds(iface: IfaceModel, report: Report, reported: Set<ImpairSetting>): void {
   const have = new Set(iface.impairmentNodes.map((node) => node.keyword.text));
   for (const node of iface.impairmentNodes) {
     const needs = IMPAIRMENT_FACTS[node.keyword.text as ImpairmentSetting].needs;
-    if (needs && !have.has(needs)) {
+    if (needs && !have.has(needs) && !reported.has(node)) {
+      reported.add(node);
       report(node.span, 'warning', 'VN-IMPAIR-NEEDS',
         `${node.keyword.text} does nothing without ${needs} on ${iface.name} (netem ignores it). Add \`${needs} ${IMPAIRMENT_FACTS[needs].example}\`, or remove it.`);
     }

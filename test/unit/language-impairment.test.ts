@@ -62,7 +62,9 @@ test('an impairment on an interface the file does not create is a warning, and l
 });
 
 test('a jitter without a delay is a warning: netem ignores it', () => {
-  assert.deepEqual(codes('lab l\nnamespace a\nnamespace b\nveth a:x -- b:y { jitter 5ms }\n'), ['warning VN-IMPAIR-NEEDS', 'warning VN-IMPAIR-NEEDS']);
+  assert.deepEqual(codes('lab l\nnamespace a\nnamespace b\nveth a:x -- b:y { jitter 5ms }\n'), ['warning VN-IMPAIR-NEEDS'], 'once, though both ends have it');
+  assert.deepEqual(codes('lab l\nnamespace a\nnamespace b\nveth a:x -- b:y { jitter 5ms; -> delay 1ms }\n'), ['warning VN-IMPAIR-NEEDS'], 'the right end has no delay');
+  assert.deepEqual(codes('lab l\nnamespace a\nnamespace b\nveth a:x -- b:y { delay 1ms jitter 5ms correlation 10% reorder 1% }\n'), []);
 });
 
 test('impairment lines belong in veth and interface blocks only', () => {
