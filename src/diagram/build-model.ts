@@ -4,6 +4,7 @@
 // rules become marks on the host's way out.
 
 import { canonicalCidr, canonicalIp, formatIp, parseCidr } from '../model/cidr';
+import { isEmptyImpairment, sameImpairment, shortImpairment } from '../model/impairment';
 import { natRuleKey } from '../model/nat';
 import { natAddressIp } from '../model/nat-address';
 import { NAT_TARGETS, natTargetTo, type NatAction } from '../model/nat-targets';
@@ -188,7 +189,19 @@ function buildPort(hostName: string, namespace: string, iface: NetInterface): Po
     mtu: iface.mtu,
     mac: iface.mac,
     lines: portLines(iface.name, addresses),
+    ...(isEmptyImpairment(iface.impairment) ? {} : { impairment: iface.impairment! }),
   };
+}
+
+/**
+ * The words along a veth for its impairments: one label when both ends impair alike, else one per
+ * direction, `→` for what the source end sends and `←` for what the target end sends.
+ */
+export function impairmentLabels(source: PortView, target: PortView): string[] {
+  const forward = source.impairment ? shortImpairment(source.impairment) : null;
+  const back = target.impairment ? shortImpairment(target.impairment) : null;
+  if (forward && back && sameImpairment(source.impairment, target.impairment)) return [forward];
+  return [...(forward ? [`→ ${forward}`] : []), ...(back ? [`← ${back}`] : [])];
 }
 
 
@@ -271,7 +284,7 @@ function buildVethLinks(hostName: string, topology: Topology, placements: Map<st
       source: source.portId,
       target: target.portId,
       state: source.port.state === 'up' && target.port.state === 'up' ? 'up' : 'down',
-      labels: [],
+      labels: impairmentLabels(source.port, target.port).map((text) => ({ text, status: 'same' as const })),
       natIds: [],
     });
   }

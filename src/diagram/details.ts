@@ -2,6 +2,7 @@
 // webview puts them in the DOM as text; nothing here is markup.
 
 import type { DiagramLayout } from './layout';
+import { describeImpairment } from '../model/impairment';
 import type { DiagramElement, DriftStatus, HostView } from './model';
 
 export function isHostView(element: DiagramElement): element is HostView {
@@ -104,6 +105,7 @@ function describePort(element: Extract<DiagramElement, { kind: 'interface' }>): 
   if (element.ref.peer) fields.push(['peer', `${element.ref.peer.namespace}:${element.ref.peer.interface}`]);
   if (element.mtu !== null) fields.push(['mtu', String(element.mtu)]);
   if (element.mac) fields.push(['mac', element.mac]);
+  if (element.impairment) fields.push(['impairment', describeImpairment(element.impairment)]);
   return { title: `${element.interfaceKind} ${element.name}`, kind: element.role === 'uplink' ? 'uplink interface' : element.kind, fields };
 }
 

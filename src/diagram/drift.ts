@@ -3,6 +3,7 @@
 // `only-host` (highlighted), elements on both with other settings are `differs` (marked, with the
 // differences in words). Where both exist the live values are drawn: the picture shows what is real.
 
+import { describeImpairment, sameImpairment } from '../model/impairment';
 import type {
   BridgeView, DriftStatus, ElementBase, HostView, LinkView, NamespaceView, NatView, PortView,
 } from './model';
@@ -65,6 +66,10 @@ function comparePorts(d: PortView, l: PortView): string[] {
   const dPeer = d.ref.peer ? `${d.ref.peer.namespace}:${d.ref.peer.interface}` : null;
   const lPeer = l.ref.peer ? `${l.ref.peer.namespace}:${l.ref.peer.interface}` : null;
   if (dPeer && dPeer !== lPeer) out.push(differ('peer', dPeer, lPeer ?? 'none'));
+  if (!sameImpairment(d.impairment, l.impairment)) {
+    const words = (impairment: PortView['impairment']) => (impairment ? describeImpairment(impairment) : 'none');
+    out.push(differ('impairment', words(d.impairment), words(l.impairment)));
+  }
   return out;
 }
 
@@ -170,7 +175,11 @@ export function mergeLinks(d: readonly LinkView[], l: readonly LinkView[]): Link
     d, l,
     (dl, ll) => {
       const differences = dl.linkKind === 'veth' && dl.state !== ll.state ? [differ('state', dl.state, ll.state)] : [];
-      return withStatus(ll, differences.length ? 'differs' : 'same', differences);
+      // A veth's labels are its impairments (impairmentLabels): the live ones are drawn, the file's named.
+      const labelText = (link: LinkView) => link.labels.map((label) => label.text).join(', ');
+      if (dl.linkKind === 'veth' && labelText(dl) !== labelText(ll)) differences.push(differ('impairment', labelText(dl) || 'none', labelText(ll) || 'none'));
+      const status = differences.length ? 'differs' : 'same';
+      return { ...withStatus(ll, status, differences), labels: ll.labels.map((label) => ({ ...label, status })) };
     },
     (dl) => withStatus(dl, 'only-file'),
     (ll) => withStatus(ll, 'only-host'),

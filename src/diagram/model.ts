@@ -3,6 +3,7 @@
 // Plain data only: it crosses the worker boundary in the webview.
 
 import type { ElementKind, ElementRef } from '../model/protocol';
+import type { Impairment } from '../model/impairment';
 import type { AddressMatch, InterfaceKind, LinkState } from '../model/topology';
 
 /**
@@ -40,6 +41,8 @@ export interface PortView extends ElementBase {
   lines: string[];
   /** A port that stands for many DNAT rules: each of them, as iptables-save writes it. */
   rules?: string[];
+  /** What the interface does to the packets it sends (its root netem or tbf qdisc); absent when nothing. */
+  impairment?: Impairment;
 }
 
 export interface RouteView extends ElementBase {

@@ -3,6 +3,7 @@
 // Outcome, or an error that names the failing step and says what to do.
 
 import { VnetError } from '../model/errors';
+import { qdiscErrorHint } from '../model/impairment';
 import type { Transport } from '../host/transport';
 import { parseOutcome, type Outcome } from '../plan/outcome';
 import type { Plan, PlanStep } from '../plan/plan';
@@ -94,7 +95,8 @@ function outcomeOrError(outcome: Outcome, plan: Plan, result: ScriptResult, host
         ? `step ${failure.step + 1}/${total} '${plan.steps[failure.step].description}'`
         : `one of steps ${failure.steps.map((s) => s + 1).join(', ')} of ${total}`;
       const checked = failure.check ? ' its check (iptables-restore --test), before changing anything' : '';
-      const message = `${which} failed${checked}: ${failure.hostError}\n`
+      const hint = qdiscErrorHint(failure.hostError);
+      const message = `${which} failed${checked}: ${failure.hostError}\n${hint ? `${hint}\n` : ''}`
         + `${completed} of ${total} steps completed before it; nothing after it ran. Fix the cause and run the command again: it plans from what is on the host now.`;
       throw new ApplyStepError(message, failure.step, outcome);
     }

@@ -16,6 +16,7 @@
 //   └─ NAT ─ namespace ─ chain ─ rule
 
 import { describeRoute } from '../model/route';
+import { describeImpairment, isEmptyImpairment, shortImpairment } from '../model/impairment';
 import type { ElementRef } from '../model/protocol';
 import { ROOT_NAMESPACE, type Namespace, type NatRule, type NetInterface, type Route, type Topology } from '../model/topology';
 import { hostTitle, type HostView } from './host-state';
@@ -352,6 +353,7 @@ function interfaceFacts(iface: NetInterface, topology: Topology): string[] {
   if (iface.peer) facts.push(`⇄ ${peerLabel(iface.peer.namespace, topology)}:${iface.peer.interface}`);
   else if (iface.peerOutside) facts.push(`⇄ ${PEER_OUTSIDE_HOST}`);
   if (iface.master) facts.push(`on ${iface.master}`);
+  if (!isEmptyImpairment(iface.impairment)) facts.push(`impaired: ${shortImpairment(iface.impairment!)}`);
   return facts;
 }
 
@@ -373,6 +375,8 @@ function interfaceTooltip(ns: Namespace, iface: NetInterface, topology: Topology
     iface.master ? `port of bridge ${iface.master}` : null,
     iface.kind === 'bridge' ? `ports: ${ns.interfaces.filter((i) => i.master === iface.name).map((i) => i.name).join(', ') || 'none'}` : null,
     iface.altNames?.length ? `alternative names: ${iface.altNames.join(', ')}` : null,
+    isEmptyImpairment(iface.impairment) ? null : `impairment (what it sends): ${describeImpairment(iface.impairment!)}`,
+    iface.qdisc ? `root qdisc: ${iface.qdisc}` : null,
     iface.alias ? `alias: ${iface.alias}` : null,
     iface.owner ? `owned by lab ${iface.owner}` : null,
   ];
@@ -393,7 +397,8 @@ function interfaceNode(host: string, ns: Namespace, iface: NetInterface, topolog
     tooltip: interfaceTooltip(ns, iface, topology),
     icon: { id: INTERFACE_KINDS[iface.kind].icon, color: interfaceStateColor(iface) },
     contextValue: context('vnet-interface', `kind-${iface.kind}`, iface.state === 'up' ? 'state-up' : 'state-down',
-      editable && 'editable', editable && iface.kind !== 'loopback' && 'removable', iface.addresses.length > 0 && 'has-address'),
+      editable && 'editable', editable && iface.kind !== 'loopback' && 'removable', iface.addresses.length > 0 && 'has-address',
+      !isEmptyImpairment(iface.impairment) && 'impaired'),
     collapsible: iface.addresses.length ? 'collapsed' : 'none',
     ref: { kind, host, namespace: ns.name, interface: iface.name },
     namespace: ns.name,

@@ -8,6 +8,8 @@ import { canonicalCidr, parseIp } from '../model/cidr';
 import { emptyNamespaceState, type RawAddress, type RawLink, type RawNamespaceState, type RawRoute } from './probe-raw';
 import { isRuleDocument, routingOfIpJson } from './probe-routing-json';
 
+import { parseTcQdiscJson, type RawQdisc } from './probe-qdisc';
+
 /** Splits concatenated JSON values and parses each. Throws on text that is not JSON. */
 export function parseJsonSequence(text: string): unknown[] {
   const values: unknown[] = [];
@@ -172,5 +174,21 @@ export function parseIpJson(text: string): RawNamespaceState {
   }
   const routing = routingOfIpJson(values);
   if (routing) state.routing = routing;
+  const qdiscs = qdiscsOfIpJson(values, state);
+  if (qdiscs) state.qdiscs = qdiscs;
   return state;
+}
+
+/** `{"qdiscs":[…]}` (tc -j qdisc show): the root qdiscs, by the ifindex of the interface tc names. */
+function qdiscsOfIpJson(values: readonly unknown[], state: RawNamespaceState): RawQdisc[] | null {
+  const document = values.find((v): v is { qdiscs: unknown[] } => isObject(v) && Array.isArray(v.qdiscs));
+  if (!document) return null;
+  const indexByName = new Map(state.links.map((link) => [link.name, link.index]));
+  const qdiscs: RawQdisc[] = [];
+  for (const entry of document.qdiscs) {
+    const qdisc = parseTcQdiscJson(entry);
+    const index = qdisc ? indexByName.get(qdisc.dev) : undefined;
+    if (qdisc && index !== undefined) qdiscs.push({ index, kind: qdisc.kind, impairment: qdisc.impairment });
+  }
+  return qdiscs;
 }

@@ -6,12 +6,14 @@
 //   F ip_forward
 //   T nf_tables-family table-name        G legacy-table-name...
 //   N nsid inode   (this namespace's nsid stands for the namespace with that inode)
+//   Q index kind delay-ns jitter-ns delay-corr loss duplicate reorder corrupt rate-bytes   (root qdiscs, probe-qdisc.ts)
 //   P, C, S, B, U: routing beyond the main table (probe-routing-lines.ts)
 //
 // Every name and address is hex ("-" when absent), so no byte of a name can change the parse.
 
 import { formatIp } from '../model/cidr';
 import { parseRoutingRecords } from './probe-routing-lines';
+import { parseQdiscLine } from './probe-qdisc';
 import { emptyNamespaceState, protocolName, routeTypeName, scopeName, operstateName, type RawAddress, type RawLink, type RawNamespaceState, type RawRoute } from './probe-raw';
 
 const AF_INET = 2;
@@ -118,6 +120,7 @@ export function parseNetlinkLines(lines: readonly string[]): NetlinkNamespace {
       case 'F': state.forwarding = f[1] === '1'; break;
       case 'T': { const name = text(f[2]); if (name !== null) state.nftTables.push(`${f[1]} ${name}`); break; }
       case 'N': { const nsid = int(f[1]); const inode = int(f[2]); if (nsid !== null && inode !== null) state.nsidInodes.set(nsid, inode); break; }
+      case 'Q': { const qdisc = parseQdiscLine(f); if (qdisc) (state.qdiscs ??= []).push(qdisc); break; }
       case 'G': state.legacyTables.push(...f.slice(1).map(text).filter((n): n is string => n !== null)); break;
       default: break;
     }

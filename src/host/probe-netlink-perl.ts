@@ -182,6 +182,49 @@ sub routes {
   return 1;
 }
 
+# Q index kind delay-ns jitter-ns delay-corr loss duplicate reorder corrupt rate: root qdiscs, with netem's
+# and tbf's settings as the kernel keeps them (probabilities as 32-bit fractions, rate in bytes/s; "-" for
+# other kinds). One dump per namespace; kernels before 4.15 lack the 64-bit times (ticks are ns >> 6).
+# 64-bit values are read as two 32-bit halves: a perl built without 64-bit integers has no 'q'.
+my $LITTLE = pack('L', 1) eq pack('V', 1);
+sub u64 {
+  my $v = shift;
+  return undef unless defined $v && length $v >= 8;
+  my ($lo, $hi) = unpack('LL', $v);
+  return $LITTLE ? $hi * 4294967296 + $lo : $lo * 4294967296 + $hi;
+}
+sub qdiscs {
+  my $sock = shift;
+  my $msgs = dump_all($sock, 38, pack('CCSiLLL', 0, 0, 0, 0, 0, 0, 0)) or return 0;
+  for my $m (@$msgs) {
+    my (undef, undef, undef, $index, undef, $parent) = unpack('CCSiLL', $m);
+    next unless $parent == 0xffffffff;
+    my $a = attrs($m, 20);
+    my $kind = first($a, 1);
+    next unless defined $kind;
+    $kind =~ s/\0.*//s;
+    my @f = ('-') x 8;
+    my $opt = first($a, 2);
+    if ($kind eq 'netem' && defined $opt && length $opt >= 24) {
+      my ($lat, undef, $loss, undef, $dup, $jit) = unpack('L6', $opt);
+      my $n = attrs($opt, 24);
+      my ($l64, $j64, $corr, $reo, $cor, $r32, $r64) = map { first($n, $_) } 10, 11, 1, 3, 4, 6, 8;
+      @f = (
+        u64($l64) // $lat * 64, u64($j64) // $jit * 64,
+        defined $corr ? unpack('L', $corr) : 0, $loss, $dup,
+        defined $reo ? unpack('L', $reo) : 0, defined $cor ? unpack('L', $cor) : 0,
+        u64($r64) // (defined $r32 ? unpack('L', $r32) : 0),
+      );
+    } elsif ($kind eq 'tbf' && defined $opt) {
+      my $t = attrs($opt, 0);
+      my ($p, $r64) = (first($t, 1), first($t, 4));
+      $f[7] = u64($r64) // (defined $p && length $p >= 12 ? unpack('L', substr($p, 8, 4)) : '-');
+    }
+    print join(' ', 'Q', $index, hex_of($kind), @f), "\n";
+  }
+  return 1;
+}
+
 ${PERL_ROUTING.trim()}
 
 # nf_tables tables of this namespace, as "family name".
@@ -235,6 +278,7 @@ sub visit {
   socket(my $rt, 16, 3, 0) or do { mark('nsfail socket'); return };
   my $veths = links($rt);
   defined $veths && addrs($rt) && routes($rt) or mark('nlfail');
+  qdiscs($rt);
   peers($rt, $inode, $veths) if $veths && @$veths;
   routing($rt);   # also prints F: ip_forward
   my @nft = nft_tables();

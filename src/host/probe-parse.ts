@@ -14,6 +14,7 @@ import { nftFromIpJson } from './probe-nft';
 import { NamespaceParses } from './probe-early-parse';
 import { nameNamespaces, parseNsfsMounts, type NamespaceIdentity, type NsfsMount } from './namespace-names';
 import { parseIpJson } from './probe-ip-json';
+import { qdiscFields } from './probe-qdisc';
 import { emptyNamespaceState, type RawLink, type RawNamespaceState, type RawRoute } from './probe-raw';
 import { namespaceRouting } from './probe-routing';
 import { splitProbeOutput, type NamespaceRecord, type ProbeRecords } from './probe-records';
@@ -235,6 +236,7 @@ function addressesByIndex(state: RawNamespaceState): Map<number, string[]> {
 function interfacesOf(inode: number, state: RawNamespaceState, context: PeerContext): NetInterface[] {
   const byIndex = context.links.of(inode);
   const addressesOf = addressesByIndex(state);
+  const qdiscOf = new Map((state.qdiscs ?? []).map((q) => [q.index, q]));
   return [...state.links].sort((a, b) => a.index - b.index).map((link) => {
     const key = linkRefKey(inode, link.index);
     const peer = link.kind === 'veth' ? context.pairing.peers.get(key) : undefined;
@@ -255,6 +257,7 @@ function interfacesOf(inode: number, state: RawNamespaceState, context: PeerCont
       alias: link.alias,
       altNames: link.altNames,
       linkKind: kindOf(link) === 'other' ? link.kind : null,
+      ...qdiscFields(qdiscOf.get(link.index)),
     };
     if (iface.operstate === undefined) delete iface.operstate;
     return iface;

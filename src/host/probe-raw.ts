@@ -3,6 +3,7 @@
 // everything after it is written once.
 
 import type { RawRouting } from './probe-routing';
+import type { RawQdisc } from './probe-qdisc';
 
 export interface RawLink {
   index: number;
@@ -61,6 +62,8 @@ export interface RawNamespaceState {
   nsidNames: Map<number, string>;
   /** Policy rules, other route tables and sysctls; absent when the probe did not read them. */
   routing?: RawRouting;
+  /** Root qdiscs (impairments); absent when the probe did not read them. */
+  qdiscs?: RawQdisc[];
 }
 
 export function emptyNamespaceState(): RawNamespaceState {

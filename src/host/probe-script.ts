@@ -42,6 +42,8 @@ if [ -n "$5" ] && [ -n "$("$5" list tables 2>/dev/null)" ]; then "$5" -j list ru
 # ip rule shows one family at a time (IPv4's is in the batch). Through a file and the read builtin: no
 # subshell, and a dump cut short leaves no half JSON document. ip -j prints one line.
 if [ -d /proc/sys/net/ipv6 ] && ip -6 -j -d rule show >"$2.r6" 2>/dev/null && read -r r <"$2.r6"; then printf '{"rules6":%s}\n' "$r"; fi
+# Root qdiscs (impairments), where tc exists: one line of JSON, the same way.
+if command -v tc >/dev/null 2>&1 && tc -j qdisc show >"$2.q" 2>/dev/null && read -r q <"$2.q"; then printf '{"qdiscs":%s}\n' "$q"; fi
 b4=-; b6=-; read -r b4 2>/dev/null </proc/sys/net/bridge/bridge-nf-call-iptables; read -r b6 2>/dev/null </proc/sys/net/bridge/bridge-nf-call-ip6tables
 printf '{"bridgeNf":["%s","%s"]}\n' "$b4" "$b6"
 if [ -n "$3" ]; then echo "$1 ipt nft"; "$3"; echo "$1 iptrc nft $?"; fi

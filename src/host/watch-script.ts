@@ -1,7 +1,7 @@
 // The live watcher's remote half: one long-lived script per host that prints a line whenever something
 // in any namespace changes, whoever changed it. Pure: it only builds text.
 //
-// Where perl exists, one Perl process joins, in every namespace, the rtnetlink groups for links,
+// Where perl exists, one Perl process joins, in every namespace, the rtnetlink groups for links, qdiscs,
 // addresses, routes, netconf (forwarding) and nsids, and the nf_tables group (iptables-nft rules): the
 // kernel then tells us of every change, at no cost while nothing happens. Sockets keep the namespace they
 // were made in, so one select() loop serves them all. It looks for namespaces that came or
@@ -21,8 +21,9 @@ $| = 1;
 open(my $self, '<', '/proc/self/ns/net') or exit 42;
 exit 42 if syscall($SETNS, fileno($self), 0x40000000) != 0;
 my $root = (stat $self)[1];
-# RTMGRP_LINK, IPV4_IFADDR, IPV4_ROUTE, IPV6_IFADDR, IPV6_ROUTE, and groups 24 (IPV4_NETCONF), 25 (IPV6_NETCONF), 28 (NSID).
-my $RT_GROUPS = 0x1 | 0x10 | 0x40 | 0x100 | 0x400 | (1 << 23) | (1 << 24) | (1 << 27);
+# RTMGRP_LINK, TC (qdiscs: impairments), IPV4_IFADDR, IPV4_ROUTE, IPV6_IFADDR, IPV6_ROUTE, and groups 24
+# (IPV4_NETCONF), 25 (IPV6_NETCONF), 28 (NSID).
+my $RT_GROUPS = 0x1 | 0x8 | 0x10 | 0x40 | 0x100 | 0x400 | (1 << 23) | (1 << 24) | (1 << 27);
 my $NFT_GROUPS = 1 << 6;    # NFNLGRP_NFTABLES
 my %watch;
 

@@ -15,12 +15,13 @@ import {
   type VnetModel, type VnetSymbol,
 } from './model';
 import { formatName } from './quote';
+import { applyImpairment, checkImpairmentNeeds, isImpairStatement, vethImpairmentEnds } from './impairments';
 import { isBuiltinChain } from '../model/iptables';
 import { defaultNatChain } from '../model/nat-targets';
 import type { LineIndex, Span } from './span';
 import { closest } from './suggest';
 import type {
-  Block, Endpoint, InterfaceStatement, LabStatement, MachineStatement, Name, NatAction, NatRuleNode, PlaceStatement, Statement,
+  Block, Endpoint, ImpairSetting, InterfaceStatement, LabStatement, MachineStatement, Name, NatAction, NatRuleNode, PlaceStatement, Statement,
   TextFix, VethStatement, VnetDocumentSyntax, Word,
 } from './syntax';
 
@@ -39,6 +40,8 @@ class Binder {
   readonly symbols: VnetSymbol[] = [];
   readonly occurrences: Occurrence[] = [];
   private bridgeIndex = new Map<string, IfaceModel[]>();
+  /** Impairment settings whose value was reported already (a veth's block applies to both ends). */
+  private readonly refusedImpairments = new Set<ImpairSetting>();
 
   constructor(private readonly lines: LineIndex) {}
 
@@ -189,7 +192,7 @@ class Binder {
     const symbol = this.symbol('interface', name, nameNode?.span ?? null, place.machine, place, kind !== 'loopback' && nameNode !== null);
     const iface: IfaceModel = {
       name, kind, place, symbol, nameNode, master: null, peer: null, veth: null, declaration: null, ports: [], addresses: [],
-      mtu: null, mtuNode: null, down: false, stateNode: null, links: [],
+      mtu: null, mtuNode: null, down: false, stateNode: null, links: [], impairment: null, impairmentNodes: [],
     };
     symbol.iface = iface;
     place.interfaces.set(name, iface);
@@ -229,6 +232,8 @@ class Binder {
     }
     for (const s of statements) if (s.kind === 'veth') this.bindVeth(machine, s);
     for (const place of machine.places.values()) this.bindPlace(place);
+    const warned = new Set<ImpairSetting>();
+    for (const place of machine.places.values()) for (const iface of place.order) checkImpairmentNeeds(iface, this.report.bind(this), warned);
     return machine;
   }
 
@@ -454,6 +459,10 @@ class Binder {
     const right = this.bindVethEnd(machine, statement.right, statement);
     if (left && right) { left.peer = right; right.peer = left; }
     machine.veths.push({ statement, left, right });
+    for (const line of statement.body?.statements ?? []) {
+      if (!isImpairStatement(line)) continue;
+      for (const end of vethImpairmentEnds(line, left, right)) this.impair(end, line);
+    }
   }
 
   /** Resolves an interface name used inside a place; reports it when unknown and `required`. */
@@ -521,7 +530,21 @@ class Binder {
       if (s.kind === 'address') this.addAddresses(iface, s.cidrs, s);
       else if (s.kind === 'mtu' && s.value) this.setMtu(iface, s.value);
       else if (s.kind === 'state') this.setState(iface, s.value);
+      else if (s.kind === 'impair') this.impair(iface, s);
     }
+  }
+
+  private impair(iface: IfaceModel, statement: Statement & { kind: 'impair' }): void {
+    applyImpairment(iface, statement, this.report.bind(this), (span) => this.lineOf(span), this.refusedImpairments);
+  }
+
+  /** `impair IFNAME …` in a place: an interface the file does not create is left alone (a warning). */
+  private bindImpairStatement(place: PlaceModel, s: Statement & { kind: 'impair' }): void {
+    if (!s.iface) return;
+    const iface = this.lookupIface(place, s.iface, 'this impairment', null);
+    if (iface) { this.impair(iface, s); return; }
+    this.report(s.iface.span, 'warning', 'VN-IMPAIR-EXTERNAL',
+      `${place.name} has no interface "${printable(s.iface.text)}" that this lab creates, so apply leaves its qdisc alone and this line does nothing. Impair it by hand with "Impair Link…", or impair an interface the lab creates.`);
   }
 
   private bindPlace(place: PlaceModel): void {
@@ -543,6 +566,9 @@ class Binder {
         }
         case 'nat':
           this.bindRule(place, s.rule, null);
+          break;
+        case 'impair':
+          this.bindImpairStatement(place, s);
           break;
         case 'nat-chain': {
           const chain = s.name ? place.chains.get(s.name.text) ?? null : null;

@@ -2,9 +2,13 @@
 // completion. The parser, the checker, completion and the docs all read these tables, so they agree.
 
 import { INTERFACE_KEYWORDS, interfaceSummary, interfaceSyntax } from './interface-statements';
+import { IMPAIRMENT_FACTS, IMPAIRMENT_SETTINGS } from '../model/impairment';
 
-/** `interface` is the block of a statement that declares an interface (`bridge NAME { … }`, `dummy NAME { … }`). */
-export type BlockContext = 'top' | 'machine' | 'place' | 'interface' | 'chain';
+/**
+ * `interface` is the block of a statement that declares an interface (`bridge NAME { … }`, `dummy NAME { … }`);
+ * `link` is a veth's block (`veth a:x -- b:y { delay 20ms }`).
+ */
+export type BlockContext = 'top' | 'machine' | 'place' | 'interface' | 'chain' | 'link';
 
 export interface KeywordInfo {
   keyword: string;
@@ -13,19 +17,24 @@ export interface KeywordInfo {
   summary: string;
 }
 
+/** The settings of an impairment, each of which may start a line of a veth's or an interface's block. */
+const IMPAIRMENT_LINES: KeywordInfo[] = IMPAIRMENT_SETTINGS.map((keyword) => ({
+  keyword, syntax: `${IMPAIRMENT_FACTS[keyword].syntax} […]`, summary: IMPAIRMENT_FACTS[keyword].summary,
+}));
+
 export const STATEMENTS: Record<BlockContext, KeywordInfo[]> = {
   top: [
     { keyword: 'lab', syntax: 'lab NAME [ssh TARGET]', summary: 'Names the lab. The name marks everything apply creates, so that destroy removes only that.' },
     { keyword: 'machine', syntax: 'machine NAME [ssh TARGET] { … }', summary: 'One host of a lab that spans several hosts, reached over SSH at TARGET.' },
     { keyword: 'host', syntax: 'host { … }', summary: "The host's root network namespace (always exists; `host` in endpoints)." },
     { keyword: 'namespace', syntax: 'namespace NAME [{ … }]', summary: 'A named network namespace (`ip netns add NAME`).' },
-    { keyword: 'veth', syntax: 'veth PLACE:IFNAME -- PLACE:IFNAME', summary: 'A veth pair. PLACE is `host`, a namespace, or a bridge (the end becomes a port of it).' },
+    { keyword: 'veth', syntax: 'veth PLACE:IFNAME -- PLACE:IFNAME [{ delay 20ms loss 1% … }]', summary: 'A veth pair. PLACE is `host`, a namespace, or a bridge (the end becomes a port of it). Its block impairs the link (tc netem).' },
     { keyword: 'expect', syntax: 'expect FROM reaches|does not reach TARGET [icmp | tcp PORT | udp PORT] [lands on NS[:PORT]]', summary: 'What must (or must not) reach what. Checked against the file as you type, and live by `vnet test`; it creates nothing on a host.' },
   ],
   machine: [
     { keyword: 'host', syntax: 'host { … }', summary: "This machine's root network namespace." },
     { keyword: 'namespace', syntax: 'namespace NAME [{ … }]', summary: 'A named network namespace on this machine.' },
-    { keyword: 'veth', syntax: 'veth PLACE:IFNAME -- PLACE:IFNAME', summary: 'A veth pair on this machine.' },
+    { keyword: 'veth', syntax: 'veth PLACE:IFNAME -- PLACE:IFNAME [{ delay 20ms loss 1% … }]', summary: 'A veth pair on this machine.' },
   ],
   place: [
     { keyword: 'forwarding', syntax: 'forwarding on|off', summary: 'IPv4 and IPv6 forwarding in this namespace (net.ipv4.ip_forward). Off unless written.' },
@@ -36,12 +45,19 @@ export const STATEMENTS: Record<BlockContext, KeywordInfo[]> = {
     { keyword: 'link', syntax: 'link IFNAME [mtu N] [up|down]', summary: 'Sets the MTU or state of an interface of this namespace. Interfaces are up unless set down.' },
     { keyword: 'route', syntax: 'route default|CIDR [via ADDRESS] [dev IFNAME]', summary: 'A route of this namespace, as `ip route add`.' },
     { keyword: 'nat', syntax: 'nat ACTION [MATCH…] | nat chain NAME { … }', summary: "A rule of this namespace's iptables nat table, or a user chain of it." },
+    { keyword: 'impair', syntax: 'impair IFNAME SETTING VALUE…', summary: 'Impairs the packets an interface of this namespace sends: delay, jitter, loss, rate… (tc netem).' },
   ],
   interface: [
     { keyword: 'address', syntax: 'address CIDR…', summary: "Adds addresses to the interface; a bridge's address is usually the gateway of its ports." },
     { keyword: 'mtu', syntax: 'mtu N', summary: 'MTU of the interface.' },
     { keyword: 'down', syntax: 'down', summary: 'Leaves the interface down (interfaces are up unless written down).' },
     { keyword: 'up', syntax: 'up', summary: 'The interface is up (the default).' },
+    ...IMPAIRMENT_LINES,
+  ],
+  link: [
+    ...IMPAIRMENT_LINES,
+    { keyword: '->', syntax: '-> SETTING VALUE…', summary: 'Impairs only the packets the left end sends (to the right end).' },
+    { keyword: '<-', syntax: '<- SETTING VALUE…', summary: 'Impairs only the packets the right end sends (to the left end).' },
   ],
   chain: [
     { keyword: 'masquerade', syntax: 'masquerade [MATCH…]', summary: 'Rewrites the source to the address of the outgoing interface (-j MASQUERADE).' },
@@ -122,4 +138,5 @@ export const CONTEXT_NAMES: Record<BlockContext, string> = {
   place: 'inside a host { } or namespace NAME { } block',
   interface: `inside a ${INTERFACE_KEYWORDS.map((k) => `${k} NAME { }`).join(' or ')} block`,
   chain: 'inside a nat chain NAME { } block (or after `nat` in a place)',
+  link: 'inside a veth … { } block',
 };

@@ -28,6 +28,7 @@ function lowerInterface(iface: IfaceModel): NetInterface {
     addresses,
     master: iface.master?.name ?? null,
     peer: iface.peer ? { namespace: iface.peer.place.name, interface: iface.peer.name } : null,
+    ...(iface.impairment ? { impairment: { ...iface.impairment } } : {}),
   };
 }
 

@@ -4,10 +4,11 @@
 import type { Cidr, IpAddress } from '../model/cidr';
 import type { Expectation } from '../model/expectation';
 import type { InterfaceKind } from '../model/topology';
+import type { Impairment } from '../model/impairment';
 import type { Problem } from './diagnostics';
 import type { LineIndex, Span } from './span';
 import type {
-  AddressStatement, Block, ExpectEnd, ExpectStatement, InterfaceStatement, LabStatement, LinkStatement, MachineStatement, Name, NatAction, NatChainStatement,
+  AddressStatement, Block, ExpectEnd, ExpectStatement, ImpairSetting, InterfaceStatement, LabStatement, LinkStatement, MachineStatement, Name, NatAction, NatChainStatement,
   NatRuleNode, PlaceStatement, RouteStatement, VethStatement, VnetDocumentSyntax, Word,
 } from './syntax';
 
@@ -64,6 +65,10 @@ export interface IfaceModel {
   down: boolean;
   stateNode: Word | null;
   links: LinkStatement[];
+  /** What the file says the interface does to the packets it sends; null when nothing. */
+  impairment: Impairment | null;
+  /** Where each setting of that impairment is written. */
+  impairmentNodes: ImpairSetting[];
 }
 
 export interface RouteModel {

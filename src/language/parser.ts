@@ -5,11 +5,12 @@
 import { INTERFACE_KINDS } from '../model/interface-kinds';
 import { declaredKind, isInterfaceKeyword, type InterfaceKeyword } from './interface-statements';
 import { CONTEXT_NAMES, NAT_ACTIONS, PORT_PROTOCOLS, STATEMENTS, contextsOf, type BlockContext } from './keywords';
+import { IMPAIRMENT_SETTINGS, isImpairmentSetting } from '../model/impairment';
 import { Lexer, type Token } from './lexer';
 import { closest } from './suggest';
 import type { Span } from './span';
 import type {
-  Block, Endpoint, MatcherKind, Name, NatRuleNode, NatTo, Statement, SyntaxProblem, VnetDocumentSyntax, Word,
+  Block, Endpoint, ImpairSetting, MatcherKind, Name, NatRuleNode, NatTo, Statement, SyntaxProblem, VnetDocumentSyntax, Word,
 } from './syntax';
 import { parseIp } from '../model/cidr';
 import { looksLikeAddress } from './fast-cidr';
@@ -110,6 +111,7 @@ const BLOCK_CONTEXT: Partial<Record<Statement['kind'], BlockContext>> = {
   'root-namespace': 'place',
   namespace: 'place',
   'nat-chain': 'chain',
+  veth: 'link',
 };
 
 function blockContextOf(kind: Statement['kind']): BlockContext | null {
@@ -320,6 +322,7 @@ class StatementReader {
       return this.error();
     }
     if (isInterfaceKeyword(keyword)) return this.declaration(keyword);
+    if (isImpairmentSetting(keyword)) return this.impairment(null, null, 0);
     switch (keyword) {
       case 'lab': return this.lab();
       case 'machine': return this.machine();
@@ -339,6 +342,8 @@ class StatementReader {
       case 'route': return this.route();
       case 'nat': return this.nat();
       case 'expect': return readExpect(this.atoms, this.lineSpan, { split: splitAtom, report: (at, code, message, fixes) => this.parser.report(at, code, message, fixes) });
+      case 'impair': return this.impairStatement();
+      case '->': case '<-': return this.impairment(null, wordOf(this.atoms[0]), 1);
       default: return this.natRule(this.atoms[0]);
     }
   }
@@ -466,7 +471,38 @@ class StatementReader {
       }
     }
     this.finish(usage);
-    return { kind: 'veth', span: this.lineSpan, keyword: this.keywordSpan, left, right };
+    return { kind: 'veth', span: this.lineSpan, keyword: this.keywordSpan, left, right, body: null };
+  }
+
+  /** `impair IFNAME SETTING VALUE…` in a place. */
+  private impairStatement(): Statement {
+    const atom = this.take();
+    if (!atom) this.missing('the interface and its impairment', 'impair veth1 delay 20ms');
+    return this.impairment(atom ? nameOf(atom) : null, null, this.index);
+  }
+
+  /** Settings from the atom at `from` to the end of the line: `delay 20ms jitter 5ms loss 1%`. */
+  private impairment(iface: Name | null, direction: Word | null, from: number): Statement {
+    this.index = from;
+    const settings: ImpairSetting[] = [];
+    while (this.peek()) {
+      const atom = this.take()!;
+      const word = bare(atom);
+      const atomSpan = { start: atom.start, end: atom.end };
+      if (word === null || !isImpairmentSetting(word)) {
+        const guess = closest(atom.text, IMPAIRMENT_SETTINGS);
+        this.parser.report(atomSpan, 'VN-SYNTAX-EXTRA', `Unexpected \`${atom.text}\` in an impairment. Its settings are ${IMPAIRMENT_SETTINGS.join(', ')}, each with a value${guess ? `; did you mean \`${guess}\`?` : '.'}`,
+          guess ? [{ title: `Change to \`${guess}\``, edits: [{ span: atomSpan, newText: guess }] }] : undefined);
+        // Its value goes with it, so that one typo is one problem.
+        if (this.peek() && !isImpairmentSetting(bare(this.peek()) ?? '')) this.index++;
+        continue;
+      }
+      const value = this.peek() && !isImpairmentSetting(bare(this.peek()) ?? '') ? this.take()! : undefined;
+      if (!value) this.missing(`a value after \`${word}\``, `${word} ${word === 'rate' ? '10mbit' : word === 'delay' || word === 'jitter' ? '20ms' : '1%'}`);
+      settings.push({ span: { start: atom.start, end: value ? value.end : atom.end }, keyword: wordOf(atom), value: value ? wordOf(value) : null });
+    }
+    if (settings.length === 0 && (direction || iface)) this.missing('a setting and its value', `${direction ? direction.text : 'impair veth1'} delay 20ms`);
+    return { kind: 'impair', span: this.lineSpan, keyword: this.keywordSpan, iface, direction, settings };
   }
 
   private address(): Statement {

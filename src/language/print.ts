@@ -12,6 +12,7 @@ import { NAT_TARGETS, natTargetTo } from '../model/nat-targets';
 import { PORT_PROTOCOLS } from '../model/ports';
 import { printExpectation } from './print-expect';
 import { formatName, formatTarget } from './quote';
+import { isEmptyImpairment, printImpairment, sameImpairment } from '../model/impairment';
 
 const RAW_VALUE = /^[A-Za-z0-9_.:[\]/-]+$/;
 
@@ -170,6 +171,7 @@ function writeDeclaration(w: Writer, iface: NetInterface, notes: string[]): void
     ...(iface.addresses.length ? [`address ${iface.addresses.join(' ')}`] : []),
     ...(iface.mtu !== null ? [`mtu ${iface.mtu}`] : []),
     ...(iface.state === 'down' ? ['down'] : []),
+    ...(iface.impairment && !isEmptyImpairment(iface.impairment) ? [printImpairment(iface.impairment)] : []),
   ];
   const name = `${keyword} ${formatName(iface.name)}`;
   if (settings.length === 0) w.line(name);
@@ -242,9 +244,24 @@ function writeTopology(w: Writer, topology: Topology): void {
       const peer = peerNs.interfaces.find((i) => i.name === iface.peer!.interface)!;
       done.add(key);
       done.add(`${peerNs.name}\u0000${peer.name}`);
-      w.line(`veth ${endpoint(index, ns, iface)} -- ${endpoint(index, peerNs, peer)}`);
+      writeVeth(w, `veth ${endpoint(index, ns, iface)} -- ${endpoint(index, peerNs, peer)}`, iface, peer);
     }
   }
+}
+
+/** A veth line, with its impairments in its block: one line for both ends when they agree, else `->` and `<-`. */
+function writeVeth(w: Writer, line: string, left: NetInterface, right: NetInterface): void {
+  const leftText = isEmptyImpairment(left.impairment) ? null : printImpairment(left.impairment!);
+  const rightText = isEmptyImpairment(right.impairment) ? null : printImpairment(right.impairment!);
+  if (leftText === null && rightText === null) { w.line(line); return; }
+  if (leftText !== null && rightText !== null && sameImpairment(left.impairment, right.impairment) && leftText === rightText) {
+    w.line(`${line} { ${leftText} }`);
+    return;
+  }
+  w.open(line);
+  if (leftText !== null) w.line(`-> ${leftText}`);
+  if (rightText !== null) w.line(`<- ${rightText}`);
+  w.close();
 }
 
 function trimBlankEnd(lines: string[]): void {

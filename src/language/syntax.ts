@@ -66,6 +66,28 @@ export interface VethStatement extends StatementBase {
   kind: 'veth';
   left: Endpoint | null;
   right: Endpoint | null;
+  /** `{ delay 20ms … }`: the link's impairments; null when the line has no block. */
+  body: Block | null;
+}
+
+/** One setting of an impairment: `delay 20ms`, `loss 1%`. The value is checked by the binder. */
+export interface ImpairSetting {
+  span: Span;
+  keyword: Word;
+  value: Word | null;
+}
+
+/**
+ * Impairments of a link: a line of settings in a veth's or an interface's block (`delay 20ms loss 1%`),
+ * one direction of a veth (`-> loss 1%`, `<- rate 1mbit`), or `impair IFNAME …` in a place.
+ */
+export interface ImpairStatement extends StatementBase {
+  kind: 'impair';
+  /** The interface `impair IFNAME …` names; null inside a block. */
+  iface: Name | null;
+  /** In a veth block: `->` the packets the left end sends, `<-` the right end's; null for both. */
+  direction: Word | null;
+  settings: ImpairSetting[];
 }
 
 /** A statement that declares an interface of its own kind: `bridge NAME { … }`, `dummy NAME { … }`. */
@@ -224,6 +246,7 @@ export type Statement =
   | NatChainStatement
   | NatRuleNode
   | ExpectStatement
+  | ImpairStatement
   | ErrorStatement;
 
 export interface SyntaxProblem extends Span {
@@ -259,7 +282,7 @@ export function isInterfaceStatement(statement: Statement): statement is Interfa
 export function bodyOf(statement: Statement): Block | null {
   if (isInterfaceStatement(statement)) return statement.body;
   switch (statement.kind) {
-    case 'machine': case 'root-namespace': case 'namespace': case 'nat-chain': case 'error':
+    case 'machine': case 'root-namespace': case 'namespace': case 'nat-chain': case 'error': case 'veth':
       return statement.body;
     default:
       return null;

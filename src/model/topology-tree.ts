@@ -6,6 +6,7 @@ import { printable } from './names';
 import { PEER_OUTSIDE_HOST, interfaceKindName } from './interface-kinds';
 import { natRuleBody } from './nat-wording';
 import { describeRoute } from './route';
+import { describeImpairment, isEmptyImpairment } from './impairment';
 import type { Namespace, NatRule, NetInterface, Topology } from './topology';
 import type { IptablesTableState } from './firewall';
 import type { NftTable } from './nftables';
@@ -33,6 +34,8 @@ function describeInterface(iface: NetInterface): string {
   }
   if (iface.master) parts.push(`on ${printable(iface.master)}`);
   if (iface.mtu !== null && iface.mtu !== 1500 && iface.kind !== 'loopback') parts.push(`mtu ${iface.mtu}`);
+  if (!isEmptyImpairment(iface.impairment)) parts.push(`impaired: ${describeImpairment(iface.impairment!)}`);
+  if (iface.qdisc) parts.push(`qdisc ${printable(iface.qdisc)}`);
   if (iface.owner) parts.push(`[lab ${printable(iface.owner)}]`);
   return parts.join('  ');
 }

@@ -4,6 +4,7 @@
 
 import type { IptablesTableState, RuleConditions } from './firewall';
 import type { Expectation } from './expectation';
+import type { Impairment } from './impairment';
 import type { NftTable } from './nftables';
 import type { NamespaceSysctls, PolicyRule, RouteTable } from './routing';
 
@@ -53,6 +54,13 @@ export interface NetInterface {
   altNames?: string[];
   /** The kernel's link kind (`macvlan`, `wireguard`, `tun`…) when kind is `other`. Live only. */
   linkKind?: string | null;
+  /** What the interface does to the packets it sends (its root netem or tbf qdisc); absent or null: nothing. */
+  impairment?: Impairment | null;
+  /**
+   * The kind of the interface's root qdisc as the kernel names it (`htb`, `cake`…) when it is neither an
+   * impairment (netem, tbf) nor one the kernel puts there by itself (noqueue, fq_codel…). Live only.
+   */
+  qdisc?: string | null;
 }
 
 export interface Route {

@@ -59,6 +59,16 @@ export interface TraceAssumption {
   assumed: string;
 }
 
+/** Delay that impairments (netem) on the path add, summed each way; jitter and rates are left out. */
+export interface TraceLatency {
+  /** Microseconds the request is delayed, from its source to where it lands or leaves the host. */
+  requestUs: number;
+  /** Microseconds the reply is delayed on its way back. */
+  replyUs: number;
+  /** The interfaces that add it, in path order: `NS:IFACE` (`HOST/NS:IFACE` in a lab over several hosts). */
+  by: string[];
+}
+
 export interface TraceResult {
   question: TraceQuestion & { fromAddress: string | null; toAddress: string };
   /** The round trip works: the request lands and its reply comes back. */
@@ -72,4 +82,6 @@ export interface TraceResult {
   hops: TraceHop[];
   reply: TraceHop[];
   assumptions: TraceAssumption[];
+  /** What the impairments on the path add to it (zeros when none). */
+  latency: TraceLatency;
 }

@@ -26,6 +26,8 @@ import { StepList, WORK_IN_STAGE } from './step-list';
 import { inNamespace, interfacePhrase, namespacePhrase, routePhrase, stepText } from './wording';
 import { assertLabName, validateDesired } from './validate';
 import { nativeOverrideWarnings } from './native-overrides';
+import { isEmptyImpairment, sameImpairment } from '../model/impairment';
+import { clearImpairmentArgs, setImpairmentArgs } from './tc-commands';
 
 export interface DiffInput {
   lab: string;
@@ -410,6 +412,26 @@ class Differ {
     for (const item of [...settable].sort((x, y) => Number(x.want.kind === 'bridge') - Number(y.want.kind === 'bridge'))) {
       this.planAddresses(namespace, item.want, item.live, item.owned);
     }
+    // A qdisc is the lab's through its interface: only interfaces the lab owns are impaired or cleared.
+    for (const item of settable) if (item.owned) this.planImpairment(namespace, item.want, item.isFresh ? undefined : item.live);
+  }
+
+  /** The interface's root netem qdisc, replaced when it differs from the file's (as the kernel rounds it), deleted when the file has none. */
+  private planImpairment(namespace: string, want: NetInterface, live: NetInterface | undefined): void {
+    const wanted = isEmptyImpairment(want.impairment) ? null : want.impairment!;
+    const current = isEmptyImpairment(live?.impairment) ? null : live!.impairment!;
+    if (sameImpairment(wanted, current)) return;
+    const work = WORK_IN_STAGE.configure.qdisc;
+    if (wanted === null) {
+      this.steps.add('configure', namespace, work, 'delete', stepText.clearImpairment(want.name, namespace, current!), [
+        { tool: 'tc', namespace, args: clearImpairmentArgs(want.name) },
+      ]);
+      return;
+    }
+    const description = current ? stepText.changeImpairment(want.name, namespace, current, wanted) : stepText.impair(want.name, namespace, wanted);
+    this.steps.add('configure', namespace, work, current ? 'change' : 'create', description, [
+      { tool: 'tc', namespace, args: setImpairmentArgs(want.name, wanted) },
+    ]);
   }
 
   private planLinkSettings(namespace: string, want: NetInterface, live: NetInterface | undefined, isFresh: boolean): void {

@@ -4,6 +4,7 @@
 // and what the kernel makes by itself (connected routes, link-local addresses).
 
 import { canonicalIp } from '../model/cidr';
+import { isEmptyImpairment } from '../model/impairment';
 import type { LabState } from '../model/lab-state';
 import { checkLabName } from '../model/names';
 import { OWNER_PREFIX } from '../model/nat';
@@ -55,6 +56,7 @@ function cleanInterface(iface: NetInterface): NetInterface {
     addresses: iface.addresses.filter((a) => !isKernelAddress(iface, a)),
     master: iface.master,
     peer: iface.peer,
+    ...(isEmptyImpairment(iface.impairment) ? {} : { impairment: iface.impairment! }),
   };
 }
 

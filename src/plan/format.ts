@@ -48,6 +48,7 @@ export function formatPlans(hosts: readonly PlannedHost[], verb: 'apply' | 'dest
 function commandJson(command: HostCommand): Record<string, unknown> {
   switch (command.tool) {
     case 'ip': return { tool: 'ip', namespace: command.namespace, args: command.args };
+    case 'tc': return { tool: 'tc', namespace: command.namespace, args: command.args };
     case 'iptables': return { tool: 'iptables-restore', namespace: command.namespace, table: command.table, line: command.args };
     case 'forwarding': return { tool: 'sysctl', namespace: command.namespace, key: 'net.ipv4.ip_forward', value: command.enable ? 1 : 0 };
     case 'claim': return { tool: 'state', claim: command.record };

@@ -21,6 +21,8 @@ import {
 import type { HostCommand, Plan, PlanStep, Stage, StepAction } from './plan';
 import { assertCidr, assertInterfaceName, assertIp, assertLabName, assertNamespaceName, assertRouteTarget } from './validate';
 import { inNamespace, removalText, stepText } from './wording';
+import { impairmentProblem, isEmptyImpairment, type Impairment } from '../model/impairment';
+import { clearImpairmentArgs, setImpairmentArgs } from './tc-commands';
 
 /** One end of a new veth pair: a namespace (`host` for the root one), a name, and optionally a bridge there. */
 export interface VethEnd extends PeerRef {
@@ -48,7 +50,11 @@ export type Operation =
   | { kind: 'add-port-forward'; namespace: string; protocol: 'tcp' | 'udp'; port: string; to: string; inInterface?: AddressMatch | null }
   /** A rule as iptables-save prints it (`-A POSTROUTING …`), as the probe read it. */
   | { kind: 'remove-nat-rule'; namespace: string; rule: string }
-  | { kind: 'set-forwarding'; namespace: string; enable: boolean };
+  | { kind: 'set-forwarding'; namespace: string; enable: boolean }
+  /** Replaces the interface's root qdisc with one that impairs what it sends (netem, or tbf for a rate alone). */
+  | { kind: 'set-impairment'; namespace: string; interface: string; impairment: Impairment }
+  /** Deletes the interface's root qdisc: the kernel puts its default back. */
+  | { kind: 'clear-impairment'; namespace: string; interface: string };
 
 type OperationOf<K extends Operation['kind']> = Extract<Operation, { kind: K }>;
 
@@ -194,6 +200,21 @@ export function validateOperation(op: Operation, context: OperationContext = {})
       return validateNatRemoval(op, context);
     case 'set-forwarding':
       return requirePlace(context, op.namespace);
+    case 'set-impairment': case 'clear-impairment':
+      return validateImpairment(op, context);
+  }
+}
+
+function validateImpairment(op: OperationOf<'set-impairment' | 'clear-impairment'>, context: OperationContext): void {
+  const where = `${op.interface} ${inNamespace(op.namespace)}`;
+  assertPlace(op.namespace);
+  assertInterfaceName(op.interface, inNamespace(op.namespace));
+  const iface = requireInterface(context, op.namespace, op.interface);
+  if (op.kind === 'set-impairment') {
+    const problem = impairmentProblem(op.impairment);
+    if (problem) throw new VnetError('VN-OP-INVALID', `${problem} (impairment of ${where})`);
+  } else if (iface && isEmptyImpairment(iface.impairment)) {
+    throw new VnetError('VN-OP-MISSING', `${where} has no impairment (no netem or tbf root qdisc) to clear. Refresh the view.`);
   }
 }
 
@@ -426,6 +447,18 @@ function natSteps(out: OperationSteps, op: OperationOf<'add-masquerade' | 'add-p
   }
 }
 
+function impairmentSteps(out: OperationSteps, op: OperationOf<'set-impairment' | 'clear-impairment'>): void {
+  const ns = op.namespace;
+  const current = findIface(out.topology, ns, op.interface)?.impairment;
+  const was = isEmptyImpairment(current) ? null : current!;
+  if (op.kind === 'set-impairment') {
+    const description = was ? stepText.changeImpairment(op.interface, ns, was, op.impairment) : stepText.impair(op.interface, ns, op.impairment);
+    out.add('configure', ns, was ? 'change' : 'create', description, [{ tool: 'tc', namespace: ns, args: setImpairmentArgs(op.interface, op.impairment) }]);
+    return;
+  }
+  out.add('configure', ns, 'delete', stepText.clearImpairment(op.interface, ns, was ?? {}), [{ tool: 'tc', namespace: ns, args: clearImpairmentArgs(op.interface) }]);
+}
+
 /** The steps of an operation: what runs, in order, described the way plans describe steps. */
 export function operationPlan(op: Operation, context: OperationContext = {}): Plan {
   validateOperation(op, context);
@@ -435,6 +468,7 @@ export function operationPlan(op: Operation, context: OperationContext = {}): Pl
     case 'create-veth': case 'create-bridge': createSteps(out, op); break;
     case 'remove-interface': case 'add-address': case 'remove-address': case 'set-link-state': interfaceSteps(out, op); break;
     case 'add-route': case 'remove-route': routeSteps(out, op); break;
+    case 'set-impairment': case 'clear-impairment': impairmentSteps(out, op); break;
     default: natSteps(out, op);
   }
   const lab = out.lab ?? 'vnet';

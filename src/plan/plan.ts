@@ -12,7 +12,8 @@ export type StepAction = 'create' | 'change' | 'delete';
  * - nat-remove: NAT transactions that only delete (reverse of creation: rules go first);
  * - teardown:   routes, addresses and links removed inside each namespace (the host's last);
  * - host:       namespaces deleted and created, links created (all from the root namespace);
- * - configure:  marks, bridge ports, mtu, up/down, addresses and routes inside each namespace (host first);
+ * - configure:  marks, bridge ports, mtu, up/down, addresses, routes and impairments (tc qdiscs) inside
+ *               each namespace (host first);
  * - forwarding: the ip_forward switch of each namespace;
  * - nat:        one atomic iptables-restore per namespace (FORWARD policy, chains, rules).
  */
@@ -25,6 +26,8 @@ export type HostCommand =
   | { tool: 'ip'; namespace: string; args: string[] }
   /** One line of `iptables-restore --noflush` input for a table, as tokens (`-A`, `POSTROUTING`, …). */
   | { tool: 'iptables'; namespace: string; table: 'nat' | 'filter'; args: string[] }
+  /** `tc ARGS…` run in a namespace: a root qdisc that impairs an interface (`qdisc replace dev X root netem …`). */
+  | { tool: 'tc'; namespace: string; args: string[] }
   /** Writes /proc/sys/net/ipv4/ip_forward from inside the namespace. */
   | { tool: 'forwarding'; namespace: string; enable: boolean }
   /**

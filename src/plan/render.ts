@@ -5,6 +5,8 @@
 //   exec` too). A token `ip -batch` cannot carry runs as its own `ip` process instead.
 // - The NAT and FORWARD-policy changes of one namespace become one atomic `iptables-restore --noflush`,
 //   checked first with `--test`: namespaces that exist already are all checked before anything changes.
+// - Consecutive `tc` commands for one namespace (impairments: root qdiscs) become one `tc -batch -` the
+//   same way; tc reads its batch input with ip's own rules.
 // - Forwarding is written to /proc/sys/net/ipv4/ip_forward from inside the namespace.
 // - The whole script runs under `flock /run/vnet/lock`, so two applies to one host wait for each other,
 //   and refuses to run when the lab's state file changed since the plan was made.
@@ -20,7 +22,7 @@ import { ROOT_NAMESPACE } from '../model/topology';
 import { namespaceCreatedBy } from './ip-commands';
 import type { HostCommand, Plan, PlanStep } from './plan';
 
-export type PhaseKind = 'ip-batch' | 'ip' | 'iptables' | 'forwarding';
+export type PhaseKind = 'ip-batch' | 'ip' | 'iptables' | 'forwarding' | 'tc-batch' | 'tc';
 
 export interface Phase {
   /** 1-based, as the script prints it. */
@@ -70,6 +72,9 @@ const VNET_GONE = [
   '}',
 ].join('\n');
 
+/** Phases that change only their own namespace, so that those of different namespaces may run at once. */
+const PER_NAMESPACE_KINDS: ReadonlySet<PhaseKind> = new Set(['ip-batch', 'ip', 'tc-batch', 'tc']);
+
 /** Parallel workers for per-namespace phases, and the fewest namespaces that make a worker worth it. */
 const MAX_WORKERS = 8;
 const PARALLEL_MIN_PER_WORKER = 4;
@@ -86,7 +91,7 @@ interface DraftPhase {
   kind: PhaseKind;
   namespace: string;
   steps: number[];
-  /** ip: argv lists; iptables: [table, tokens]; forwarding: the value. */
+  /** ip and tc: argv lists; iptables: [table, tokens]; forwarding: the value. */
   ip: { step: number; args: string[] }[];
   nat: { step: number; table: 'nat' | 'filter'; args: string[] }[];
   forwarding: boolean | null;
@@ -107,6 +112,10 @@ function placeOf(command: HostCommand): { kind: PhaseKind; namespace: string } |
       const batchable = command.args.every((token) => ipBatchQuote(token) !== null);
       return { kind: batchable ? 'ip-batch' : 'ip', namespace: command.namespace };
     }
+    case 'tc': {
+      const batchable = command.args.every((token) => ipBatchQuote(token) !== null);
+      return { kind: batchable ? 'tc-batch' : 'tc', namespace: command.namespace };
+    }
     case 'iptables': return { kind: 'iptables', namespace: command.namespace };
     case 'forwarding': return { kind: 'forwarding', namespace: command.namespace };
     default: return null;
@@ -114,7 +123,7 @@ function placeOf(command: HostCommand): { kind: PhaseKind; namespace: string } |
 }
 
 function addToDraft(phase: DraftPhase, command: HostCommand, step: number): void {
-  if (command.tool === 'ip') phase.ip.push({ step, args: command.args });
+  if (command.tool === 'ip' || command.tool === 'tc') phase.ip.push({ step, args: command.args });
   else if (command.tool === 'iptables') phase.nat.push({ step, table: command.table, args: command.args });
   else if (command.tool === 'forwarding') phase.forwarding = command.enable;
 }
@@ -128,7 +137,7 @@ function phasesOf(steps: readonly PlanStep[]): DraftPhase[] {
     // A phase that waits for interfaces to be gone ends with the last step that waits: what follows
     // may create an interface of the same name.
     const waitsEnded = last !== undefined && last.awaitGone.length > 0 && !stepWaits;
-    if (last && !waitsEnded && last.kind === kind && last.namespace === namespace && (kind === 'ip-batch' || kind === 'iptables')) return last;
+    if (last && !waitsEnded && last.kind === kind && last.namespace === namespace && (kind === 'ip-batch' || kind === 'tc-batch' || kind === 'iptables')) return last;
     const phase = emptyDraft(kind, namespace);
     phases.push(phase);
     return phase;
@@ -222,7 +231,8 @@ interface ScriptContext {
 function prelude(plan: Plan, drafts: readonly DraftPhase[], options: RenderOptions, stateMode: ScriptContext['stateMode']): string[] {
   const needsNsenter = drafts.some((p) => p.namespace !== ROOT_NAMESPACE);
   const needsIptables = drafts.some((p) => p.kind === 'iptables');
-  const tools = ['ip', 'flock', ...(needsNsenter ? ['nsenter'] : []), ...(needsIptables ? ['iptables-restore'] : [])];
+  const needsTc = drafts.some((p) => p.kind === 'tc-batch' || p.kind === 'tc');
+  const tools = ['ip', 'flock', ...(needsNsenter ? ['nsenter'] : []), ...(needsIptables ? ['iptables-restore'] : []), ...(needsTc ? ['tc'] : [])];
   const stateFile = stateMode === 'none' ? '/dev/null' : labStateFile(plan.lab);
   const expected = plan.stateText === null ? null : plan.stateText.replace(/\n+$/, '');
   const lockWait = Math.max(1, Math.round(options.lockWaitSeconds ?? 300));
@@ -278,15 +288,16 @@ function natChecks(drafts: readonly DraftPhase[], created: ReadonlySet<string>):
 function phaseCommands(draft: DraftPhase, phase: Phase, context: ScriptContext, fail: string, errors: string): string[] {
   const prefix = nsenterPrefix(draft.namespace);
   switch (draft.kind) {
-    case 'ip-batch': {
+    case 'ip-batch': case 'tc-batch': {
       if (!draft.ip.length) return [];
+      const tool = draft.kind === 'tc-batch' ? 'tc' : 'ip';
       const input = draft.ip.map((row) => row.args.map((token) => ipBatchQuote(token)!).join(' '));
       phase.lineSteps = draft.ip.map((row) => row.step);
-      return [`${prefix}ip -batch -${errors} <<'${HEREDOC}' || ${fail}`, heredoc(input)];
+      return [`${prefix}${tool} -batch -${errors} <<'${HEREDOC}' || ${fail}`, heredoc(input)];
     }
-    case 'ip':
+    case 'ip': case 'tc':
       phase.lineSteps = draft.ip.map((row) => row.step);
-      return draft.ip.map((row) => `${prefix}${shellCommand(['ip', ...row.args])}${errors} || ${fail}`);
+      return draft.ip.map((row) => `${prefix}${shellCommand([draft.kind, ...row.args])}${errors} || ${fail}`);
     case 'iptables': {
       const { lines: input, lineSteps } = restoreInput(draft);
       phase.lineSteps = lineSteps;
@@ -331,7 +342,7 @@ function emitPhases(drafts: readonly DraftPhase[], context: ScriptContext): stri
   let parallelBlocks = 0;
   for (let i = 0; i < drafts.length;) {
     let j = i;
-    while (j < drafts.length && drafts[j].namespace !== ROOT_NAMESPACE && (drafts[j].kind === 'ip-batch' || drafts[j].kind === 'ip')) j++;
+    while (j < drafts.length && drafts[j].namespace !== ROOT_NAMESPACE && PER_NAMESPACE_KINDS.has(drafts[j].kind)) j++;
     const namespaces = new Set(drafts.slice(i, j).map((d) => d.namespace));
     if (namespaces.size < 2 * PARALLEL_MIN_PER_WORKER) {
       out.push(...emitPhase(drafts[i], i + 1, null, context));

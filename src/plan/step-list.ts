@@ -10,7 +10,7 @@ import { STAGE_ORDER, type HostCommand, type PlanStep, type Stage, type StepActi
 export const WORK_IN_STAGE = {
   teardown: { route: 0, address: 1, link: 2 },
   host: { deleteNamespace: 0, createNamespace: 1, adoptNamespace: 2, createLink: 3, createVeth: 4, adoptLink: 5 },
-  configure: { link: 0, address: 1, route: 2 },
+  configure: { link: 0, address: 1, route: 2, qdisc: 3 },
   nat: { policy: 0, deleteRule: 1, deleteChain: 2, createChain: 3, rule: 4 },
 } as const;
 

@@ -3,6 +3,7 @@
 // a host: it is checked again at the door.
 
 import { PORT_RANGE_HINT, validPort } from '../model/ports';
+import { impairmentProblem, isEmptyImpairment } from '../model/impairment';
 import { parseCidr, parseIp } from '../model/cidr';
 import { VnetError } from '../model/errors';
 import { checkChainName, checkInterfaceName, checkLabName, checkNamespaceName } from '../model/names';
@@ -58,6 +59,10 @@ export function validateDesired(topology: Topology): void {
       if (iface.master !== null) assertInterfaceName(iface.master, `bridge of ${iface.name} ${where}`);
       if (iface.mtu !== null && (!Number.isInteger(iface.mtu) || iface.mtu < 68 || iface.mtu > 65535)) {
         throw new VnetError('VN-PLAN-INVALID', `MTU ${iface.mtu} of ${iface.name} ${where} must be a whole number from 68 to 65535.`);
+      }
+      const impairmentError = iface.impairment ? impairmentProblem(iface.impairment) : null;
+      if (impairmentError && !isEmptyImpairment(iface.impairment)) {
+        throw new VnetError('VN-PLAN-INVALID', `The impairment of ${iface.name} ${where}: ${impairmentError}`);
       }
       if (iface.kind === 'veth') {
         if (!iface.peer) throw new VnetError('VN-PLAN-INVALID', `veth ${iface.name} ${where} has no other end.`);

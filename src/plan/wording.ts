@@ -3,6 +3,7 @@
 // (`Its other end veth1 in host is deleted too…`) name the same elements the same way.
 
 import { describeRoute } from '../model/route';
+import { describeImpairment, type Impairment } from '../model/impairment';
 import type { NetInterface, PeerRef, Route } from '../model/topology';
 
 // ── elements ─────────────────────────────────────────────────────────────────────────────────────
@@ -58,6 +59,10 @@ export const stepText = {
   markLink: (name: string, namespace: string, lab: string) => `mark ${name} ${inNamespace(namespace)} as lab ${lab}'s`,
   /** `changes`: `attach to bridge br0`, `mtu 1400`, `up`… */
   setLink: (name: string, namespace: string, changes: readonly string[]) => `set ${name} ${inNamespace(namespace)}: ${changes.join(', ')}`,
+  impair: (name: string, namespace: string, impairment: Impairment) => `impair ${name} ${inNamespace(namespace)}: ${describeImpairment(impairment)}`,
+  changeImpairment: (name: string, namespace: string, from: Impairment, to: Impairment) =>
+    `change the impairment of ${name} ${inNamespace(namespace)} from ${describeImpairment(from)} to ${describeImpairment(to)}`,
+  clearImpairment: (name: string, namespace: string, was: Impairment) => `clear the impairment of ${name} ${inNamespace(namespace)} (${describeImpairment(was)})`,
   attachToBridge: (bridge: string) => `attach to bridge ${bridge}`,
   detachFromBridge: (bridge: string | null) => `detach from bridge ${bridge}`,
   addAddress: (address: string, name: string, namespace: string) => `add address ${address} to ${name} ${inNamespace(namespace)}`,

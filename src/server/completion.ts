@@ -19,6 +19,7 @@ import { recentModelOf } from './analysis';
 import { cursorContext, type CursorContext } from './cursor';
 import { expectSuggestions } from './expect-completion';
 import { SNIPPETS } from './snippets';
+import { IMPAIRMENT_FACTS, IMPAIRMENT_SETTINGS, isImpairmentSetting } from '../model/impairment';
 
 export interface CompletionOptions {
   /** Offer snippets (a client that contributes the same snippets itself can turn these off). */
@@ -187,6 +188,29 @@ function addRuleWords(items: Items, cursor: CursorContext, ruleWords: string[]):
   }
 }
 
+/** Example values for each unit, offered after a setting's keyword. */
+const IMPAIRMENT_VALUES: Record<'time' | 'percent' | 'rate', string[]> = {
+  time: ['1ms', '5ms', '20ms', '100ms', '600ms'],
+  percent: ['0.1%', '1%', '5%', '25%', '100%'],
+  rate: ['256kbit', '1mbit', '10mbit', '100mbit', '1gbit'],
+};
+
+/** Inside an impairment line: values after a setting, else the settings the line does not have yet. */
+function addImpairmentWords(items: Items, settingWords: string[]): void {
+  const last = settingWords[settingWords.length - 1];
+  if (last !== undefined && isImpairmentSetting(last)) {
+    const facts = IMPAIRMENT_FACTS[last];
+    const unit = last === 'delay' || last === 'jitter' ? 'time' : last === 'rate' ? 'rate' : 'percent';
+    for (const value of IMPAIRMENT_VALUES[unit]) items.add(value, CompletionItemKind.Value, facts.syntax, { documentation: facts.summary });
+    return;
+  }
+  for (const setting of IMPAIRMENT_SETTINGS) {
+    if (settingWords.includes(setting)) continue;
+    const facts = IMPAIRMENT_FACTS[setting];
+    items.add(setting, CompletionItemKind.Keyword, facts.syntax, { documentation: facts.summary }, 2);
+  }
+}
+
 export function completionsAt(document: TextDocument, position: Position, options: CompletionOptions = {}): CompletionItem[] {
   // Names come from the latest analysis (possibly one edit behind); the cursor's context from the text.
   const { model, unchangedBefore } = recentModelOf(document);
@@ -245,7 +269,15 @@ export function completionsAt(document: TextDocument, position: Position, option
       if (cursor.context !== 'top') break;
       for (const s of expectSuggestions(model, args)) items.add(s.label, s.kind, s.detail, {}, s.rank);
       break;
+    case 'impair':
+      if (args.length === 0) addInterfaces(items, cursor.place);
+      else addImpairmentWords(items, args.slice(1));
+      break;
+    case '->': case '<-':
+      addImpairmentWords(items, args);
+      break;
     default:
+      if (isImpairmentSetting(head) && (cursor.context === 'link' || cursor.context === 'interface')) addImpairmentWords(items, words);
       break;
   }
   return items.list;

@@ -33,6 +33,7 @@ function contextOf(block: OpenBlock, parent: BlockContext): BlockContext {
     case 'machine': return 'machine';
     case 'root-namespace': case 'namespace': return 'place';
     case 'nat': return second === 'chain' ? 'chain' : parent;
+    case 'veth': return 'link';
     default: return parent === 'top' || parent === 'machine' ? 'place' : parent;
   }
 }

@@ -11,7 +11,8 @@ import { occurrenceAt, type IfaceModel, type PlaceModel, type VnetModel, type Vn
 import { addressOwners, addressText, connectedAddresses, describeIface, ipKey } from '../language/net';
 import { resolveNatTo } from '../language/nat-target';
 import type { Span } from '../language/span';
-import type { Statement, Word } from '../language/syntax';
+import type { ImpairStatement, Statement, Word } from '../language/syntax';
+import { IMPAIRMENT_FACTS, describeImpairment, isImpairmentSetting, parseImpairmentValue } from '../model/impairment';
 import { modelOf, recentModelOf } from './analysis';
 import { statementPath } from './cursor';
 import { expectHover } from './expect-hover';
@@ -65,6 +66,7 @@ function describeInterface(iface: IfaceModel): string {
   if (iface.master) lines.push(`- port of bridge \`${iface.master.name}\`${iface.master.addresses.length ? ` (${iface.master.addresses.map((a) => a.node.text).join(', ')})` : ''}`);
   if (iface.kind === 'bridge') lines.push(`- ports: ${iface.ports.map((p) => `\`${p.name}\`${p.peer ? ` ⇄ ${describeIface(p.peer)}` : ''}`).join(', ') || 'none'}`);
   if (iface.mtu !== null) lines.push(`- mtu ${iface.mtu}`);
+  if (iface.impairment) lines.push(`- sends with ${describeImpairment(iface.impairment)}`);
   lines.push(`- state ${iface.down ? 'down' : 'up'}`);
   // The gateway traffic from this interface's namespace takes, when it leaves through this interface.
   for (const route of iface.place.routes) {
@@ -131,6 +133,22 @@ function describeGateway(place: PlaceModel, text: string): string | null {
   return [`**gateway ${text}**`, '', owner ? `is ${describeIface(owner)}` : 'is not an address of this lab', via ? `reached over \`${via.iface.name}\` (${formatCidr(networkOf(via.cidr!))})` : `on none of ${place.name}'s subnets`].join('\n\n');
 }
 
+/** A setting of an impairment line: what it does; its value: what it means in the model's units. */
+function describeImpairmentWord(statement: ImpairStatement, offset: number): string | null {
+  for (const setting of statement.settings) {
+    const word = setting.keyword.text;
+    if (!isImpairmentSetting(word)) continue;
+    const facts = IMPAIRMENT_FACTS[word];
+    if (within(setting.keyword.span, offset)) return `\`${facts.syntax}\`\n\n${facts.summary}`;
+    if (setting.value && within(setting.value.span, offset)) {
+      const parsed = parseImpairmentValue(word, setting.value.text);
+      if ('error' in parsed) return parsed.error;
+      return `**${describeImpairment({ [facts.field]: parsed.value })}** on every packet the interface sends`;
+    }
+  }
+  return null;
+}
+
 function describeWord(model: VnetModel, offset: number): string | null {
   const path = statementPath(model.syntax.statements, offset);
   const statement = path[path.length - 1];
@@ -164,6 +182,10 @@ function describeWord(model: VnetModel, offset: number): string | null {
         return `**to ${resolved.address.canonical}**${owner ? `\n\n${describeIface(owner.iface)}` : ''}`;
       }
     }
+  }
+  if (statement.kind === 'impair') {
+    const text = describeImpairmentWord(statement, offset);
+    if (text) return text;
   }
   if (statement.kind === 'address') {
     const word = statement.cidrs.find((c) => within(c.span, offset));

@@ -3,7 +3,7 @@
 
 import type { Namespace } from '../model/topology';
 import { describePacket, type Packet } from './packet';
-import type { TraceAssumption, TraceDrop, TraceHop, TraceStep } from './types';
+import type { TraceAssumption, TraceDrop, TraceHop, TraceLatency, TraceStep } from './types';
 
 /** One translation conntrack made for the connection, where it made it. */
 export interface NatEvent {
@@ -25,10 +25,12 @@ export interface Journey {
   nat: NatEvent[];
   /** The request's source address as its sender chose it, before any NAT. */
   source: string | null;
+  /** Delay the impairments on the path add, each way (src/trace/impairments.ts). */
+  latency: TraceLatency;
 }
 
 export function newJourney(host: string): Journey {
-  return { host, direction: 'request', hops: [], reply: [], assumptions: [], drop: null, nat: [], source: null };
+  return { host, direction: 'request', hops: [], reply: [], assumptions: [], drop: null, nat: [], source: null, latency: { requestUs: 0, replyUs: 0, by: [] } };
 }
 
 export interface HopText {

@@ -10,6 +10,7 @@ import { assume, dropAt, note } from './journey';
 import { translateNew } from './nat-steps';
 import type { Packet } from './packet';
 import { ownersOf, peerOf, type Outcome, type Walker } from './walker';
+import { throughQdisc } from './impairments';
 
 function noNeighbour(w: Walker, ns: Namespace, packet: Packet, nexthop: string, on: string): Outcome {
   dropAt(w.journey, ns, packet, { step: 'link', iface: on, says: `no neighbour answers for ${nexthop} on ${on}`, by: null });
@@ -97,10 +98,11 @@ function acrossBridge(w: Walker, ns: Namespace, bridge: NetInterface, ingress: N
     if (!far || far.iface.state !== 'up' || !owners.includes(far.ns)) continue;
     if (ingress && !passBridgeNetfilter(w, ns, bridge, packet, nexthop)) return { kind: 'dropped' };
     note(w.journey, ns, packet, { step: 'bridge', iface: bridge.name, says: `${bridge.name} forwards it to ${port.name}, whose far side ${far.ns.name} owns ${nexthop}`, by: ns.sysctls?.bridgeNfCallIptables ? 'net.bridge.bridge-nf-call-iptables = 1' : null });
+    if (!throughQdisc(w, ns, port, packet)) return { kind: 'dropped' };
     return w.arrive(w, far.ns, far.iface.name, packet);
   }
   const outward = ports.find(leadsOut);
-  if (outward) return leaveHost(w, ns, packet, outward.name, nexthop);
+  if (outward) return throughQdisc(w, ns, outward, packet) ? leaveHost(w, ns, packet, outward.name, nexthop) : { kind: 'dropped' };
   return noNeighbour(w, ns, packet, nexthop, bridge.name);
 }
 
@@ -108,6 +110,7 @@ function acrossBridge(w: Walker, ns: Namespace, bridge: NetInterface, ingress: N
 export function transmit(w: Walker, ns: Namespace, out: string, nexthop: string, packet: Packet): Outcome {
   const iface = ns.interfaces.find((i) => i.name === out)!;
   if (iface.state !== 'up') return linkDown(w, ns, packet, iface, ns.name);
+  if (!throughQdisc(w, ns, iface, packet)) return { kind: 'dropped' };
   if (iface.kind === 'bridge') return acrossBridge(w, ns, iface, null, nexthop, packet);
   if (iface.kind === 'dummy') return noNeighbour(w, ns, packet, nexthop, out);
   if (leadsOut(iface)) return leaveHost(w, ns, packet, out, nexthop);

@@ -1,5 +1,6 @@
 // A trace in words, for the terminal: one line per hop with what decided it, the reply, then the verdict.
 
+import { formatImpairmentValue } from '../model/impairment';
 import type { TraceHop, TraceResult } from './types';
 
 /** `ns iface`, or `host/ns iface` when the trace crosses several hosts of a lab. */
@@ -8,12 +9,20 @@ function hopLine(hop: TraceHop, withHost: boolean): string {
   return `  ${where}: ${hop.says}  [${hop.packet}]${hop.by ? `\n      by: ${hop.by}` : ''}`;
 }
 
+/** `; impairments add 40ms to the round trip (20ms there, 20ms back)`, or nothing when they add none. */
+function latencyWords(result: TraceResult): string {
+  const { requestUs, replyUs } = result.latency;
+  if (requestUs + replyUs === 0) return '';
+  const time = (us: number) => formatImpairmentValue('delay', us);
+  return `; impairments add ${time(requestUs + replyUs)} to the round trip (${time(requestUs)} there, ${time(replyUs)} back)`;
+}
+
 export function verdictLine(result: TraceResult): string {
   const assumed = result.uncertain ? ' (uncertain: see the assumptions)' : '';
   if (result.reachable) {
     const d = result.deliveredTo;
     const where = d ? `lands in ${d.namespace} at ${d.address}${d.port !== null ? `:${d.port}` : ''}` : `leaves the host by ${result.leftBy?.interface} from ${result.leftBy?.source}`;
-    return `reachable: ${where}, and the reply comes back${assumed}`;
+    return `reachable: ${where}, and the reply comes back${latencyWords(result)}${assumed}`;
   }
   const drop = result.drop;
   if (!drop) return `not reachable${assumed}`;

@@ -93,5 +93,6 @@ export function trace(input: Topology | Lab, question: TraceQuestion): TraceResu
     hops: journey.hops,
     reply: journey.reply,
     assumptions: journey.assumptions,
+    latency: journey.latency,
   };
 }

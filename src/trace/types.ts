@@ -2,5 +2,5 @@
 // webview protocol carries too); the engine's files name them from here.
 
 export type {
-  TraceQuestion, TraceStep, TraceHop, TraceDrop, TraceDelivery, TraceAssumption, TraceResult, TraceProtocol,
+  TraceQuestion, TraceStep, TraceHop, TraceDrop, TraceDelivery, TraceAssumption, TraceResult, TraceProtocol, TraceLatency,
 } from '../model/trace-result';

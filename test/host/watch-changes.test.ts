@@ -80,6 +80,7 @@ test('hand-made changes of every kind are reported', async () => {
       ['an address inside the namespace', 'ip -n w1 addr add 10.30.0.2/24 dev wv1'],
       ['a link set up', 'ip link set wv0 up'],
       ['a route', 'ip route add 10.31.0.0/16 dev wv0'],
+      ['a root qdisc (an impairment)', 'tc qdisc add dev wv0 root tbf rate 1mbit burst 16k latency 100ms'],
       ['forwarding switched on', 'echo 1 > /proc/sys/net/ipv4/ip_forward'],
       ['a NAT rule (iptables-nft)', 'iptables-nft -t nat -A POSTROUTING -s 10.30.0.0/24 -j MASQUERADE'],
       ['a NAT rule (iptables-legacy)', 'iptables-legacy -t nat -A POSTROUTING -s 10.32.0.0/24 -j MASQUERADE'],

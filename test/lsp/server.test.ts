@@ -9,6 +9,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { compileVnet } from '../../src/language/index';
+import { IMPAIRMENT_SETTINGS } from '../../src/model/impairment';
 import { LspClient, ROOT } from './client';
 
 const A = readFileSync(join(ROOT, 'examples', 'a-bridge-nat.vnet'), 'utf8');
@@ -209,7 +210,7 @@ test('a dummy interface: completion, hover, outline, semantic tokens, definition
   const uri = await openDoc(text);
   const inHost = await complete(uri, at(text, '  \n  route', 2));
   assert.ok(inHost.includes('dummy') && inHost.includes('dummy block') && inHost.includes('bridge'), inHost.join(' '));
-  assert.deepEqual(await complete(uri, at(text, '    \n  }', 4)), ['address', 'mtu', 'down', 'up'], 'the keywords of its block');
+  assert.deepEqual(await complete(uri, at(text, '    \n  }', 4)), ['address', 'mtu', 'down', 'up', ...IMPAIRMENT_SETTINGS], 'the keywords of its block');
   const devs = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: at(text, 'dev \n', 4) });
   const devItems = (Array.isArray(devs) ? devs : devs?.items ?? []).map((i) => [i.label, i.detail]);
   assert.deepEqual(devItems, [['lb0', 'dummy interface']]);

@@ -85,8 +85,11 @@ test('every contextValue token a menu matches is one the tree produces', () => {
   const scenarioA = compileVnet(readFileSync(join(root, 'examples/a-bridge-nat.vnet'), 'utf8')).lab!.hosts[0].topology;
   const rich = parseProbeOutput(readFileSync(join(root, 'test/fixtures/probe/rich-netlink.txt'), 'utf8'), '@@fixture0nonce', 'local');
   const entry = { destination: 'h', label: null, identityFile: null };
+  // An impaired link (a root netem qdisc), which the captured fixtures do not have.
+  const impaired = compileVnet(readFileSync(join(root, 'examples/a-bridge-nat.vnet'), 'utf8')).lab!.hosts[0].topology;
+  impaired.namespaces.find((ns) => ns.interfaces.some((i) => i.kind === 'veth'))!.interfaces.find((i) => i.kind === 'veth')!.impairment = { lossPct: 1 };
   const nodes = [
-    ...[scenarioA, rich].flatMap((topology) => walk(hostNode({ entry, connection: { state: 'connected', topology, updatedAt: 0, following: 'live', stale: null } }))),
+    ...[scenarioA, rich, impaired].flatMap((topology) => walk(hostNode({ entry, connection: { state: 'connected', topology, updatedAt: 0, following: 'live', stale: null } }))),
     ...walk(hostNode({ entry, connection: { state: 'error', message: 'x', code: null } })),
     hostNode({ entry, connection: { state: 'connecting' } }),
   ];

@@ -9,6 +9,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { MarkupContent, WorkspaceEdit } from 'vscode-languageserver';
 import { completionsAt } from '../../src/server/completion';
 import { hoverAt } from '../../src/server/hover';
+import { IMPAIRMENT_SETTINGS } from '../../src/model/impairment';
 import { definitionAt } from '../../src/server/definition';
 import { referencesAt } from '../../src/server/references';
 import { prepareRenameAt, renameAt } from '../../src/server/rename';
@@ -71,7 +72,7 @@ test('completion for routes, links, settings and bridge blocks', () => {
   assert.deepEqual(labels(inNs1('forwarding |')), ['on', 'off']);
   assert.deepEqual(labels(inNs1('loopback |')), ['up', 'down']);
   assert.deepEqual(labels(inNs1('forward-policy |')), ['accept', 'drop']);
-  assert.deepEqual(labels(NET.replace('bridge br0 { address 10.0.0.1/24 }', 'bridge br0 {\n    |\n  }')), ['address', 'mtu', 'down', 'up']);
+  assert.deepEqual(labels(NET.replace('bridge br0 { address 10.0.0.1/24 }', 'bridge br0 {\n    |\n  }')), ['address', 'mtu', 'down', 'up', ...IMPAIRMENT_SETTINGS]);
   assert.deepEqual(labels(NET.replace('  forwarding on', '  # a comment |')), []);
   assert.deepEqual(labels('lab t ssh |'), []);
   assert.deepEqual(labels('lab t |'), ['ssh']);
@@ -86,7 +87,7 @@ test('dummies: completed where interfaces are named, never as a veth place; thei
   const { document, position } = cursor(inHost('address |'));
   assert.deepEqual(completionsAt(document, position).map((i) => [i.label, i.detail]), [['lb0', 'dummy interface'], ['up1', 'veth end, peer ns1:v1']]);
   assert.deepEqual(labels(`${inHost('')}veth |`).sort(), ['host', 'ns1']);
-  assert.deepEqual(labels(inHost('dummy d1 {\n    |\n  }')), ['address', 'mtu', 'down', 'up']);
+  assert.deepEqual(labels(inHost('dummy d1 {\n    |\n  }')), ['address', 'mtu', 'down', 'up', ...IMPAIRMENT_SETTINGS]);
   const text = inHost('dummy d1 { mtu 1400 }');
   assert.match(hoverText(doc(text), text.indexOf('mtu 1400') + 1), /MTU of the interface/);
   assert.match(hoverText(doc(text), text.indexOf('d1 {') + 1), /\*\*dummy interface d1\*\* in host[\s\S]*- mtu 1400\n- state up/);

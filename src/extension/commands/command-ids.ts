@@ -42,6 +42,8 @@ export const COMMAND_IDS = [
   'vnet.captureToFile',
   'vnet.captureAlongTrace',
   'vnet.stopCapture',
+  'vnet.impairLink',
+  'vnet.clearImpairment',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

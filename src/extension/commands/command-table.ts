@@ -16,6 +16,7 @@ import { addVethPair } from './veth-wizard';
 import { VnetError } from '../../model/errors';
 import { captureAlongTrace, captureOnInterface, stopCapture } from '../capture/capture-flows';
 import type { CaptureFaces } from '../capture/capture-faces';
+import { clearImpairment, impairLink } from './impair-flows';
 
 export interface ExtensionCommandContext extends DriftContext {
   /** Opens the topology panel for a host, a .vnet file, or what the user picks. */
@@ -77,6 +78,8 @@ const HANDLERS: Record<CommandId, Handler> = {
   'vnet.captureToFile': async (ctx, arg) => { await captureOnInterface(ctx, targetOf(arg)); },
   'vnet.captureAlongTrace': async (ctx, arg) => { await captureAlongTrace(ctx, targetOf(arg)); },
   'vnet.stopCapture': (ctx) => stopCapture(ctx),
+  'vnet.impairLink': (ctx, arg) => impairLink(ctx, targetOf(arg)),
+  'vnet.clearImpairment': (ctx, arg) => clearImpairment(ctx, targetOf(arg)),
 };
 
 export function runCommand(ctx: ExtensionCommandContext, id: CommandId, arg: unknown): Promise<void> {
