@@ -9,6 +9,7 @@ import { destroyCommand } from './commands/destroy';
 import { exportCommand } from './commands/export';
 import { graphCommand } from './commands/graph';
 import { traceCommand } from './commands/trace';
+import { testCommand } from './commands/test';
 
 export const commands: CliCommand[] = [
   showCommand,
@@ -19,4 +20,5 @@ export const commands: CliCommand[] = [
   exportCommand,
   graphCommand,
   traceCommand,
+  testCommand,
 ];

@@ -54,7 +54,8 @@ function chosenLanding(result: TraceResult, hosts: readonly LiveHost[], wanted: 
     if (hostName !== null && host.name !== hostName) continue;
     const ns = host.topology.namespaces.find((n) => n.name === nsName);
     const port = wanted.port ?? traced?.port ?? result.question.port;
-    if (ns && port !== null) return { host: host.name, ns, port };
+    const address = traced && traced.host === host.name && traced.ns.name === ns?.name ? traced.address : null;
+    if (ns && port !== null) return { host: host.name, ns, address, port };
   }
   throw new VnetError('VN-LIVE-LANDING', `No host of the network has namespace ${wanted.namespace} to listen in. Check the expectation's "lands on".`);
 }
@@ -92,7 +93,7 @@ export async function checkLive(result: TraceResult, hosts: readonly LiveHost[],
   let listener: Listener | null = null;
   try {
     if (landing && q.protocol !== 'icmp') {
-      const script = listenerScript(landing.ns, q.protocol, landing.port, parseIp(q.toAddress)!.family);
+      const script = listenerScript(landing.ns, q.protocol, landing.port, parseIp(q.toAddress)!.family, landing.address);
       listener = await startListener(hostOf(hosts, landing.host).transport, script, { signal: options.signal, waitSec: LISTENER_WAIT_SEC });
     }
     const sent = await send(result, source, options.signal);

@@ -35,6 +35,8 @@ export function holderOf(topology: Topology, address: string): Namespace | null 
 export interface Landing {
   host: string;
   ns: Namespace;
+  /** The address the packet is headed to there, when known. */
+  address: string | null;
   port: number;
 }
 
@@ -52,7 +54,7 @@ export function landingOf(result: TraceResult, hosts: readonly LiveHostModel[]):
   const delivered = result.deliveredTo;
   if (delivered && delivered.port !== null) {
     const ns = namespaceOn(hosts, delivered.host, delivered.namespace);
-    if (ns) return { host: delivered.host, ns, port: delivered.port };
+    if (ns) return { host: delivered.host, ns, address: delivered.address, port: delivered.port };
   }
   const last = result.hops.length ? packetDestination(result.hops[result.hops.length - 1].packet) : null;
   const address = last?.address ?? result.question.toAddress;
@@ -60,7 +62,7 @@ export function landingOf(result: TraceResult, hosts: readonly LiveHostModel[]):
   if (port === null) return null;
   for (const host of hosts) {
     const ns = holderOf(host.topology, address);
-    if (ns) return { host: host.name, ns, port };
+    if (ns) return { host: host.name, ns, address, port };
   }
   return null;
 }

@@ -51,16 +51,21 @@ const LISTENER_PERL = [
   'print "vnet-live ready\\n";',
   'if ($proto eq "tcp") { my $c = $s->accept or exit 0; print "vnet-live got ", $c->sockhost, " ", $c->sockport, "\\n"; close $c; exit 0 }',
   'my $peer = $s->recv(my $data, 512);',
-  'if (defined $peer) { print "vnet-live got - ", $s->sockport, "\\n"; $s->send("vnet-live echo", 0, $peer) }',
+  'if (defined $peer) { my $at = $any =~ /^(0\\.0\\.0\\.0|::)$/ ? "-" : $s->sockhost; print "vnet-live got $at ", $s->sockport, "\\n"; $s->send("vnet-live echo", 0, $peer) }',
 ].join('\n');
 
 /**
  * The listener for a TCP/UDP check, in `ns`: says `already` when `ss` shows something listening on the
- * port there (or the port cannot be bound), else listens on every address of the namespace.
+ * port there (or the port cannot be bound), else listens. TCP listens on every address of the namespace
+ * (the connection says which one it reached). UDP binds the address the packet is headed to, when known:
+ * its answer must come from that address for the sender to take it, and a socket bound to every address
+ * answers from whichever the route back picks.
  */
-export function listenerScript(ns: Namespace, protocol: 'tcp' | 'udp', port: number, family: 4 | 6): string {
+export function listenerScript(ns: Namespace, protocol: 'tcp' | 'udp', port: number, family: 4 | 6, address: string | null): string {
+  const any = family === 6 ? '::' : '0.0.0.0';
+  const bind = protocol === 'udp' && address !== null ? checkedAddress(address) : any;
   const ss = inNamespace(ns, ['ss', '-H', protocol === 'tcp' ? '-ltn' : '-lun', `sport = :${port}`]);
-  const perl = inNamespace(ns, ['perl', '-e', LISTENER_PERL, protocol, family === 6 ? '::' : '0.0.0.0', String(port), String(LISTENER_WAIT_SEC)]);
+  const perl = inNamespace(ns, ['perl', '-e', LISTENER_PERL, protocol, bind, String(port), String(LISTENER_WAIT_SEC)]);
   return [
     `if [ -n "$(${shellCommand(ss)} 2>/dev/null)" ]; then echo ${LIVE_MARK} already; exit 0; fi`,
     `exec ${shellCommand(perl)}`,

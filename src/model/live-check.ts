@@ -37,7 +37,7 @@ export interface LiveCheck {
   listener: { state: 'started' | 'already'; host: string; namespace: string; port: number } | null;
   /** Whether the real round trip worked; null when it was not sent or cannot be told. */
   reachable: boolean | null;
-  /** Where VNet's own listener saw the packet arrive, when it did (the address is null for UDP: the listener cannot tell). */
+  /** Where VNet's own listener saw the packet arrive, when it did (the address is null when a UDP listener had to listen on every address). */
   landedOn: (LiveEndpoint & { address: string | null; port: number }) | null;
   /** What was observed, in words: `ping: 2 of 2 answered`, `tcp: connection refused`. */
   evidence: string;

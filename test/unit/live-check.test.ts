@@ -37,10 +37,13 @@ test('the sender is bounded: ping counts and waits, the connector has a timeout,
 });
 
 test('the listener first asks ss whether something listens, then listens with an alarm', () => {
-  const script = listenerScript(emptyNamespace('blue'), 'udp', 5353, 4);
+  const script = listenerScript(emptyNamespace('blue'), 'udp', 5353, 4, null);
   assert.match(script, /^if \[ -n "\$\(nsenter --net=\/run\/netns\/blue -- ss -H -lun 'sport = :5353' 2>\/dev\/null\)" \]; then echo vnet-live already; exit 0; fi$/m);
   assert.match(script, /exec nsenter --net=\/run\/netns\/blue -- perl -e '.*alarm \$wait.*' udp 0\.0\.0\.0 5353 15\n/s);
-  assert.match(listenerScript(emptyNamespace('blue'), 'tcp', 80, 6), / tcp :: 80 15\n/);
+  assert.match(listenerScript(emptyNamespace('blue'), 'tcp', 80, 6, 'fd00::2'), / tcp :: 80 15\n/);
+  // UDP answers from the address it was sent to: bound there when known.
+  assert.match(listenerScript(emptyNamespace('blue'), 'udp', 53, 4, '192.168.15.2'), / udp 192\.168\.15\.2 53 15\n/);
+  assert.throws(() => listenerScript(emptyNamespace('blue'), 'udp', 53, 4, '$(reboot)'), { code: 'VN-LIVE-ADDRESS' });
 });
 
 test('route lookups: one marked answer per query, missing ones said', () => {
@@ -64,7 +67,7 @@ test('the listener waits where the trace lands after NAT: a published port lands
   const topology = b();
   const published = trace(topology, { from: '192.168.1.3', to: '192.168.1.2', protocol: 'tcp', port: 80 });
   const landing = landingOf(published, hostsOf(topology));
-  assert.deepEqual([landing?.ns.name, landing?.port], ['blue', 80]);
+  assert.deepEqual([landing?.ns.name, landing?.address, landing?.port], ['blue', '192.168.15.2', 80]);
   assert.equal(landingOf(trace(topology, { from: 'red', to: 'blue', protocol: 'icmp', port: null }), hostsOf(topology)), null);
 });
 
