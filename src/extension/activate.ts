@@ -15,6 +15,7 @@ import { VnetLanguageClient } from './language-client';
 import { PLAN_SCHEME, PlanDocuments } from './plan-documents';
 import { plainMessage } from './text-safety';
 import { TopologyBridge } from './topology-bridge';
+import { LabTesting } from './testing/test-controller';
 import { TOPOLOGY_VIEW_TYPE } from './topology/view-type';
 import type { TreeNode } from './tree-model';
 import { rawSetting, updateSetting, VnetConfiguration } from './vnet-configuration';
@@ -51,7 +52,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const ui = new VscodeUi(channel, plans);
   const topology = new TopologyBridge(context, hosts, ui, (ref) => reveal(hostsView, ref), log);
   registerTopologyRestorer(context, topology, log);
-  registerCommands(context, commandContext(context, { ui, hosts, active: hostsView.active, topology, log }));
+  const commands = commandContext(context, { ui, hosts, active: hostsView.active, topology, log });
+  const testing = new LabTesting(commands);
+  context.subscriptions.push(testing);
+  // Set once the Testing view's controller exists (it needs this context to run).
+  commands.testLab = (arg) => testing.testFile(arg);
+  registerCommands(context, commands);
 }
 
 export async function deactivate(): Promise<void> {

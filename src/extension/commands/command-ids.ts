@@ -37,6 +37,7 @@ export const COMMAND_IDS = [
   'vnet.exportHost',
   'vnet.copyName',
   'vnet.copyAddress',
+  'vnet.testLab',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -1,6 +1,7 @@
 // What each command does, by id. Loaded on the first command (activate() stays lean); every handler runs
 // under reportFailures, so a failure is a message that says what happened and what to do. Free of vscode.
 
+import { VnetError } from '../../model/errors';
 import type { CommandId } from './command-ids';
 import { addAddress, addBridge, addMasquerade, addNamespace, addPortForward, addRoute, toggleForwarding, toggleInterfaceState } from './create-flows';
 import { addHost, copyText, exportHost, refresh, removeHost, retry, selectActiveHost } from './host-commands';
@@ -19,6 +20,8 @@ export interface ExtensionCommandContext extends DriftContext {
   showTopology(arg: unknown): Promise<void>;
   /** Writes a new .vnet file into the labs folder and opens it. */
   saveLabFile(fileName: string, text: string): Promise<void>;
+  /** Runs a .vnet file's expectations live on its host, as a test run (testing/test-controller.ts). */
+  testLab?(arg: unknown): Promise<void>;
 }
 
 type Handler = (ctx: ExtensionCommandContext, arg: unknown) => Promise<void>;
@@ -58,6 +61,10 @@ const HANDLERS: Record<CommandId, Handler> = {
   'vnet.exportHost': (ctx, arg) => exportHost(ctx, targetOf(arg), (name, text) => ctx.saveLabFile(name, text)),
   'vnet.copyName': (ctx, arg) => copyText(ctx, arg, 'copyName'),
   'vnet.copyAddress': (ctx, arg) => copyText(ctx, arg, 'copyAddress'),
+  'vnet.testLab': async (ctx, arg) => {
+    if (!ctx.testLab) throw new VnetError('VN-TEST-NOT-READY', 'The Testing view is not ready yet. Try again in a moment.');
+    await ctx.testLab(arg);
+  },
 };
 
 export function runCommand(ctx: ExtensionCommandContext, id: CommandId, arg: unknown): Promise<void> {
