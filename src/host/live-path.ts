@@ -72,6 +72,8 @@ export interface RouteQueryOnPath {
   host: string;
   ns: Namespace;
   destination: string;
+  /** The model drops the packet at this namespace's route lookup. */
+  modelDrops: boolean;
   modelDevice: string | null;
   modelRoute: string | null;
 }
@@ -85,10 +87,12 @@ function queriesOf(direction: 'request' | 'reply', hops: readonly TraceHop[], ho
     const destination = packetDestination(hop.packet)?.address;
     if (queries.has(key) || !ns || !destination) continue;
     const routed = hop.step === 'route';
+    // A route hop that drops (no route, an unreachable gateway, a blackhole) sends the packet nowhere.
+    const drops = routed && hop.says.startsWith('dropped');
     queries.set(key, {
-      direction, host: hop.host, ns, destination,
-      modelDevice: routed ? hop.interface : 'local',
-      modelRoute: routed ? hop.by : null,
+      direction, host: hop.host, ns, destination, modelDrops: drops,
+      modelDevice: drops ? null : routed ? hop.interface : 'local',
+      modelRoute: routed ? hop.by ?? (drops ? hop.says : null) : null,
     });
   }
   return [...queries.values()];
@@ -114,7 +118,7 @@ export function liveRoute(query: RouteQueryOnPath, answer: string): LiveRoute {
   return {
     direction: query.direction, host: query.host, namespace: query.ns.name, destination: query.destination,
     kernel: answer, kernelDevice, modelDevice: query.modelDevice, modelRoute: query.modelRoute,
-    agrees: query.modelDevice === null ? null : kernelDevice === query.modelDevice,
+    agrees: query.modelDrops ? kernelDevice === null : query.modelDevice === null ? null : kernelDevice === query.modelDevice,
   };
 }
 

@@ -16,11 +16,11 @@ export interface LiveRoute extends LiveEndpoint {
   kernel: string;
   /** The kernel's out interface, `local` for local delivery, or null when it has no route. */
   kernelDevice: string | null;
-  /** The model's out interface in this namespace (`local` for local delivery), or null when the trace took no route here. */
+  /** The model's out interface in this namespace (`local` for local delivery), or null when it has no route (or took none here). */
   modelDevice: string | null;
   /** The route the model used, quoted, when there is one. */
   modelRoute: string | null;
-  /** Whether both send the packet the same way; null when the model took no route here. */
+  /** Whether both send the packet the same way (or both have no route); null when the model took no route here. */
   agrees: boolean | null;
 }
 
@@ -81,7 +81,8 @@ export function renderLiveCheck(live: LiveCheck): string {
     lines.push(`  landed in ${where(live.landedOn, withHost)} at ${at}`);
   }
   for (const route of live.routes) {
-    const model = route.modelDevice === null ? 'no route taken by the model' : `model: ${route.modelDevice === 'local' ? 'local' : `dev ${route.modelDevice}`}`;
+    const model = route.modelDevice !== null ? `model: ${route.modelDevice === 'local' ? 'local' : `dev ${route.modelDevice}`}`
+      : route.agrees === null ? 'no route taken by the model' : 'model: no route';
     const mark = route.agrees === false ? '  ✗' : '';
     lines.push(`  ${route.direction} ${where(route, withHost)}: ip route get ${route.destination} → ${route.kernel}  (${model})${mark}`);
   }
