@@ -113,17 +113,30 @@ interface Observation {
   heard: { address: string | null; port: number } | null;
 }
 
+/**
+ * What the sender's outcome says about the round trip, given the listener. Without a listener of VNet's
+ * there, silence or a TCP reset does not tell a closed port from a blocked path: a UDP port something
+ * else holds need not answer, and at an address outside the host VNet cannot listen at all.
+ */
+export function observedReachability(protocol: 'icmp' | 'tcp' | 'udp', sent: SenderOutcome, listener: 'started' | 'already' | null): { reachable: boolean | null; evidence: string } {
+  if (protocol === 'icmp' || sent.reachable || listener === 'started') return { reachable: sent.reachable, evidence: sent.evidence };
+  if (listener === 'already' && protocol === 'udp' && sent.silent) {
+    return { reachable: null, evidence: `${sent.evidence}, and what already listens there need not answer` };
+  }
+  if (listener === null && (sent.silent || /refused/i.test(sent.evidence))) {
+    return { reachable: null, evidence: `${sent.evidence}, and VNet cannot listen at an address outside the host to tell a closed port from a blocked path` };
+  }
+  return { reachable: sent.reachable, evidence: sent.evidence };
+}
+
 async function judged(result: TraceResult, hosts: readonly LiveHost[], seen: Observation, signal?: AbortSignal): Promise<LiveCheck> {
   const q = result.question;
   const ours = seen.listener?.state === 'started';
   const landedOn = ours && seen.heard && seen.landing
     ? { host: seen.landing.host, namespace: seen.landing.ns.name, address: seen.heard.address, port: seen.heard.port } : null;
-  let reachable: boolean | null = seen.sent.reachable;
-  let evidence = seen.sent.evidence;
-  if (reachable === false && !ours && seen.listener?.state === 'already' && q.protocol === 'udp' && seen.sent.silent) {
-    reachable = null;
-    evidence += ', and what already listens there need not answer';
-  }
+  const told = observedReachability(q.protocol, seen.sent, seen.listener?.state ?? null);
+  const reachable = told.reachable;
+  let evidence = told.evidence;
   // Through, but not to VNet's listener: it landed somewhere else than predicted.
   const elsewhere = reachable === true && ours && !landedOn;
   if (elsewhere) evidence += `, but not to VNet's listener in ${seen.landing!.ns.name}`;

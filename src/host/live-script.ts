@@ -17,8 +17,10 @@ export const LIVE_MARK = 'vnet-live';
 export const LISTENER_WAIT_SEC = 15;
 /** How long the sender waits for a TCP connection or a UDP answer, in seconds. */
 export const SENDER_WAIT_SEC = 3;
-/** Echo requests per ping, and the longest wait for each answer. */
-export const PING_COUNT = 2;
+/** Echo requests per ping (half a second apart, each answer awaited up to a second). */
+export const PING_COUNT = 3;
+/** UDP datagrams at most, spread over SENDER_WAIT_SEC. */
+export const UDP_TRIES = 3;
 
 /** argv that runs a command inside a namespace: as is in the root one, else through nsenter. */
 export function inNamespace(ns: Namespace, argv: readonly string[]): string[] {
@@ -41,7 +43,8 @@ function checkedAddress(address: string): string {
 }
 
 // Prints `ready` once bound (or `already` when something holds the port), then `got ADDR PORT` for the
-// first connection or datagram, which it answers (UDP), and ends. alarm bounds the wait.
+// first connection or datagram. TCP ends there; UDP answers every datagram (the sender tries again when an
+// answer is lost) until VNet stops it. alarm bounds the whole life.
 const LISTENER_PERL = [
   'use strict; use IO::Socket::IP; $| = 1; $0 = "vnet-live-listener";',
   'my ($proto, $any, $port, $wait) = @ARGV;',
@@ -50,8 +53,8 @@ const LISTENER_PERL = [
   '$SIG{ALRM} = sub { print "vnet-live quiet\\n"; exit 0 }; alarm $wait;',
   'print "vnet-live ready\\n";',
   'if ($proto eq "tcp") { my $c = $s->accept or exit 0; print "vnet-live got ", $c->sockhost, " ", $c->sockport, "\\n"; close $c; exit 0 }',
-  'my $peer = $s->recv(my $data, 512);',
-  'if (defined $peer) { my $at = $any =~ /^(0\\.0\\.0\\.0|::)$/ ? "-" : $s->sockhost; print "vnet-live got $at ", $s->sockport, "\\n"; $s->send("vnet-live echo", 0, $peer) }',
+  'my $at = $any =~ /^(0\\.0\\.0\\.0|::)$/ ? "-" : $s->sockhost; my $heard = 0;',
+  'while (defined(my $peer = $s->recv(my $data, 512))) { print "vnet-live got $at ", $s->sockport, "\\n" if !$heard++; $s->send("vnet-live echo", 0, $peer) }',
 ].join('\n');
 
 /**
@@ -73,18 +76,24 @@ export function listenerScript(ns: Namespace, protocol: 'tcp' | 'udp', port: num
   ].join('\n');
 }
 
-// TCP: `connected`, or `failed REASON`. UDP: sends one datagram, then `answered`, `no-answer` or `failed REASON`.
+// TCP: `connected`, or `failed REASON` (the kernel retries the SYN itself). UDP: one datagram, again after
+// each silent share of the wait (a first packet may be lost while a neighbour is resolved), then
+// `answered`, `no-answer` or `failed REASON`.
 const SENDER_PERL = [
   'use strict; use IO::Socket::IP; use IO::Select; $| = 1; $0 = "vnet-live-sender";',
-  'my ($proto, $dst, $port, $src, $wait) = @ARGV;',
+  'my ($proto, $dst, $port, $src, $wait, $tries) = @ARGV;',
   'my %o = (PeerHost => $dst, PeerPort => $port, Proto => $proto, Timeout => $wait);',
   '$o{LocalHost} = $src if $src ne "";',
   'my $s = IO::Socket::IP->new(%o) or do { print "vnet-live failed $!\\n"; exit 0 };',
   'if ($proto eq "tcp") { print "vnet-live connected\\n"; close $s; exit 0 }',
-  'defined $s->send("vnet-live") or do { print "vnet-live failed $!\\n"; exit 0 };',
-  'if (!IO::Select->new($s)->can_read($wait)) { print "vnet-live no-answer\\n"; exit 0 }',
-  'my $from = $s->recv(my $data, 512);',
-  'print defined $from ? "vnet-live answered\\n" : "vnet-live failed $!\\n";',
+  'my $select = IO::Select->new($s);',
+  'for my $try (1 .. $tries) {',
+  '  defined $s->send("vnet-live") or do { print "vnet-live failed $!\\n"; exit 0 };',
+  '  next if !$select->can_read($wait / $tries);',
+  '  my $from = $s->recv(my $data, 512);',
+  '  print defined $from ? "vnet-live answered\\n" : "vnet-live failed $!\\n"; exit 0;',
+  '}',
+  'print "vnet-live no-answer\\n";',
 ].join('\n');
 
 /** The sender, in `ns`: a bounded ping, or one TCP connect / UDP round trip, from `source` when given. */
@@ -92,11 +101,11 @@ export function senderScript(ns: Namespace, protocol: 'icmp' | 'tcp' | 'udp', de
   const to = checkedAddress(destination);
   const from = source === null ? null : checkedAddress(source);
   if (protocol === 'icmp') {
-    const ping = inNamespace(ns, ['ping', '-n', '-c', String(PING_COUNT), '-i', '0.2', '-W', '1', ...(from ? ['-I', from] : []), to]);
+    const ping = inNamespace(ns, ['ping', '-n', '-c', String(PING_COUNT), '-i', '0.5', '-W', '1', ...(from ? ['-I', from] : []), to]);
     return `${shellCommand(ping)} 2>&1; echo "${LIVE_MARK} ping-exit $?"\n`;
   }
   if (port === null) throw new VnetError('VN-LIVE-PORT', `A ${protocol} check needs a port.`);
-  const perl = inNamespace(ns, ['perl', '-e', SENDER_PERL, protocol, to, String(port), from ?? '', String(SENDER_WAIT_SEC)]);
+  const perl = inNamespace(ns, ['perl', '-e', SENDER_PERL, protocol, to, String(port), from ?? '', String(SENDER_WAIT_SEC), String(UDP_TRIES)]);
   return `${shellCommand(perl)} 2>&1\n`;
 }
 

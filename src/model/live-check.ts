@@ -39,7 +39,7 @@ export interface LiveCheck {
   reachable: boolean | null;
   /** Where VNet's own listener saw the packet arrive, when it did (the address is null when a UDP listener had to listen on every address). */
   landedOn: (LiveEndpoint & { address: string | null; port: number }) | null;
-  /** What was observed, in words: `ping: 2 of 2 answered`, `tcp: connection refused`. */
+  /** What was observed, in words: `ping: 3 of 3 answered`, `tcp: connection refused`. */
   evidence: string;
   /** The static prediction: the trace's `reachable`. */
   predicted: boolean;
@@ -55,7 +55,7 @@ function where(endpoint: LiveEndpoint, withHost: boolean): string {
   return withHost ? `${endpoint.host}/${endpoint.namespace}` : endpoint.namespace;
 }
 
-/** One line: `live: reachable (ping: 2 of 2 answered), as predicted`. */
+/** One line: `live: reachable (ping: 3 of 3 answered), as predicted`. */
 export function liveVerdictLine(live: LiveCheck): string {
   if (!live.sent) return `live: not sent: ${live.notSent}`;
   const real = live.reachable === null ? 'cannot tell' : live.reachable ? 'reachable' : 'not reachable';

@@ -53,7 +53,7 @@ test('ICMP: red reaches blue, and the real ping agrees', async () => {
   assert.equal(verdict.reachable, true);
   assert.deepEqual([verdict.live.sent, verdict.live.reachable, verdict.live.agrees], [true, true, true]);
   assert.deepEqual(verdict.live.from, { host: verdict.hops[0].host, namespace: 'red' });
-  assert.match(verdict.live.evidence, /^ping: [12] of 2 answered$/);
+  assert.match(verdict.live.evidence, /^ping: [123] of 3 answered$/);
   assert.deepEqual(verdict.live.routes, [], 'no route lookups when reality agrees');
 });
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { inNamespace, listenerScript, parseRouteGets, routeGetScript, senderScript } from '../../src/host/live-script';
 import { kernelDeviceOf, landingOf, liveRoute, packetDestination, routeQueriesOf, wrongStepOf } from '../../src/host/live-path';
 import { readSenderOutput } from '../../src/host/live-sender';
+import { observedReachability } from '../../src/host/live-check';
 import { liveVerdictLine, renderLiveCheck, type LiveCheck } from '../../src/model/live-check';
 import { emptyNamespace } from '../../src/model/topology';
 import { trace } from '../../src/trace/index';
@@ -30,9 +31,9 @@ test('a hostile namespace name is quoted, never pasted', () => {
 
 test('the sender is bounded: ping counts and waits, the connector has a timeout, a source address binds', () => {
   const ping = senderScript(emptyNamespace('red'), 'icmp', '192.168.15.2', null, '192.168.15.1');
-  assert.match(ping, /ping -n -c 2 -i 0\.2 -W 1 -I 192\.168\.15\.1 192\.168\.15\.2 2>&1; echo "vnet-live ping-exit \$\?"/);
+  assert.match(ping, /ping -n -c 3 -i 0\.5 -W 1 -I 192\.168\.15\.1 192\.168\.15\.2 2>&1; echo "vnet-live ping-exit \$\?"/);
   const tcp = senderScript(emptyNamespace('red'), 'tcp', '192.168.15.2', 80, null);
-  assert.match(tcp, / tcp 192\.168\.15\.2 80 '' 3 2>&1\n$/);
+  assert.match(tcp, / tcp 192\.168\.15\.2 80 '' 3 3 2>&1\n$/);
   assert.throws(() => senderScript(emptyNamespace('red'), 'udp', '192.168.15.2', null, null), { code: 'VN-LIVE-PORT' });
 });
 
@@ -120,4 +121,20 @@ test('the wording: what was sent, where it landed, and whether it agrees', () =>
   assert.equal(liveVerdictLine(check({ reachable: false, agrees: false, evidence: 'tcp: Connection timed out' })), 'live: not reachable (tcp: Connection timed out), but the trace predicted reachable');
   assert.equal(liveVerdictLine(check({ sent: false, notSent: '10.9.9.9 is outside the host' })), 'live: not sent: 10.9.9.9 is outside the host');
   assert.equal(liveVerdictLine(check({ reachable: null, agrees: null, evidence: 'udp: no answer' })), 'live: cannot tell (udp: no answer), so it cannot be compared with the prediction');
+});
+
+test('without VNet\'s own listener, silence or a reset cannot be told from a blocked path', () => {
+  const refused = { reachable: false, evidence: 'tcp: Connection refused', silent: false };
+  const silent = { reachable: false, evidence: 'udp: no answer within 3 s', silent: true };
+  // VNet listened: a refusal or silence is the path's doing.
+  assert.deepEqual(observedReachability('tcp', refused, 'started'), { reachable: false, evidence: 'tcp: Connection refused' });
+  assert.equal(observedReachability('udp', silent, 'started').reachable, false);
+  // Something else holds the UDP port and need not answer; a TCP refusal there is still a refusal.
+  assert.equal(observedReachability('udp', silent, 'already').reachable, null);
+  assert.equal(observedReachability('tcp', refused, 'already').reachable, false);
+  // An address outside the host: no listener of VNet's can be there.
+  assert.deepEqual(observedReachability('tcp', refused, null), { reachable: null, evidence: 'tcp: Connection refused, and VNet cannot listen at an address outside the host to tell a closed port from a blocked path' });
+  assert.equal(observedReachability('tcp', { reachable: false, evidence: 'tcp: Connection timed out', silent: false }, null).reachable, false);
+  assert.equal(observedReachability('tcp', { reachable: true, evidence: 'tcp: connected', silent: false }, null).reachable, true);
+  assert.equal(observedReachability('icmp', { reachable: false, evidence: 'ping: 0 of 2 answered', silent: true }, null).reachable, false);
 });
