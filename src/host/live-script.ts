@@ -14,13 +14,13 @@ import type { Namespace } from '../model/topology';
 export const LIVE_MARK = 'vnet-live';
 
 /** How long the listener waits for the packet before it gives up on its own, in seconds. */
-export const LISTENER_WAIT_SEC = 15;
+export const LISTENER_WAIT_SEC = 20;
 /** How long the sender waits for a TCP connection or a UDP answer, in seconds. */
-export const SENDER_WAIT_SEC = 3;
+export const SENDER_WAIT_SEC = 5;
 /** Echo requests per ping (half a second apart, each answer awaited up to a second). */
 export const PING_COUNT = 3;
 /** UDP datagrams at most, spread over SENDER_WAIT_SEC. */
-export const UDP_TRIES = 3;
+export const UDP_TRIES = 5;
 
 /** argv that runs a command inside a namespace: as is in the root one, else through nsenter. */
 export function inNamespace(ns: Namespace, argv: readonly string[]): string[] {

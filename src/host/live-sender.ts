@@ -8,7 +8,7 @@ import type { ExecResult } from './transport';
 export interface SenderOutcome {
   /** The round trip worked. */
   reachable: boolean;
-  /** In words: `ping: 3 of 3 answered`, `tcp: connected`, `udp: no answer within 3 s`. */
+  /** In words: `ping: 3 of 3 answered`, `tcp: connected`, `udp: no answer within 5 s`. */
   evidence: string;
   /** Nothing came back at all (a UDP datagram with no answer). */
   silent: boolean;

@@ -92,12 +92,12 @@ test('a host broken after the file was written fails live beside a prediction th
     const junit = join(dir, 'report.xml');
     const { code, out } = await run(lab, ['--junit', junit]);
     assert.equal(code, EXIT.testFailed, out);
-    assert.match(out, /^FAIL {2}expect red reaches blue udp 53 {2}\(line 10; predicted: holds; live: udp: no answer within 3 s\)\n {6}the real packet does not get through/m);
+    assert.match(out, /^FAIL {2}expect red reaches blue udp 53 {2}\(line 10; predicted: holds; live: udp: no answer within 5 s\)\n {6}the real packet does not get through/m);
     // Predicted to get through (the model saw no rule), and it does: the negative expectation fails too.
     assert.match(out, /^FAIL {2}expect red does not reach blue udp 54 .*\n {6}the real packet gets through \(udp: answered\)/m);
     const xml = await readFile(junit, 'utf8');
     assert.match(xml, /<testsuite name="b" tests="2" failures="2" errors="0" skipped="0">/);
-    assert.match(xml, /<failure message="the real packet does not get through \(udp: no answer within 3 s\)">/);
+    assert.match(xml, /<failure message="the real packet does not get through \(udp: no answer within 5 s\)">/);
   } finally {
     await host.mustSh('ip netns exec blue iptables -D INPUT -p udp --dport 53 -j DROP\n');
   }

@@ -33,17 +33,17 @@ test('the sender is bounded: ping counts and waits, the connector has a timeout,
   const ping = senderScript(emptyNamespace('red'), 'icmp', '192.168.15.2', null, '192.168.15.1');
   assert.match(ping, /ping -n -c 3 -i 0\.5 -W 1 -I 192\.168\.15\.1 192\.168\.15\.2 2>&1; echo "vnet-live ping-exit \$\?"/);
   const tcp = senderScript(emptyNamespace('red'), 'tcp', '192.168.15.2', 80, null);
-  assert.match(tcp, / tcp 192\.168\.15\.2 80 '' 3 3 2>&1\n$/);
+  assert.match(tcp, / tcp 192\.168\.15\.2 80 '' 5 5 2>&1\n$/);
   assert.throws(() => senderScript(emptyNamespace('red'), 'udp', '192.168.15.2', null, null), { code: 'VN-LIVE-PORT' });
 });
 
 test('the listener first asks ss whether something listens, then listens with an alarm', () => {
   const script = listenerScript(emptyNamespace('blue'), 'udp', 5353, 4, null);
   assert.match(script, /^if \[ -n "\$\(nsenter --net=\/run\/netns\/blue -- ss -H -lun 'sport = :5353' 2>\/dev\/null\)" \]; then echo vnet-live already; exit 0; fi$/m);
-  assert.match(script, /exec nsenter --net=\/run\/netns\/blue -- perl -e '.*alarm \$wait.*' udp 0\.0\.0\.0 5353 15\n/s);
-  assert.match(listenerScript(emptyNamespace('blue'), 'tcp', 80, 6, 'fd00::2'), / tcp :: 80 15\n/);
+  assert.match(script, /exec nsenter --net=\/run\/netns\/blue -- perl -e '.*alarm \$wait.*' udp 0\.0\.0\.0 5353 20\n/s);
+  assert.match(listenerScript(emptyNamespace('blue'), 'tcp', 80, 6, 'fd00::2'), / tcp :: 80 20\n/);
   // UDP answers from the address it was sent to: bound there when known.
-  assert.match(listenerScript(emptyNamespace('blue'), 'udp', 53, 4, '192.168.15.2'), / udp 192\.168\.15\.2 53 15\n/);
+  assert.match(listenerScript(emptyNamespace('blue'), 'udp', 53, 4, '192.168.15.2'), / udp 192\.168\.15\.2 53 20\n/);
   assert.throws(() => listenerScript(emptyNamespace('blue'), 'udp', 53, 4, '$(reboot)'), { code: 'VN-LIVE-ADDRESS' });
 });
 
@@ -103,7 +103,7 @@ test('the sender\'s output: ping counts, tcp and udp outcomes; a missing tool is
   assert.equal(readSenderOutput('tcp', ok('vnet-live connected\n')).reachable, true);
   assert.deepEqual(readSenderOutput('tcp', ok('vnet-live failed Connection refused\n')), { reachable: false, evidence: 'tcp: Connection refused', silent: false });
   assert.equal(readSenderOutput('udp', ok('vnet-live answered\n')).evidence, 'udp: answered');
-  assert.deepEqual(readSenderOutput('udp', ok('vnet-live no-answer\n')), { reachable: false, evidence: 'udp: no answer within 3 s', silent: true });
+  assert.deepEqual(readSenderOutput('udp', ok('vnet-live no-answer\n')), { reachable: false, evidence: 'udp: no answer within 5 s', silent: true });
   assert.throws(() => readSenderOutput('tcp', { stdout: '', stderr: 'sh: perl: not found', exitCode: 127 }), { code: 'VN-LIVE-TOOL', message: /perl: not found/ });
 });
 
@@ -125,7 +125,7 @@ test('the wording: what was sent, where it landed, and whether it agrees', () =>
 
 test('without VNet\'s own listener, silence or a reset cannot be told from a blocked path', () => {
   const refused = { reachable: false, evidence: 'tcp: Connection refused', silent: false };
-  const silent = { reachable: false, evidence: 'udp: no answer within 3 s', silent: true };
+  const silent = { reachable: false, evidence: 'udp: no answer within 5 s', silent: true };
   // VNet listened: a refusal or silence is the path's doing.
   assert.deepEqual(observedReachability('tcp', refused, 'started'), { reachable: false, evidence: 'tcp: Connection refused' });
   assert.equal(observedReachability('udp', silent, 'started').reachable, false);
