@@ -34,7 +34,7 @@ export function exitCodeFor(code: string): number {
     case 'VN-SSH-AUTH': return EXIT.authRefused;
     case 'VN-SSH-HOSTKEY': return EXIT.hostKey;
     case 'VN-HOST-PRIVILEGE': case 'VN-HOST-SUDO-PASSWORD': return EXIT.privilege;
-    case 'VN-HOST-TOOL': return EXIT.missingTool;
+    case 'VN-HOST-TOOL': case 'VN-LIVE-TOOL': return EXIT.missingTool;
     case 'VN-APPLY-STEP': case 'VN-APPLY-INTERRUPTED': case 'VN-APPLY-STALE': case 'VN-HOST-BUSY': return EXIT.applyFailed;
     case 'VN-OWNERSHIP': return EXIT.conflict;
     case 'VN-DECLINED': return EXIT.declined;

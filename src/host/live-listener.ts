@@ -67,6 +67,8 @@ export async function startListener(transport: Transport, script: string, option
   await stop();
   if (said instanceof Error) throw said;
   if (said === 'slow') throw new VnetError('VN-LIVE-LISTENER', `The listener on ${transport.target} did not start within ${START_LIMIT_MS / 1000} s. Check the host, and retry.`);
-  const why = typeof said === 'string' && said.startsWith('bind-failed') ? said.slice('bind-failed'.length).trim() : 'it ended before listening (is perl installed?)';
-  throw new VnetError('VN-LIVE-LISTENER', `VNet could not start its listener on ${transport.target}: ${why}.`);
+  if (typeof said === 'string' && said.startsWith('bind-failed')) {
+    throw new VnetError('VN-LIVE-LISTENER', `VNet could not start its listener on ${transport.target}: ${said.slice('bind-failed'.length).trim()}.`);
+  }
+  throw new VnetError('VN-LIVE-TOOL', `VNet's listener on ${transport.target} ended before listening. A live check needs perl (IO::Socket::IP), ss and nsenter on the host.`);
 }

@@ -7,6 +7,7 @@ import { inNamespace, listenerScript, parseRouteGets, routeGetScript, senderScri
 import { kernelDeviceOf, landingOf, liveRoute, packetDestination, routeQueriesOf, wrongStepOf } from '../../src/host/live-path';
 import { readSenderOutput } from '../../src/host/live-sender';
 import { observedReachability } from '../../src/host/live-check';
+import { EXIT, exitCodeFor } from '../../src/cli/exit-codes';
 import { liveVerdictLine, renderLiveCheck, type LiveCheck } from '../../src/model/live-check';
 import { emptyNamespace } from '../../src/model/topology';
 import { trace } from '../../src/trace/index';
@@ -137,4 +138,9 @@ test('without VNet\'s own listener, silence or a reset cannot be told from a blo
   assert.equal(observedReachability('tcp', { reachable: false, evidence: 'tcp: Connection timed out', silent: false }, null).reachable, false);
   assert.equal(observedReachability('tcp', { reachable: true, evidence: 'tcp: connected', silent: false }, null).reachable, true);
   assert.equal(observedReachability('icmp', { reachable: false, evidence: 'ping: 0 of 2 answered', silent: true }, null).reachable, false);
+});
+
+test('a host that lacks a tool of the live check exits as a missing tool', () => {
+  assert.equal(exitCodeFor('VN-LIVE-TOOL'), EXIT.missingTool);
+  assert.equal(exitCodeFor('VN-LIVE-LISTENER'), EXIT.failure);
 });
