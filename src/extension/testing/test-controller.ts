@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { LabContext } from '../commands/lab-commands';
+import type { ExpectationRun } from '../../model/expectation-run';
 import { plainText } from '../text-safety';
 
 type LabTests = typeof import('./lab-tests');
@@ -20,14 +21,20 @@ function isVnet(document: vscode.TextDocument): boolean {
 
 export class LabTesting implements vscode.Disposable {
   private readonly controller = vscode.tests.createTestController('vnet.expectations', 'VNet expectations');
-  private readonly disposables: vscode.Disposable[] = [this.controller];
+  /** The last live run's failures, on their lines; an edit of the file clears them (they described other text). */
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('vnet-test');
+  private readonly disposables: vscode.Disposable[] = [this.controller, this.diagnostics];
 
   constructor(private readonly ctx: LabContext) {
     this.controller.resolveHandler = async (item) => { if (!item) await this.discover(); };
     this.controller.createRunProfile('Check on host', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => { if (isVnet(d)) void this.update(d.uri, d.getText()); }),
-      vscode.workspace.onDidChangeTextDocument((e) => { if (isVnet(e.document)) void this.update(e.document.uri, e.document.getText()); }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (!isVnet(e.document) || !e.contentChanges.length) return;
+        this.diagnostics.delete(e.document.uri);
+        void this.update(e.document.uri, e.document.getText());
+      }),
     );
   }
 
@@ -80,19 +87,17 @@ export class LabTesting implements vscode.Disposable {
     const wanted = (test: vscode.TestItem) => !request.include || request.include.includes(file) || request.include.includes(test);
     tests.filter(wanted).forEach((test) => run.started(test));
     const module = await labTests();
+    const failures: vscode.Diagnostic[] = [];
     try {
       const labFile = await this.ctx.readLabFile(file.uri);
       const { lab, runs } = await module.runFileTests(this.ctx, labFile, signal, (result, index) => {
+        const failure = failureDiagnostic(result);
+        if (failure) failures.push(failure);
         const test = tests[index];
-        if (!test || !wanted(test)) return;
-        const message = new vscode.TestMessage(module.testMessageOf(result));
-        if (test.uri && test.range) message.location = new vscode.Location(test.uri, test.range);
-        const state = module.testStateOf(result);
-        if (state === 'passed') run.passed(test);
-        else if (state === 'skipped') { run.appendOutput(`${module.testMessageOf(result)}\r\n`.replace(/\n/g, '\r\n'), undefined, test); run.skipped(test); }
-        else run.failed(test, message);
+        if (test && wanted(test)) report(run, test, result, module);
       });
       run.appendOutput(`${module.testSummary(lab, runs)}\r\n`);
+      if (file.uri) this.diagnostics.set(file.uri, failures);
     } catch (error) {
       const message = new vscode.TestMessage(error instanceof Error ? error.message : String(error));
       tests.filter(wanted).forEach((test) => run.errored(test, message));
@@ -116,6 +121,26 @@ export class LabTesting implements vscode.Disposable {
     }
     void vscode.commands.executeCommand('workbench.view.testing.focus');
   }
+}
+
+/** One expectation's result in the test run: passed, failed with its message at its line, or skipped. */
+function report(run: vscode.TestRun, test: vscode.TestItem, result: ExpectationRun, module: LabTests): void {
+  const text = module.testMessageOf(result);
+  const state = module.testStateOf(result);
+  if (state === 'passed') { run.passed(test); return; }
+  if (state === 'skipped') { run.appendOutput(`${text}\r\n`.replace(/\n/g, '\r\n'), undefined, test); run.skipped(test); return; }
+  const message = new vscode.TestMessage(text);
+  if (test.uri && test.range) message.location = new vscode.Location(test.uri, test.range);
+  run.failed(test, message);
+}
+
+/** A failed expectation as a diagnostic on its line, beside the language server's static ones. */
+function failureDiagnostic(result: ExpectationRun): vscode.Diagnostic | null {
+  const line = result.expectation.line;
+  if (result.result !== 'fail' || line === null) return null;
+  const diagnostic = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), plainText(`Fails on the host: ${result.why ?? 'see the Testing view'}`), vscode.DiagnosticSeverity.Error);
+  diagnostic.source = 'vnet test';
+  return diagnostic;
 }
 
 function* iterate(collection: vscode.TestItemCollection): Iterable<vscode.TestItem> {
