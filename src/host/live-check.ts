@@ -91,6 +91,7 @@ export async function checkLive(result: TraceResult, hosts: readonly LiveHost[],
   const source = sourceOf(result, hosts);
   const landing = chosenLanding(result, hosts, options.landing);
   let listener: Listener | null = null;
+  let seen: Observation;
   try {
     if (landing && q.protocol !== 'icmp') {
       const script = listenerScript(landing.ns, q.protocol, landing.port, parseIp(q.toAddress)!.family, landing.address);
@@ -98,16 +99,18 @@ export async function checkLive(result: TraceResult, hosts: readonly LiveHost[],
     }
     const sent = await send(result, source, options.signal);
     const heard = listener ? await listener.heard() : null;
-    return await judged(result, hosts, { source: source.endpoint, landing, listener, sent, heard }, options.signal);
+    seen = { source: source.endpoint, landing, listener: listener?.state ?? null, sent, heard };
   } finally {
+    // Before anything else runs on the host: nothing of the check outlives its packet.
     await listener?.stop();
   }
+  return judged(result, hosts, seen, options.signal);
 }
 
 interface Observation {
   source: LiveEndpoint;
   landing: Landing | null;
-  listener: Listener | null;
+  listener: Listener['state'] | null;
   sent: SenderOutcome;
   /** What VNet's own listener received: the local address (null when it cannot tell) and port. */
   heard: { address: string | null; port: number } | null;
@@ -131,10 +134,10 @@ export function observedReachability(protocol: 'icmp' | 'tcp' | 'udp', sent: Sen
 
 async function judged(result: TraceResult, hosts: readonly LiveHost[], seen: Observation, signal?: AbortSignal): Promise<LiveCheck> {
   const q = result.question;
-  const ours = seen.listener?.state === 'started';
+  const ours = seen.listener === 'started';
   const landedOn = ours && seen.heard && seen.landing
     ? { host: seen.landing.host, namespace: seen.landing.ns.name, address: seen.heard.address, port: seen.heard.port } : null;
-  const told = observedReachability(q.protocol, seen.sent, seen.listener?.state ?? null);
+  const told = observedReachability(q.protocol, seen.sent, seen.listener);
   const reachable = told.reachable;
   let evidence = told.evidence;
   // Through, but not to VNet's listener: it landed somewhere else than predicted.
@@ -144,7 +147,7 @@ async function judged(result: TraceResult, hosts: readonly LiveHost[], seen: Obs
   const check: LiveCheck = {
     sent: true, notSent: null, from: seen.source, protocol: q.protocol, to: { address: q.toAddress, port: q.port },
     listener: seen.listener && seen.landing
-      ? { state: seen.listener.state, host: seen.landing.host, namespace: seen.landing.ns.name, port: seen.landing.port } : null,
+      ? { state: seen.listener, host: seen.landing.host, namespace: seen.landing.ns.name, port: seen.landing.port } : null,
     reachable, landedOn, evidence, predicted: result.reachable, agrees, routes: [], wrongStep: null,
   };
   if (agrees === false) await explain(check, result, hosts, signal);
