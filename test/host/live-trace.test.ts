@@ -115,6 +115,13 @@ test('a stale model disagrees with reality; ip route get names the namespace who
   }
 });
 
+test('with a .vnet FILE, its desired network is traced and the packet sent on --host', async () => {
+  const file = join(__dirname, '../../examples/b-bridge-gateway.vnet');
+  const verdict = await live([file, ...host.vnetArgs, '--from', 'red', '--to', 'blue', '--tcp', '80'], EXIT.ok);
+  assert.deepEqual(verdict.live.from, { host: 'host', namespace: 'red' }, 'the lab\'s own name for its machine');
+  assert.deepEqual([verdict.live.listener?.namespace, verdict.live.landedOn?.namespace, verdict.live.agrees], ['blue', 'blue', true]);
+});
+
 test('an outside source cannot be sent from the host, and says so', async () => {
   const result = await vnet(['trace', ...host.vnetArgs, '--from', scenario.peer, '--to', scenario.address.split('/')[0], '--tcp', '80', '--live']);
   assert.equal(result.exitCode, EXIT.liveNotSent, result.stderr);
