@@ -1,7 +1,8 @@
 // `vnet trace --live` on a testbed host built by hand (scenario B: red and blue on a bridge, the host as
 // gateway, port 80 published to blue): the real packet agrees with the trace for ICMP, TCP (to VNet's own
-// listener, and to one already there), UDP and a drop; a stale state file disagrees, and `ip route get`
-// names the namespace whose route changed; an outside source is refused; and nothing VNet started is left
+// listener, and to one already there), UDP, a drop, and a .vnet file's network; a stale state file
+// disagrees, and `ip route get` names the namespace whose route changed; a mangle DROP the model does not
+// read disagrees with every route agreeing; an outside source is refused; and nothing VNet started is left
 // running. Traffic goes only to the testbed's own addresses.
 
 import { test, before, after } from 'node:test';
@@ -120,6 +121,18 @@ test('with a .vnet FILE, its desired network is traced and the packet sent on --
   const verdict = await live([file, ...host.vnetArgs, '--from', 'red', '--to', 'blue', '--tcp', '80'], EXIT.ok);
   assert.deepEqual(verdict.live.from, { host: 'host', namespace: 'red' }, 'the lab\'s own name for its machine');
   assert.deepEqual([verdict.live.listener?.namespace, verdict.live.landedOn?.namespace, verdict.live.agrees], ['blue', 'blue', true]);
+});
+
+test('a rule the model does not read (mangle DROP) disagrees; the routes agree, so the step is one routes cannot show', async () => {
+  await host.mustSh('ip netns exec blue iptables -t mangle -A PREROUTING -p tcp --dport 8082 -j DROP\n');
+  try {
+    const verdict = await live([...host.vnetArgs, '--from', 'red', '--to', 'blue', '--tcp', '8082'], EXIT.liveDisagrees);
+    assert.deepEqual([verdict.reachable, verdict.live.reachable, verdict.live.listener?.state], [true, false, 'started']);
+    assert.ok(verdict.live.routes.length > 0 && verdict.live.routes.every((r) => r.agrees !== false), JSON.stringify(verdict.live.routes));
+    assert.match(verdict.live.wrongStep!, /^Every route lookup on the path agrees with the kernel, so something the model does not see stops the real packet/);
+  } finally {
+    await host.mustSh('ip netns exec blue iptables -t mangle -D PREROUTING -p tcp --dport 8082 -j DROP\n');
+  }
 });
 
 test('an outside source cannot be sent from the host, and says so', async () => {
