@@ -35,7 +35,7 @@ const USAGE = [
   HOST_HELP,
   '',
   `Exit codes: ${EXIT.ok} reachable, ${EXIT.traceDropped} dropped, ${EXIT.traceUncertain} uncertain (a rule on the path was not evaluated).`,
-  `With --live: the trace's code when the real packet agrees, ${EXIT.liveDisagrees} when it does not, ${EXIT.liveNotSent} when it cannot be sent (an outside source).`,
+  `With --live: the trace's code when the real packet agrees (or cannot tell), ${EXIT.liveDisagrees} when it does not, ${EXIT.liveNotSent} when it cannot be sent (an outside source).`,
 ].join('\n');
 
 function portOf(args: ParsedArgs, flag: 'tcp' | 'udp'): number {
