@@ -10,6 +10,7 @@ import { exportCommand } from './commands/export';
 import { graphCommand } from './commands/graph';
 import { traceCommand } from './commands/trace';
 import { captureCommand } from './commands/capture';
+import { testCommand } from './commands/test';
 
 export const commands: CliCommand[] = [
   showCommand,
@@ -21,4 +22,5 @@ export const commands: CliCommand[] = [
   graphCommand,
   traceCommand,
   captureCommand,
+  testCommand,
 ];

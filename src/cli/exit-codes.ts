@@ -18,6 +18,12 @@ export const EXIT = {
   traceDropped: 12,
   /** `trace`: a rule on the path could not be evaluated, so the verdict rests on an assumption. */
   traceUncertain: 13,
+  /** `trace --live`: the real packet did not do what the trace predicted. */
+  liveDisagrees: 14,
+  /** `trace --live`: the packet could not be sent (an outside source): there is no live answer. */
+  liveNotSent: 15,
+  /** `test`: one or more expectations failed on the host. */
+  testFailed: 16,
 } as const;
 
 /** Maps an error code (VnetError.code) to the exit code that names its kind. */
@@ -28,7 +34,7 @@ export function exitCodeFor(code: string): number {
     case 'VN-SSH-AUTH': return EXIT.authRefused;
     case 'VN-SSH-HOSTKEY': return EXIT.hostKey;
     case 'VN-HOST-PRIVILEGE': case 'VN-HOST-SUDO-PASSWORD': return EXIT.privilege;
-    case 'VN-HOST-TOOL': return EXIT.missingTool;
+    case 'VN-HOST-TOOL': case 'VN-LIVE-TOOL': return EXIT.missingTool;
     case 'VN-APPLY-STEP': case 'VN-APPLY-INTERRUPTED': case 'VN-APPLY-STALE': case 'VN-HOST-BUSY': return EXIT.applyFailed;
     case 'VN-OWNERSHIP': return EXIT.conflict;
     case 'VN-DECLINED': return EXIT.declined;

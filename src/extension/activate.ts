@@ -16,6 +16,7 @@ import { VnetLanguageClient } from './language-client';
 import { PLAN_SCHEME, PlanDocuments } from './plan-documents';
 import { plainMessage } from './text-safety';
 import { TopologyBridge } from './topology-bridge';
+import { LabTesting } from './testing/test-controller';
 import { TOPOLOGY_VIEW_TYPE } from './topology/view-type';
 import type { TreeNode } from './tree-model';
 import { rawSetting, updateSetting, VnetConfiguration } from './vnet-configuration';
@@ -55,6 +56,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const commands = commandContext(context, { ui, hosts, active: hostsView.active, topology, log });
   const captureFaces = new VscodeCaptureFaces();
   context.subscriptions.push(captureFaces);
+  const testing = new LabTesting(commands);
+  context.subscriptions.push(testing);
+  // Set once the Testing view's controller exists (it needs this context to run).
+  commands.testLab = (arg) => testing.testFile(arg);
   registerCommands(context, { ...commands, captureFaces });
 }
 

@@ -78,8 +78,8 @@ async function usageError(argv: string[], pattern: RegExp): Promise<void> {
   });
 }
 
-test('usage errors: --live is not there yet, one protocol, a port, --from and --to, FILE or --host', async () => {
-  await usageError([B, '--from', 'red', '--to', 'blue', '--live'], /--live .* is not implemented yet/);
+test('usage errors: --live with FILE needs a host, one protocol, a port, --from and --to, FILE or --host', async () => {
+  await usageError([B, '--from', 'red', '--to', 'blue', '--live'], /needs the host the lab runs on: add --host TARGET/);
   await usageError([B, '--from', 'red', '--to', 'blue', '--icmp', '--tcp', '80'], /Give one of --icmp, --tcp PORT, --udp PORT/);
   await usageError([B, '--from', 'red', '--to', 'blue', '--tcp', '0'], /--tcp takes a port from 1 to 65535/);
   await usageError([B, '--to', 'blue'], /Give both --from and --to/);

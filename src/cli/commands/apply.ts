@@ -8,6 +8,7 @@ import type { ProgressEvent } from '../../engine/run-plan';
 import { formatPlans, formatStep, plansJson } from '../../plan/format';
 import { parseArgs, flagValue, type ParsedArgs } from '../args';
 import { VnetError } from '../../model/errors';
+import { shellCommand } from '../../model/shell';
 import { printHelpIfAsked, type CliCommand, type CliIo } from '../command';
 import { EXIT } from '../exit-codes';
 import { HOST_HELP, HOST_USAGE } from '../host-options';
@@ -97,6 +98,12 @@ export async function runConverge(verb: 'apply' | 'destroy', args: ParsedArgs, i
   return EXIT.ok;
 }
 
+/** After apply, the way to check what the file claims on the host (`vnet test`). */
+export function testHint(file: string, expectations: number, host: string | undefined): string {
+  const command = shellCommand(['vnet', 'test', file, ...(host === undefined ? [] : ['--host', host])]);
+  return `The lab states ${expectations} expectation${expectations === 1 ? '' : 's'}: run "${command}" to check ${expectations === 1 ? 'it' : 'them'} with real traffic.\n`;
+}
+
 export const applyCommand: CliCommand = {
   name: 'apply',
   summary: 'Converge a host (or each host of a lab) to a .vnet file',
@@ -104,7 +111,10 @@ export const applyCommand: CliCommand = {
   async run(argv, io) {
     const args = parseArgs(argv, RUN_FLAGS);
     if (printHelpIfAsked(args, applyCommand, io)) return EXIT.ok;
-    const lab = await loadLab(onlyFile(args, 'apply'), io);
-    return runConverge('apply', args, io, reachLab(lab, args, (host) => host.topology), lab.name);
+    const file = onlyFile(args, 'apply');
+    const lab = await loadLab(file, io);
+    const code = await runConverge('apply', args, io, reachLab(lab, args, (host) => host.topology), lab.name);
+    if (lab.expectations?.length && !args.booleans.has('json')) io.stdout(testHint(file, lab.expectations.length, flagValue(args, 'host')));
+    return code;
   },
 };

@@ -7,10 +7,14 @@ import { VnetError } from '../../model/errors';
 import { STATE_SCHEMA, type Lab, type Topology } from '../../model/topology';
 import { validSinglePort } from '../../model/ports';
 import { renderTrace, trace, type TraceQuestion, type TraceResult } from '../../trace/index';
+import { checkLive, type LiveHost } from '../../host/live-check';
+import { probeHost } from '../../host/probe';
+import { renderLiveCheck, type LiveCheck } from '../../model/live-check';
 import { flagValue, parseArgs, type ParsedArgs } from '../args';
 import { printHelpIfAsked, type CliCommand } from '../command';
 import { EXIT } from '../exit-codes';
-import { HOST_FLAGS, HOST_HELP, probeFromArgs } from '../host-options';
+import { callTimeoutMs, hostArgsFrom, HOST_FLAGS, HOST_HELP, probeFromArgs, transportFromArgs } from '../host-options';
+import { liveHostsOf } from '../live-hosts';
 
 const SHORT_USAGE = 'vnet trace [FILE] [--host T] --from NS|ADDR --to ADDR|NS [--icmp | --tcp PORT | --udp PORT] [--json]';
 
@@ -24,12 +28,14 @@ const USAGE = [
   '  --tcp PORT      a TCP connection to PORT',
   '  --udp PORT      a UDP datagram to PORT',
   '  --json          print the verdict as JSON (docs/trace.md)',
-  '  --live          send the real packet too (not implemented yet)',
+  '  --live          then send the real packet on the host and say whether it agrees (with FILE: needs --host,',
+  '                  or the machines\' ssh targets in the file)',
   '',
   'Without FILE it reads the live host (--host, default local):',
   HOST_HELP,
   '',
   `Exit codes: ${EXIT.ok} reachable, ${EXIT.traceDropped} dropped, ${EXIT.traceUncertain} uncertain (a rule on the path was not evaluated).`,
+  `With --live: the trace's code when the real packet agrees (or cannot tell), ${EXIT.liveDisagrees} when it does not, ${EXIT.liveNotSent} when it cannot be sent (an outside source).`,
 ].join('\n');
 
 function portOf(args: ParsedArgs, flag: 'tcp' | 'udp'): number {
@@ -70,9 +76,44 @@ async function readNetwork(path: string): Promise<Topology | Lab> {
   return result.lab;
 }
 
-function exitCodeOf(result: TraceResult): number {
+function exitCodeOf(result: TraceResult, live: LiveCheck | null): number {
+  if (live && !live.sent) return EXIT.liveNotSent;
+  if (live?.agrees === false) return EXIT.liveDisagrees;
   if (result.uncertain) return EXIT.traceUncertain;
   return result.reachable ? EXIT.ok : EXIT.traceDropped;
+}
+
+/** The live host, read and traced; its transport stays open for the live check. */
+async function traceLiveHost(args: ParsedArgs, question: TraceQuestion, signal: AbortSignal): Promise<{ result: TraceResult; hosts: LiveHost[]; close: () => Promise<void> }> {
+  const transport = transportFromArgs(args);
+  try {
+    const topology = await probeHost(transport, { signal, timeoutMs: callTimeoutMs(hostArgsFrom(args)) });
+    signal.throwIfAborted();
+    return { result: trace(topology, question), hosts: [{ name: topology.host, topology, transport }], close: () => transport.close() };
+  } catch (error) {
+    await transport.close();
+    throw error;
+  }
+}
+
+/** The trace, and with --live the real packet beside it. */
+async function traceAndCheck(args: ParsedArgs, file: string | undefined, question: TraceQuestion, signal: AbortSignal): Promise<{ result: TraceResult; live: LiveCheck | null }> {
+  if (!args.booleans.has('live')) {
+    const network = file ? await readNetwork(file) : await probeFromArgs(args, signal);
+    signal.throwIfAborted();
+    return { result: trace(network, question), live: null };
+  }
+  if (file) {
+    const network = await readNetwork(file);
+    const result = trace(network, question);
+    return { result, live: await checkLive(result, liveHostsOf(network, args, file), { signal }) };
+  }
+  const traced = await traceLiveHost(args, question, signal);
+  try {
+    return { result: traced.result, live: await checkLive(traced.result, traced.hosts, { signal }) };
+  } finally {
+    await traced.close();
+  }
 }
 
 export const traceCommand: CliCommand = {
@@ -82,15 +123,15 @@ export const traceCommand: CliCommand = {
   async run(argv, io) {
     const args = parseArgs(argv, { ...HOST_FLAGS, from: { value: true }, to: { value: true }, icmp: {}, tcp: { value: true }, udp: { value: true }, json: {}, live: {}, help: {} });
     if (printHelpIfAsked(args, traceCommand, io)) return EXIT.ok;
-    if (args.booleans.has('live')) throw new VnetError('VN-USAGE-LIVE', '--live (sending the real packet) is not implemented yet. Run the trace without --live.');
     if (args.positionals.length > 1) throw new VnetError('VN-USAGE-ARGS', `vnet trace takes at most one FILE, got ${args.positionals.length}. Usage: ${SHORT_USAGE}`);
     const file = args.positionals[0];
-    if (file && args.flags.has('host')) throw new VnetError('VN-USAGE-ARGS', 'Give a FILE (its desired network) or --host (the live one), not both.');
+    if (file && args.flags.has('host') && !args.booleans.has('live')) {
+      throw new VnetError('VN-USAGE-ARGS', 'Give a FILE (its desired network) or --host (the live one), not both; with --live, FILE is traced and --host is where the real packet is sent.');
+    }
     const question = questionOf(args);
-    const network = file ? await readNetwork(file) : await probeFromArgs(args, io.signal);
-    io.signal.throwIfAborted();
-    const result = trace(network, question);
-    io.stdout(args.booleans.has('json') ? `${JSON.stringify(result, null, 2)}\n` : renderTrace(result));
-    return exitCodeOf(result);
+    const { result, live } = await traceAndCheck(args, file, question, io.signal);
+    if (args.booleans.has('json')) io.stdout(`${JSON.stringify(live ? { ...result, live } : result, null, 2)}\n`);
+    else io.stdout(renderTrace(result) + (live ? renderLiveCheck(live) : ''));
+    return exitCodeOf(result, live);
   },
 };

@@ -44,6 +44,7 @@ export const COMMAND_IDS = [
   'vnet.stopCapture',
   'vnet.impairLink',
   'vnet.clearImpairment',
+  'vnet.testLab',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

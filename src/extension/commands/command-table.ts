@@ -1,6 +1,7 @@
 // What each command does, by id. Loaded on the first command (activate() stays lean); every handler runs
 // under reportFailures, so a failure is a message that says what happened and what to do. Free of vscode.
 
+import { VnetError } from '../../model/errors';
 import type { CommandId } from './command-ids';
 import { addAddress, addBridge, addMasquerade, addNamespace, addPortForward, addRoute, toggleForwarding, toggleInterfaceState } from './create-flows';
 import { addHost, copyText, exportHost, refresh, removeHost, retry, selectActiveHost } from './host-commands';
@@ -13,7 +14,6 @@ import { targetOf } from './resolve';
 import { reportFailures } from './run-operation';
 import { capture, openShell, ping } from './terminal-flows';
 import { addVethPair } from './veth-wizard';
-import { VnetError } from '../../model/errors';
 import { captureAlongTrace, captureOnInterface, stopCapture } from '../capture/capture-flows';
 import type { CaptureFaces } from '../capture/capture-faces';
 import { clearImpairment, impairLink } from './impair-flows';
@@ -29,6 +29,8 @@ export interface ExtensionCommandContext extends DriftContext {
   showMatrix?(arg: unknown): Promise<void>;
   /** The status bar of captures to files; absent where no editor shows them (the capture commands refuse). */
   captureFaces?: CaptureFaces;
+  /** Runs a .vnet file's expectations live on its host, as a test run (testing/test-controller.ts). */
+  testLab?(arg: unknown): Promise<void>;
 }
 
 async function needs(feature: ((arg: unknown) => Promise<void>) | undefined, arg: unknown, what: string): Promise<void> {
@@ -80,6 +82,10 @@ const HANDLERS: Record<CommandId, Handler> = {
   'vnet.stopCapture': (ctx) => stopCapture(ctx),
   'vnet.impairLink': (ctx, arg) => impairLink(ctx, targetOf(arg)),
   'vnet.clearImpairment': (ctx, arg) => clearImpairment(ctx, targetOf(arg)),
+  'vnet.testLab': async (ctx, arg) => {
+    if (!ctx.testLab) throw new VnetError('VN-TEST-NOT-READY', 'The Testing view is not ready yet. Try again in a moment.');
+    await ctx.testLab(arg);
+  },
 };
 
 export function runCommand(ctx: ExtensionCommandContext, id: CommandId, arg: unknown): Promise<void> {

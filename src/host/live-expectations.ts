@@ -1,0 +1,44 @@
+// Checks every expectation of a lab on its host(s) (`vnet test`, the extension's Testing view): the trace
+// engine's verdict on the file's own network, then the real packet (live-check.ts), one expectation at a
+// time so that two checks never share a port or a listener.
+
+import { isVnetError } from '../model/errors';
+import type { Expectation } from '../model/expectation';
+import { liveResultOf, type ExpectationRun } from '../model/expectation-run';
+import type { Lab } from '../model/topology';
+import { judgeExpectation } from '../trace/index';
+import { checkLive, type LiveHost } from './live-check';
+
+export interface ExpectationCheckOptions {
+  signal?: AbortSignal;
+  /** Called as each expectation is done, for progress. */
+  onRun?: (run: ExpectationRun) => void;
+}
+
+/** One expectation: predicted on the lab's network, then sent on its host. */
+export async function checkExpectation(lab: Lab, expectation: Expectation, hosts: readonly LiveHost[], signal?: AbortSignal): Promise<ExpectationRun> {
+  const verdict = judgeExpectation(lab, expectation);
+  const predicted = { outcome: verdict.outcome, why: verdict.why };
+  if (!verdict.trace) return { expectation, predicted, live: null, result: 'fail', why: verdict.why };
+  try {
+    const live = await checkLive(verdict.trace, hosts, { signal, landing: expectation.landsOn });
+    return { expectation, predicted, live, ...liveResultOf(expectation, live) };
+  } catch (error) {
+    // A question this check cannot ask (a namespace to listen in that is not there…) fails this
+    // expectation; a host that cannot be reached ends the whole run with its own error.
+    if (isVnetError(error) && error.code.startsWith('VN-LIVE-')) return { expectation, predicted, live: null, result: 'fail', why: error.message };
+    throw error;
+  }
+}
+
+/** Every expectation of the lab, in file order. */
+export async function checkExpectations(lab: Lab, hosts: readonly LiveHost[], options: ExpectationCheckOptions = {}): Promise<ExpectationRun[]> {
+  const runs: ExpectationRun[] = [];
+  for (const expectation of lab.expectations ?? []) {
+    options.signal?.throwIfAborted();
+    const run = await checkExpectation(lab, expectation, hosts, options.signal);
+    runs.push(run);
+    options.onRun?.(run);
+  }
+  return runs;
+}
