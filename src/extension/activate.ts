@@ -60,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(testing);
   // Set once the Testing view's controller exists (it needs this context to run).
   commands.testLab = (arg) => testing.testFile(arg);
+  commands.testExpectation = (arg, line) => testing.testExpectation(arg, line);
   registerCommands(context, { ...commands, captureFaces });
 }
 
@@ -128,11 +129,11 @@ function commandContext(
 
 /** One handler per command id; the command code (and the engine behind it) loads on the first command. */
 function registerCommands(context: vscode.ExtensionContext, commands: ExtensionCommandContext): void {
-  const run = async (id: CommandId, arg: unknown) => {
+  const run = async (id: CommandId, arg: unknown, more: unknown[]) => {
     const { runCommand } = await import('./commands/command-table.js');
-    await runCommand(commands, id, arg);
+    await runCommand(commands, id, arg, more);
   };
   for (const id of COMMAND_IDS) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, (arg: unknown) => run(id, arg)));
+    context.subscriptions.push(vscode.commands.registerCommand(id, (arg: unknown, ...more: unknown[]) => run(id, arg, more)));
   }
 }

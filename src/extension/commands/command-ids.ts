@@ -45,6 +45,7 @@ export const COMMAND_IDS = [
   'vnet.impairLink',
   'vnet.clearImpairment',
   'vnet.testLab',
+  'vnet.checkExpectationLive',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

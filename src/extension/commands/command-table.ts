@@ -29,8 +29,8 @@ export interface ExtensionCommandContext extends DriftContext {
   showMatrix?(arg: unknown): Promise<void>;
   /** The status bar of captures to files; absent where no editor shows them (the capture commands refuse). */
   captureFaces?: CaptureFaces;
-  /** Runs a .vnet file's expectations live on its host, as a test run (testing/test-controller.ts). */
-  testLab?(arg: unknown): Promise<void>;
+  /** Runs one `expect` of a .vnet file (its zero-based line) live on its host (the "Check on host…" lens). */
+  testExpectation?(arg: unknown, line: unknown): Promise<void>;
 }
 
 async function needs(feature: ((arg: unknown) => Promise<void>) | undefined, arg: unknown, what: string): Promise<void> {
@@ -38,7 +38,8 @@ async function needs(feature: ((arg: unknown) => Promise<void>) | undefined, arg
   await feature(arg);
 }
 
-type Handler = (ctx: ExtensionCommandContext, arg: unknown) => Promise<void>;
+/** `more`: the arguments after the first, for the commands a code lens calls with several. */
+type Handler = (ctx: ExtensionCommandContext, arg: unknown, more: unknown[]) => Promise<void>;
 
 const HANDLERS: Record<CommandId, Handler> = {
   'vnet.refresh': (ctx, arg) => refresh(ctx, targetOf(arg)),
@@ -82,14 +83,18 @@ const HANDLERS: Record<CommandId, Handler> = {
   'vnet.stopCapture': (ctx) => stopCapture(ctx),
   'vnet.impairLink': (ctx, arg) => impairLink(ctx, targetOf(arg)),
   'vnet.clearImpairment': (ctx, arg) => clearImpairment(ctx, targetOf(arg)),
+  'vnet.checkExpectationLive': async (ctx, arg, [line]) => {
+    if (!ctx.testExpectation) throw new VnetError('VN-TEST-NOT-READY', 'The Testing view is not ready yet. Try again in a moment.');
+    await ctx.testExpectation(arg, line);
+  },
   'vnet.testLab': async (ctx, arg) => {
     if (!ctx.testLab) throw new VnetError('VN-TEST-NOT-READY', 'The Testing view is not ready yet. Try again in a moment.');
     await ctx.testLab(arg);
   },
 };
 
-export function runCommand(ctx: ExtensionCommandContext, id: CommandId, arg: unknown): Promise<void> {
-  return reportFailures(ctx, () => HANDLERS[id](ctx, arg));
+export function runCommand(ctx: ExtensionCommandContext, id: CommandId, arg: unknown, more: unknown[] = []): Promise<void> {
+  return reportFailures(ctx, () => HANDLERS[id](ctx, arg, more));
 }
 
 export function handledCommands(): string[] {

@@ -32,6 +32,8 @@ export interface LabContext extends CommandContext {
   recall(key: string): string | undefined;
   remember(key: string, value: string): Promise<void>;
   log(line: string): void;
+  /** Runs a .vnet file's expectations live on its host, as a test run (testing/test-controller.ts). */
+  testLab?(arg: unknown): Promise<void>;
 }
 
 export function compileLabFile(file: LabFile): Lab {
@@ -163,9 +165,10 @@ async function convergeLab(ctx: LabContext, arg: unknown, verb: 'apply' | 'destr
     }));
     refreshHosts(ctx, prepared.targets);
     const changed = results.some((r) => stepsRun(r) > 0);
-    void ctx.ui.info(plainText(changed
+    const done = changed
       ? `${verb === 'apply' ? 'Applied' : 'Destroyed'} lab ${lab.name}. ${results.map(resultLine).join('; ')}.`
-      : `Lab ${lab.name}: ${verb === 'apply' ? 'every host is already as the file says' : 'nothing of it is left'}; nothing to do.`));
+      : `Lab ${lab.name}: ${verb === 'apply' ? 'every host is already as the file says' : 'nothing of it is left'}; nothing to do.`;
+    offerTests(ctx, arg, verb === 'apply' ? lab.expectations?.length ?? 0 : 0, done);
   } catch (error) {
     refreshHosts(ctx, prepared.targets);
     if (isVnetError(error) && error.code === 'VN-DECLINED') {
@@ -184,6 +187,17 @@ async function convergeLab(ctx: LabContext, arg: unknown, verb: 'apply' | 'destr
     await prepared.release();
   }
 }
+
+/** After an apply, a lab that states expectations offers to check them with real traffic (the Testing view). */
+function offerTests(ctx: LabContext, arg: unknown, expectations: number, done: string): void {
+  if (!expectations || !ctx.testLab) { void ctx.ui.info(plainText(done)); return; }
+  const what = `${expectations} expectation${expectations === 1 ? '' : 's'}`;
+  void ctx.ui.info(plainText(`${done} The lab states ${what}: check ${expectations === 1 ? 'it' : 'them'} with real traffic?`), RUN_TESTS)
+    .then((choice) => (choice === RUN_TESTS ? ctx.testLab?.(arg) : undefined))
+    .catch((error: unknown) => ctx.log(`Test Lab: ${error instanceof Error ? error.message : String(error)}`));
+}
+
+const RUN_TESTS = 'Run Tests';
 
 export const applyLab = (ctx: LabContext, arg: unknown) => convergeLab(ctx, arg, 'apply');
 export const destroyLab = (ctx: LabContext, arg: unknown) => convergeLab(ctx, arg, 'destroy');

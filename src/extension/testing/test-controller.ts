@@ -107,15 +107,30 @@ export class LabTesting implements vscode.Disposable {
   /** "VNet: Test Lab": the file's expectations, run as a test run (shown in the Testing view). */
   async testFile(arg: unknown): Promise<void> {
     const labFile = await this.ctx.readLabFile(arg);
-    const uri = vscode.Uri.parse(labFile.key);
-    const file = await this.update(uri, labFile.text);
+    const file = await this.update(vscode.Uri.parse(labFile.key), labFile.text);
     if (!file) {
       void this.ctx.ui.info(plainText(`${labFile.label} states no expectations ("expect FROM reaches TARGET"): nothing to test.`));
       return;
     }
+    await this.runItems([file]);
+  }
+
+  /** The "Check on host…" code lens of one `expect` line (its zero-based line): that expectation alone. */
+  async testExpectation(arg: unknown, line: unknown): Promise<void> {
+    const labFile = await this.ctx.readLabFile(arg);
+    const file = await this.update(vscode.Uri.parse(labFile.key), labFile.text);
+    const test = file ? [...iterate(file.children)].find((item) => item.range?.start.line === line) : undefined;
+    if (!test) {
+      void this.ctx.ui.info(plainText(`${labFile.label} has no expectation on line ${typeof line === 'number' ? line + 1 : '?'} any more: the file changed. Try the lens again.`));
+      return;
+    }
+    await this.runItems([test]);
+  }
+
+  private async runItems(items: vscode.TestItem[]): Promise<void> {
     const tokens = new vscode.CancellationTokenSource();
     try {
-      await this.run(new vscode.TestRunRequest([file]), tokens.token);
+      await this.run(new vscode.TestRunRequest(items), tokens.token);
     } finally {
       tokens.dispose();
     }
