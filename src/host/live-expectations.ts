@@ -2,6 +2,7 @@
 // engine's verdict on the file's own network, then the real packet (live-check.ts), one expectation at a
 // time so that two checks never share a port or a listener.
 
+import { parseIp } from '../model/cidr';
 import { isVnetError } from '../model/errors';
 import type { Expectation } from '../model/expectation';
 import { liveResultOf, type ExpectationRun } from '../model/expectation-run';
@@ -19,7 +20,11 @@ export interface ExpectationCheckOptions {
 export async function checkExpectation(lab: Lab, expectation: Expectation, hosts: readonly LiveHost[], signal?: AbortSignal): Promise<ExpectationRun> {
   const verdict = judgeExpectation(lab, expectation);
   const predicted = { outcome: verdict.outcome, why: verdict.why };
-  if (!verdict.trace) return { expectation, predicted, live: null, result: 'fail', why: verdict.why };
+  if (!verdict.trace) {
+    // An outside source the file cannot bring in (it declares no way in) is not sent from the host anyway.
+    if (parseIp(expectation.from)) return { expectation, predicted, live: null, result: 'not-checked', why: `${expectation.from} is outside the host: VNet cannot send from there. Check it from that machine.` };
+    return { expectation, predicted, live: null, result: 'fail', why: verdict.why };
+  }
   try {
     const live = await checkLive(verdict.trace, hosts, { signal, landing: expectation.landsOn });
     return { expectation, predicted, live, ...liveResultOf(expectation, live) };

@@ -224,15 +224,23 @@ export function completionsAt(document: TextDocument, position: Position, option
     addKeywords(items, cursor, options);
     return items.list;
   }
+  if (words[0] === 'veth' && cursor.context !== 'chain') {
+    const byColon = addPlaceInterfaces(document, cursor, position);
+    if (byColon) return byColon.list;
+  }
+  addStatementWords(items, cursor, model);
+  return items.list;
+}
+
+/** What may follow the statement's words so far (cursor.words, the first being its keyword). */
+function addStatementWords(items: Items, cursor: CursorContext, model: ReturnType<typeof recentModelOf>['model']): void {
+  const words = cursor.words;
   const [head, ...args] = words;
   switch (cursor.context === 'chain' ? 'rule' : head) {
-    case 'veth': {
-      const byColon = addPlaceInterfaces(document, cursor, position);
-      if (byColon) return byColon.list;
+    case 'veth':
       if (args.length === 0 || (args.length === 2 && args[1] === '--')) addPlaces(items, cursor.machine);
       else if (args.length === 1) items.add('--', CompletionItemKind.Operator, 'between the two ends');
       break;
-    }
     case 'address':
       if (cursor.context === 'place' && args.length === 0) addInterfaces(items, cursor.place);
       break;
@@ -280,5 +288,4 @@ export function completionsAt(document: TextDocument, position: Position, option
       if (isImpairmentSetting(head) && (cursor.context === 'link' || cursor.context === 'interface')) addImpairmentWords(items, words);
       break;
   }
-  return items.list;
 }
