@@ -10,7 +10,8 @@ import type { Namespace, NetInterface, Topology } from '../model/topology';
 const parsedCidrs = new Map<string, Cidr | null>();
 const PARSED_LIMIT = 100_000;
 
-function cidrOf(text: string): Cidr | null {
+/** A CIDR parsed once. */
+export function cidrOf(text: string): Cidr | null {
   let cidr = parsedCidrs.get(text);
   if (cidr === undefined) {
     if (parsedCidrs.size >= PARSED_LIMIT) parsedCidrs.clear();
@@ -95,31 +96,4 @@ export function subnetText(cidr: Cidr): string {
 /** The namespace of a topology that owns an address. */
 export function ownerOf(topology: Topology, address: string): Namespace | null {
   return topology.namespaces.find((ns) => ownsAddress(ns, address)) ?? null;
-}
-
-/** The key of an address in addressOwners: `family/value`. */
-export function addressKey(address: string): string | null {
-  const ip = ipOf(address);
-  return ip ? `${ip.family}/${ip.value}` : null;
-}
-
-/**
- * Who holds each address of a topology (lo's left out), by addressKey: who answers ARP for a next hop on
- * a bridge of many ports, found once, not port by port. The same rule as localInterfaceFor.
- */
-export function addressOwners(topology: Topology): Map<string, Namespace[]> {
-  const owners = new Map<string, Namespace[]>();
-  for (const ns of topology.namespaces) {
-    for (const iface of ns.interfaces) {
-      if (iface.kind === 'loopback') continue;
-      for (const cidr of cidrsOf(iface)) {
-        if (iface.state !== 'up' && cidr.family === 6) continue;
-        const key = `${cidr.family}/${cidr.address}`;
-        const list = owners.get(key);
-        if (list) list.push(ns);
-        else owners.set(key, [ns]);
-      }
-    }
-  }
-  return owners;
 }

@@ -1,7 +1,8 @@
 // What a rule can see of a packet at one hook: the packet, the interfaces it came in and goes out by,
 // its conntrack state, and which addresses are local to the namespace.
 
-import { cidrContains, parseCidr, parseIp } from '../model/cidr';
+import { cidrContains } from '../model/cidr';
+import { cidrOf, ipOf } from './addresses';
 import type { AddressMatch } from '../model/topology';
 import type { Packet } from './packet';
 
@@ -20,8 +21,8 @@ export function addressHolds(match: AddressMatch | null, address: string | null)
   if (!match) return true;
   if (address === null) return { unknown: 'the address is not chosen yet' };
   const text = match.value.includes('/') ? match.value : `${match.value}/${match.value.includes(':') ? 128 : 32}`;
-  const cidr = parseCidr(text);
-  const ip = parseIp(address);
+  const cidr = cidrOf(text);
+  const ip = ipOf(address);
   if (!cidr || !ip) return { unknown: `"${match.value}" is not an address` };
   return cidrContains(cidr, ip) !== match.negated;
 }

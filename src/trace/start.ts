@@ -1,10 +1,10 @@
 // Where a trace starts and what it aims at: a namespace or an outside address (which comes in by the
 // interface whose subnet holds it), and an address or a namespace's first address.
 
-import { canonicalIp, cidrContains, parseIp } from '../model/cidr';
+import { canonicalIp, cidrContains } from '../model/cidr';
 import { VnetError } from '../model/errors';
 import type { Lab, Namespace, Topology } from '../model/topology';
-import { cidrsOf, firstAddress, ownerOf } from './addresses';
+import { cidrsOf, firstAddress, ipOf, ownerOf } from './addresses';
 import { inwardInterface, leadsOut } from './links';
 import { arrive, originate } from './namespace-path';
 import type { Packet } from './packet';
@@ -31,7 +31,7 @@ function findNamespaceNamed(hosts: Hosts, name: string): { host: Hosts[number]; 
 }
 
 export function destinationOf(hosts: Hosts, to: string): string {
-  if (parseIp(to)) return canonicalIp(to);
+  if (ipOf(to)) return canonicalIp(to);
   const named = findNamespaceNamed(hosts, to);
   if (!named) throw new VnetError('VN-USAGE-TRACE', `--to ${to} is neither an address nor a namespace of the network. Give an address or a namespace name.`);
   const address = firstAddress(named.ns, 4) ?? firstAddress(named.ns, 6);
@@ -41,7 +41,7 @@ export function destinationOf(hosts: Hosts, to: string): string {
 
 /** Where an outside address comes in: the outward interface whose subnet holds it, else the default route's. */
 function entryFor(host: Hosts[number], address: string): { ns: Namespace; iface: string } | null {
-  const ip = parseIp(address)!;
+  const ip = ipOf(address)!;
   for (const ns of host.topology.namespaces) {
     for (const outward of ns.interfaces.filter((i) => leadsOut(i) && i.state === 'up')) {
       const inward = inwardInterface(ns, outward);
@@ -56,7 +56,7 @@ function entryFor(host: Hosts[number], address: string): { ns: Namespace; iface:
 }
 
 export function newPacket(question: TraceQuestion, src: string | null, dst: string): Packet {
-  const family = parseIp(dst)!.family;
+  const family = ipOf(dst)!.family;
   return {
     family, protocol: question.protocol, src, dst, sport: null, dport: question.protocol === 'icmp' ? null : question.port,
     icmpType: question.protocol === 'icmp' ? 'echo-request' : null,
@@ -76,7 +76,7 @@ export interface Start {
 }
 
 export function startOf(hosts: Hosts, from: string): Start {
-  if (!parseIp(from)) {
+  if (!ipOf(from)) {
     const named = findNamespaceNamed(hosts, from);
     if (!named) throw new VnetError('VN-USAGE-TRACE', `--from ${from} is neither a namespace of the network nor an address. Give a namespace name or an outside address.`);
     return { host: named.host, fromAddress: null, src: null, ns: named.ns, entry: null, run: (w, packet) => originate(w, named.ns, packet) };

@@ -1,10 +1,10 @@
 // The trace: follow a packet from its source to where it lands, then its reply back with conntrack, and
 // say whether the round trip works, where it stops and why, and what the engine had to assume.
 
-import { cidrContains, parseIp } from '../model/cidr';
+import { cidrContains } from '../model/cidr';
 import { VnetError } from '../model/errors';
 import type { Lab, Topology } from '../model/topology';
-import { cidrsOf, ownerOf } from './addresses';
+import { cidrsOf, ipOf, ownerOf } from './addresses';
 import { assume, newJourney, note } from './journey';
 import { inwardInterface } from './links';
 import { arrive, originate } from './namespace-path';
@@ -25,7 +25,7 @@ function replyPacket(request: Packet): Packet {
 function replyFromOutside(w: Walker, left: Extract<Outcome, { kind: 'left' }>): Outcome {
   const reply = replyPacket(left.packet);
   const iface = inwardInterface(left.ns, left.ns.interfaces.find((i) => i.name === left.iface)!);
-  const ip = parseIp(reply.dst);
+  const ip = ipOf(reply.dst);
   if (!ip || !cidrsOf(iface).some((c) => cidrContains(c, ip))) {
     assume(w.journey, left.ns, `reply to ${reply.dst} by ${iface.name}`,
       `${reply.dst} is not on ${iface.name}'s subnet: assumed nothing outside the host routes the reply back`);
@@ -71,7 +71,7 @@ export function trace(input: Topology | Lab, question: TraceQuestion): TraceResu
   const journey = newJourney(start.host.name);
   const w = newWalker(hosts, start.host.topology, journey, arrive);
   const packet = newPacket(question, start.src, toAddress);
-  if (start.src && parseIp(start.src)!.family !== packet.family) {
+  if (start.src && ipOf(start.src)!.family !== packet.family) {
     throw new VnetError('VN-USAGE-TRACE', `--from ${question.from} and --to ${question.to} are of different address families. Give two IPv4 or two IPv6 addresses.`);
   }
   const request = start.run(w, packet);
