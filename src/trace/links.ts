@@ -21,6 +21,12 @@ function linkDown(w: Walker, ns: Namespace, packet: Packet, iface: NetInterface,
   return { kind: 'dropped' };
 }
 
+/** A packet that crosses into another namespace loses its mark: the kernel scrubs it. */
+function crossed(packet: Packet): Packet {
+  packet.mark = 0;
+  return packet;
+}
+
 /** Whether an interface's far side is outside the host: a link with no peer here that is not a bridge port. */
 export function leadsOut(iface: NetInterface): boolean {
   if (iface.kind === 'loopback' || iface.kind === 'bridge' || iface.kind === 'dummy') return false;
@@ -51,6 +57,7 @@ function leaveHost(w: Walker, ns: Namespace, packet: Packet, out: string, nextho
   const lab = labHostFor(w, nexthop);
   note(w.journey, ns, packet, { step: 'leave', iface: out, says: `leaves the host by ${out} from ${packet.src}${lab ? `, to lab host ${lab.name}` : ''}` });
   if (!lab) return { kind: 'left', host: w.journey.host, ns, iface: out, packet };
+  crossed(packet);
   const next = w.hosts.find((h) => h.name === lab.name)!;
   w.topology = next.topology;
   w.journey.host = next.name;
@@ -97,7 +104,7 @@ function acrossBridge(w: Walker, ns: Namespace, bridge: NetInterface, ingress: N
     if (!far || far.iface.state !== 'up' || !owners.includes(far.ns)) continue;
     if (ingress && !passBridgeNetfilter(w, ns, bridge, packet, nexthop)) return { kind: 'dropped' };
     note(w.journey, ns, packet, { step: 'bridge', iface: bridge.name, says: `${bridge.name} forwards it to ${port.name}, whose far side ${far.ns.name} owns ${nexthop}`, by: ns.sysctls?.bridgeNfCallIptables ? 'net.bridge.bridge-nf-call-iptables = 1' : null });
-    return w.arrive(w, far.ns, far.iface.name, packet);
+    return w.arrive(w, far.ns, far.iface.name, crossed(packet));
   }
   const outward = ports.find(leadsOut);
   if (outward) return leaveHost(w, ns, packet, outward.name, nexthop);
@@ -121,8 +128,8 @@ export function transmit(w: Walker, ns: Namespace, out: string, nexthop: string,
   if (far.iface.state !== 'up') return linkDown(w, far.ns, packet, far.iface, far.ns.name);
   if (far.iface.master) {
     const bridge = far.ns.interfaces.find((i) => i.name === far.iface.master);
-    if (bridge) return acrossBridge(w, far.ns, bridge, far.iface, nexthop, packet);
+    if (bridge) return acrossBridge(w, far.ns, bridge, far.iface, nexthop, crossed(packet));
   }
   if (!ownsAddress(far.ns, nexthop)) return noNeighbour(w, ns, packet, nexthop, out);
-  return w.arrive(w, far.ns, far.iface.name, packet);
+  return w.arrive(w, far.ns, far.iface.name, crossed(packet));
 }

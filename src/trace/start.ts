@@ -59,7 +59,7 @@ export function newPacket(question: TraceQuestion, src: string | null, dst: stri
   const family = ipOf(dst)!.family;
   return {
     family, protocol: question.protocol, src, dst, sport: null, dport: question.protocol === 'icmp' ? null : question.port,
-    icmpType: question.protocol === 'icmp' ? 'echo-request' : null,
+    icmpType: question.protocol === 'icmp' ? 'echo-request' : null, mark: 0,
   };
 }
 

@@ -17,7 +17,7 @@ import { newWalker, type Outcome, type Walker } from './walker';
 function replyPacket(request: Packet): Packet {
   return {
     family: request.family, protocol: request.protocol, src: request.dst, dst: request.src!, sport: request.dport, dport: request.sport,
-    icmpType: request.protocol === 'icmp' ? 'echo-reply' : null,
+    icmpType: request.protocol === 'icmp' ? 'echo-reply' : null, mark: 0,
   };
 }
 

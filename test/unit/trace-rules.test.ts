@@ -71,6 +71,29 @@ test('addrtype LOCAL: a Docker-style published port matches only addresses of th
   assert.equal(published.uncertain, false);
 });
 
+test('marks, as CNI\'s portmap uses them: the published packet is marked, and only marked packets are masqueraded', () => {
+  const topology = b();
+  const host = nsOf(topology, 'host');
+  host.nat = [
+    parseNatRule('-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT')!,
+    parseNatRule('-A POSTROUTING -j CNI-HOSTPORT-MASQ')!,
+    parseNatRule('-A CNI-HOSTPORT-MASQ -m mark --mark 0x2000/0x2000 -j MASQUERADE')!,
+    parseNatRule('-A CNI-HOSTPORT-DNAT -p tcp -m tcp --dport 8081 -j CNI-HOSTPORT-SETMARK')!,
+    parseNatRule('-A CNI-HOSTPORT-DNAT -p tcp -m tcp --dport 8081 -j DNAT --to-destination 192.168.15.2:80')!,
+    parseNatRule('-A CNI-HOSTPORT-SETMARK -j MARK --set-xmark 0x2000/0x2000')!,
+  ];
+  host.natChains = ['CNI-HOSTPORT-DNAT', 'CNI-HOSTPORT-MASQ', 'CNI-HOSTPORT-SETMARK'];
+  const published = trace(topology, q('192.168.1.3', '192.168.1.2', 'tcp', 8081));
+  assert.deepEqual([published.reachable, published.uncertain], [true, false], published.drop?.reason);
+  assert.equal(published.hops.find((h) => h.step === 'nat-postrouting')?.says, 'masquerade to 192.168.15.5');
+  assert.equal(published.hops.find((h) => h.step === 'nat-postrouting')?.by, '-A CNI-HOSTPORT-MASQ -m mark --mark 0x2000/0x2000 -j MASQUERADE');
+  // Unmarked: blue's own packet to the LAN is not masqueraded by that rule, and its reply has no way back.
+  const out = trace(topology, q('blue', '192.168.1.3'));
+  assert.equal(out.hops.some((h) => h.step === 'nat-postrouting'), false);
+  assert.equal(out.leftBy?.source, '192.168.15.2');
+  assert.match(out.assumptions.map((a) => a.rule).join(' '), /^reply to 192\.168\.15\.2 by eth0$/);
+});
+
 test('DNAT in OUTPUT: the host\'s own connection to a published port is translated before it is routed', () => {
   const topology = b();
   nsOf(topology, 'host').nat.push(parseNatRule('-A OUTPUT -d 192.168.1.2/32 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 192.168.15.1:80')!);
