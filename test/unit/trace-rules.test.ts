@@ -3,6 +3,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseProbeOutput } from '../../src/host/probe-parse';
 import { parseNatRule } from '../../src/model/nat';
 import type { PolicyRule } from '../../src/model/routing';
 import { trace } from '../../src/trace/index';
@@ -199,4 +202,13 @@ test('--from an address a namespace holds: that namespace sends from it', () => 
   assert.equal(result.question.fromAddress, '192.168.2.2');
   assert.equal(result.reachable, true);
   assert.throws(() => trace(scenarioF(), q('192.168.2.2', 'fd00::1')), /different address families/);
+});
+
+test('a host as the probe reads it (captured from a real kernel): the kernel\'s own routes apart, in its order, and followed', () => {
+  const captured = parseProbeOutput(readFileSync(join(__dirname, '../fixtures/probe/rich-netlink.txt'), 'utf8'), '@@fixture0nonce', 'local');
+  const b = nsOf(captured, 'b');
+  assert.deepEqual(b.kernelRoutes?.filter((r) => !r.to.includes(':')).map((r) => `${r.to} ${r.dev}`), ['10.3.0.0/24 x1', '10.3.1.0/24 x2']);
+  assert.ok(b.routes.every((r) => r.protocol !== 'kernel'), 'configured routes stay apart');
+  const result = trace(captured, q('a', '10.1.0.1'));
+  assert.deepEqual([result.reachable, result.uncertain], [true, false], result.drop?.reason);
 });
