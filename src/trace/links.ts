@@ -9,7 +9,7 @@ import { filterHook, natHook } from './hooks';
 import { assume, dropAt, note } from './journey';
 import { translateNew } from './nat-steps';
 import type { Packet } from './packet';
-import { ownersOf, peerOf, type Outcome, type Walker } from './walker';
+import { ownersOf, peerOf, portsTowards, type Outcome, type Walker } from './walker';
 
 function noNeighbour(w: Walker, ns: Namespace, packet: Packet, nexthop: string, on: string): Outcome {
   dropAt(w.journey, ns, packet, { step: 'link', iface: on, says: `no neighbour answers for ${nexthop} on ${on}`, by: null });
@@ -97,16 +97,13 @@ function acrossBridge(w: Walker, ns: Namespace, bridge: NetInterface, ingress: N
     note(w.journey, ns, packet, { step: 'bridge', iface: bridge.name, says: `${bridge.name} takes it up to ${ns.name}, which owns ${nexthop}` });
     return w.arrive(w, ns, bridge.name, packet);
   }
-  const ports = ns.interfaces.filter((i) => i.master === bridge.name && i !== ingress && i.state === 'up');
-  const owners = ownersOf(w, nexthop);
-  for (const port of owners.length ? ports : []) {
-    const far = peerOf(w, port);
-    if (!far || far.iface.state !== 'up' || !owners.includes(far.ns)) continue;
+  for (const { port, far } of portsTowards(w, ns, bridge.name, ownersOf(w, nexthop), ingress)) {
+    if (far.iface.state !== 'up') continue;
     if (ingress && !passBridgeNetfilter(w, ns, bridge, packet, nexthop)) return { kind: 'dropped' };
     note(w.journey, ns, packet, { step: 'bridge', iface: bridge.name, says: `${bridge.name} forwards it to ${port.name}, whose far side ${far.ns.name} owns ${nexthop}`, by: ns.sysctls?.bridgeNfCallIptables ? 'net.bridge.bridge-nf-call-iptables = 1' : null });
     return w.arrive(w, far.ns, far.iface.name, crossed(packet));
   }
-  const outward = ports.find(leadsOut);
+  const outward = ns.interfaces.find((i) => i.master === bridge.name && i !== ingress && i.state === 'up' && leadsOut(i));
   if (outward) return leaveHost(w, ns, packet, outward.name, nexthop);
   return noNeighbour(w, ns, packet, nexthop, bridge.name);
 }

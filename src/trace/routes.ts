@@ -4,11 +4,10 @@
 // namespace's routes plus the kernel's own (connected) routes: as the probe read them, in the kernel's
 // order, or else made from the addresses on links that are up.
 
-import { cidrContains } from '../model/cidr';
 import { describeRoute } from '../model/route';
 import type { PolicyRule } from '../model/routing';
 import type { Namespace, Route } from '../model/topology';
-import { addressInSubnet, cidrOf, cidrsOf, ipOf, subnetText } from './addresses';
+import { addressInSubnet, cidrOf, cidrsOf, contains, ipOf, subnetText } from './addresses';
 
 export interface RouteChoice {
   route: Route;
@@ -76,7 +75,7 @@ export function lookupTable(ns: Namespace, routes: Route[], dst: string, table =
     const prefix = prefixOf(route, ip.family);
     if (prefix === null) continue;
     const cidr = route.to === 'default' ? null : cidrOf(route.to) ?? cidrOf(`${route.to}/${ip.family === 4 ? 32 : 128}`);
-    if (cidr && !cidrContains(cidr, ip)) continue;
+    if (cidr && !contains(cidr, ip)) continue;
     if (best && prefix === best.prefix) ties.push(route);
     if (!best || prefix > best.prefix) { best = { route, prefix }; ties.length = 0; }
   }
@@ -105,7 +104,7 @@ function prefixMatches(prefix: string | null, address: string | null): boolean |
   if (address === null) return null;
   const cidr = cidrOf(prefix.includes('/') ? prefix : `${prefix}/${prefix.includes(':') ? 128 : 32}`);
   const ip = ipOf(address);
-  return cidr !== null && ip !== null && cidrContains(cidr, ip);
+  return cidr !== null && ip !== null && contains(cidr, ip);
 }
 
 /** Whether a policy rule selects the packet; null when it cannot be told (the rule names why). */

@@ -1,10 +1,9 @@
 // Where a trace starts and what it aims at: a namespace or an outside address (which comes in by the
 // interface whose subnet holds it), and an address or a namespace's first address.
 
-import { canonicalIp, cidrContains } from '../model/cidr';
 import { VnetError } from '../model/errors';
 import type { Lab, Namespace, Topology } from '../model/topology';
-import { cidrsOf, firstAddress, ipOf, ownerOf } from './addresses';
+import { canonicalOf, cidrsOf, contains, firstAddress, ipOf, ownerOf } from './addresses';
 import { inwardInterface, leadsOut } from './links';
 import { arrive, originate } from './namespace-path';
 import type { Packet } from './packet';
@@ -31,7 +30,7 @@ function findNamespaceNamed(hosts: Hosts, name: string): { host: Hosts[number]; 
 }
 
 export function destinationOf(hosts: Hosts, to: string): string {
-  if (ipOf(to)) return canonicalIp(to);
+  if (ipOf(to)) return canonicalOf(to);
   const named = findNamespaceNamed(hosts, to);
   if (!named) throw new VnetError('VN-USAGE-TRACE', `--to ${to} is neither an address nor a namespace of the network. Give an address or a namespace name.`);
   const address = firstAddress(named.ns, 4) ?? firstAddress(named.ns, 6);
@@ -45,7 +44,7 @@ function entryFor(host: Hosts[number], address: string): { ns: Namespace; iface:
   for (const ns of host.topology.namespaces) {
     for (const outward of ns.interfaces.filter((i) => leadsOut(i) && i.state === 'up')) {
       const inward = inwardInterface(ns, outward);
-      if (cidrsOf(inward).some((c) => cidrContains(c, ip))) return { ns, iface: inward.name };
+      if (cidrsOf(inward).some((c) => contains(c, ip))) return { ns, iface: inward.name };
     }
   }
   const root = host.topology.namespaces.find((n) => n.root);
@@ -81,7 +80,7 @@ export function startOf(hosts: Hosts, from: string): Start {
     if (!named) throw new VnetError('VN-USAGE-TRACE', `--from ${from} is neither a namespace of the network nor an address. Give a namespace name or an outside address.`);
     return { host: named.host, fromAddress: null, src: null, ns: named.ns, entry: null, run: (w, packet) => originate(w, named.ns, packet) };
   }
-  const address = canonicalIp(from);
+  const address = canonicalOf(from);
   // An address of a namespace of the network: that namespace sends, from that address.
   for (const host of hosts) {
     const owner = ownerOf(host.topology, address);

@@ -19,6 +19,8 @@ export interface TopologyIndex {
   lengths: number[];
   byName: Map<string, Namespace>;
   holders: Record<4 | 6, Map<bigint, Holder[]>> | null;
+  /** Each namespace's interfaces by name, made when first asked. */
+  interfaces: Map<Namespace, Map<string, NetInterface>>;
 }
 
 const indexes = new WeakMap<Topology, TopologyIndex>();
@@ -39,6 +41,7 @@ export function indexOf(topology: Topology): TopologyIndex {
     lengths: [topology.namespaces.length, ...topology.namespaces.map((ns) => ns.interfaces.length)],
     byName: new Map(topology.namespaces.map((ns) => [ns.name, ns])),
     holders: null,
+    interfaces: new Map(),
   };
   indexes.set(topology, index);
   return index;
@@ -70,4 +73,14 @@ export function addressOwners(topology: Topology, index: TopologyIndex, address:
   if (!ip) return [];
   const holders = holdersOf(topology, index)[ip.family].get(ip.value) ?? [];
   return holders.filter((h) => ip.family === 4 || h.iface.state === 'up').map((h) => h.ns);
+}
+
+/** A namespace's interface by name. */
+export function interfaceNamed(index: TopologyIndex, ns: Namespace, name: string): NetInterface | undefined {
+  let byName = index.interfaces.get(ns);
+  if (!byName) {
+    byName = new Map(ns.interfaces.map((i) => [i.name, i]));
+    index.interfaces.set(ns, byName);
+  }
+  return byName.get(name);
 }

@@ -1,10 +1,9 @@
 // The trace: follow a packet from its source to where it lands, then its reply back with conntrack, and
 // say whether the round trip works, where it stops and why, and what the engine had to assume.
 
-import { cidrContains } from '../model/cidr';
 import { VnetError } from '../model/errors';
 import type { Lab, Topology } from '../model/topology';
-import { cidrsOf, ipOf, ownerOf } from './addresses';
+import { cidrsOf, contains, ipOf, ownerOf } from './addresses';
 import { assume, newJourney, note } from './journey';
 import { inwardInterface } from './links';
 import { arrive, originate } from './namespace-path';
@@ -26,7 +25,7 @@ function replyFromOutside(w: Walker, left: Extract<Outcome, { kind: 'left' }>): 
   const reply = replyPacket(left.packet);
   const iface = inwardInterface(left.ns, left.ns.interfaces.find((i) => i.name === left.iface)!);
   const ip = ipOf(reply.dst);
-  if (!ip || !cidrsOf(iface).some((c) => cidrContains(c, ip))) {
+  if (!ip || !cidrsOf(iface).some((c) => contains(c, ip))) {
     assume(w.journey, left.ns, `reply to ${reply.dst} by ${iface.name}`,
       `${reply.dst} is not on ${iface.name}'s subnet: assumed nothing outside the host routes the reply back`);
     note(w.journey, left.ns, reply, { step: 'leave', iface: iface.name, says: `the reply to ${reply.dst} has no way back: ${reply.dst} is not on ${iface.name}'s subnet` });

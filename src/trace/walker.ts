@@ -2,7 +2,7 @@
 // takes a packet into a namespace (passed in, so that the link and namespace steps do not import each other).
 
 import type { Namespace, NetInterface, Topology } from '../model/topology';
-import { addressOwners, indexOf, type TopologyIndex } from './topology-index';
+import { addressOwners, indexOf, interfaceNamed, type TopologyIndex } from './topology-index';
 import type { Journey } from './journey';
 import type { Packet } from './packet';
 
@@ -46,7 +46,26 @@ export const MAX_STEPS = 200;
 /** The far end of a veth: its namespace and interface, where the model holds them. */
 export function peerOf(w: Walker, iface: NetInterface | undefined): { ns: Namespace; iface: NetInterface } | null {
   if (!iface?.peer) return null;
-  const peerNs = indexNow(w).byName.get(iface.peer.namespace);
-  const peerIface = peerNs?.interfaces.find((i) => i.name === iface.peer!.interface);
+  const index = indexNow(w);
+  const peerNs = index.byName.get(iface.peer.namespace);
+  const peerIface = peerNs && interfaceNamed(index, peerNs, iface.peer.interface);
   return peerNs && peerIface ? { ns: peerNs, iface: peerIface } : null;
+}
+
+/**
+ * The ports of `bridge` (in `ns`, up, not `except`) whose far side is one of `owners`, in the bridge's port
+ * order: found from the owners' side, so a bridge of many ports is not walked port by port.
+ */
+export function portsTowards(w: Walker, ns: Namespace, bridge: string, owners: readonly Namespace[], except: NetInterface | null): { port: NetInterface; far: { ns: Namespace; iface: NetInterface } }[] {
+  const index = indexNow(w);
+  const found: { port: NetInterface; far: { ns: Namespace; iface: NetInterface }; at: number }[] = [];
+  for (const owner of owners) {
+    for (const iface of owner.interfaces) {
+      if (iface.peer?.namespace !== ns.name) continue;
+      const port = interfaceNamed(index, ns, iface.peer.interface);
+      if (!port || port === except || port.master !== bridge || port.state !== 'up' || port.peer?.namespace !== owner.name || port.peer.interface !== iface.name) continue;
+      found.push({ port, far: { ns: owner, iface }, at: ns.interfaces.indexOf(port) });
+    }
+  }
+  return found.sort((a, b) => a.at - b.at);
 }
