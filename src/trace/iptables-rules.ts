@@ -34,10 +34,24 @@ function markStep(args: string): WalkStep {
   return change ? { kind: 'mark', change } : { kind: 'unknown', what: `MARK ${args} is not evaluated` };
 }
 
+/**
+ * A rule list's walk rules, made once per list while it keeps its length: every hook of every hop asks
+ * for them, and many traces of one network ask again.
+ */
+const made = new WeakMap<readonly object[], { length: number; rules: WalkRule[] }>();
+
+function cached<T extends object>(list: readonly T[], make: (rule: T) => WalkRule): WalkRule[] {
+  const known = made.get(list);
+  if (known && known.length === list.length) return known.rules;
+  const rules = list.map(make);
+  made.set(list, { length: list.length, rules });
+  return rules;
+}
+
 export function filterWalkRules(rules: readonly FilterRule[]): WalkRule[] {
-  return rules.map((rule) => ({ chain: rule.chain, text: rule.rule, holds: (ctx) => conditionsHold(rule, ctx), step: filterStep(rule.target) }));
+  return cached(rules, (rule) => ({ chain: rule.chain, text: rule.rule, holds: (ctx) => conditionsHold(rule, ctx), step: filterStep(rule.target) }));
 }
 
 export function natWalkRules(rules: readonly NatRule[]): WalkRule[] {
-  return rules.map((rule) => ({ chain: rule.chain, text: rule.rule, holds: (ctx) => conditionsHold(rule, ctx), step: natStep(rule.target) }));
+  return cached(rules, (rule) => ({ chain: rule.chain, text: rule.rule, holds: (ctx) => conditionsHold(rule, ctx), step: natStep(rule.target) }));
 }

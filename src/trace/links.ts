@@ -9,7 +9,7 @@ import { filterHook, natHook } from './hooks';
 import { assume, dropAt, note } from './journey';
 import { translateNew } from './nat-steps';
 import type { Packet } from './packet';
-import { ownersOf, peerOf, portsTowards, type Outcome, type Walker } from './walker';
+import { holds, ownersOf, peerOf, portsTowards, type Outcome, type Walker } from './walker';
 
 function noNeighbour(w: Walker, ns: Namespace, packet: Packet, nexthop: string, on: string): Outcome {
   dropAt(w.journey, ns, packet, { step: 'link', iface: on, says: `no neighbour answers for ${nexthop} on ${on}`, by: null });
@@ -93,7 +93,7 @@ function passBridgeNetfilter(w: Walker, ns: Namespace, bridge: NetInterface, pac
 /** On a bridge's segment: up to the bridge's own namespace, or across to the port whose far side owns the next hop. */
 function acrossBridge(w: Walker, ns: Namespace, bridge: NetInterface, ingress: NetInterface | null, nexthop: string, packet: Packet): Outcome {
   if (bridge.state !== 'up') return linkDown(w, ns, packet, bridge, ns.name);
-  if (ingress && ownsAddress(ns, nexthop)) {
+  if (ingress && holds(w, ns, nexthop)) {
     note(w.journey, ns, packet, { step: 'bridge', iface: bridge.name, says: `${bridge.name} takes it up to ${ns.name}, which owns ${nexthop}` });
     return w.arrive(w, ns, bridge.name, packet);
   }

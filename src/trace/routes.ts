@@ -60,6 +60,17 @@ function resolveDev(ns: Namespace, route: Route): string | null {
   return up.find((iface) => addressInSubnet(iface, route.via!) !== null)?.name ?? null;
 }
 
+const routeTexts = new WeakMap<Route, { dev: string | null; text: string }>();
+
+/** A route in words with the interface it resolved to, made once per route. */
+function routeText(route: Route, dev: string | null): string {
+  const known = routeTexts.get(route);
+  if (known && known.dev === dev) return known.text;
+  const text = describeRoute({ ...route, dev: route.dev ?? dev });
+  routeTexts.set(route, { dev, text });
+  return text;
+}
+
 /**
  * The best route of one table for `dst`, or null. Among routes of one prefix the first wins; where a
  * connected route the kernel made ties with another, the model does not say which the kernel made first
@@ -81,7 +92,7 @@ export function lookupTable(ns: Namespace, routes: Route[], dst: string, table =
   }
   if (!best) return null;
   const dev = resolveDev(ns, best.route);
-  const text = describeRoute({ ...best.route, dev: best.route.dev ?? dev });
+  const text = routeText(best.route, dev);
   const unordered = ties.filter((t) => t.dev !== best.route.dev && !orderKnown(ns, t, best.route));
   if (unordered.length && assumeFn) {
     assumeFn(text, `${[best.route, ...unordered].map((r) => describeRoute(r)).join(' and ')} tie; the kernel uses the one made first, which the model does not say: assumed ${text}`);

@@ -2,6 +2,7 @@
 // takes a packet into a namespace (passed in, so that the link and namespace steps do not import each other).
 
 import type { Namespace, NetInterface, Topology } from '../model/topology';
+import { cidrsOf, contains, ipOf } from './addresses';
 import { addressOwners, indexOf, interfaceNamed, type TopologyIndex } from './topology-index';
 import type { Journey } from './journey';
 import type { Packet } from './packet';
@@ -68,4 +69,15 @@ export function portsTowards(w: Walker, ns: Namespace, bridge: string, owners: r
     }
   }
   return found.sort((a, b) => a.at - b.at);
+}
+
+/**
+ * Whether the namespace holds the address (localInterfaceFor's rule), asked through the owners index so
+ * that a namespace with a bridge of many ports is not walked interface by interface.
+ */
+export function holds(w: Walker, ns: Namespace, address: string): boolean {
+  if (ownersOf(w, address).includes(ns)) return true;
+  const ip = ipOf(address);
+  const lo = ns.interfaces.find((i) => i.kind === 'loopback' && i.state === 'up');
+  return ip !== null && lo !== undefined && cidrsOf(lo).some((cidr) => contains(cidr, ip));
 }
