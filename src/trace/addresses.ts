@@ -1,6 +1,6 @@
 // Who owns an address, and which subnets an interface is on: the facts ARP and local delivery rest on.
 
-import { cidrContains, formatCidr, formatIp, networkOf, parseCidr, parseIp, type Cidr, type IpAddress } from '../model/cidr';
+import { canonicalIp, formatCidr, formatIp, networkOf, parseCidr, parseIp, type Cidr, type IpAddress } from '../model/cidr';
 import type { Namespace, NetInterface, Topology } from '../model/topology';
 
 /**
@@ -10,7 +10,8 @@ import type { Namespace, NetInterface, Topology } from '../model/topology';
 const parsedCidrs = new Map<string, Cidr | null>();
 const PARSED_LIMIT = 100_000;
 
-function cidrOf(text: string): Cidr | null {
+/** A CIDR parsed once. */
+export function cidrOf(text: string): Cidr | null {
   let cidr = parsedCidrs.get(text);
   if (cidr === undefined) {
     if (parsedCidrs.size >= PARSED_LIMIT) parsedCidrs.clear();
@@ -31,6 +32,37 @@ export function ipOf(text: string): IpAddress | null {
     parsedIps.set(text, ip);
   }
   return ip;
+}
+
+const masks: Record<4 | 6, bigint[]> = { 4: [], 6: [] };
+
+function maskOf(family: 4 | 6, prefix: number): bigint {
+  const known = masks[family][prefix];
+  if (known !== undefined) return known;
+  const bits = BigInt(family === 4 ? 32 : 128);
+  const mask = prefix === 0 ? 0n : (((1n << bits) - 1n) >> (bits - BigInt(prefix))) << (bits - BigInt(prefix));
+  masks[family][prefix] = mask;
+  return mask;
+}
+
+/** Whether the CIDR's subnet holds the address (cidrContains, with its masks made once). */
+export function contains(cidr: Cidr, ip: IpAddress): boolean {
+  if (cidr.family !== ip.family) return false;
+  const mask = maskOf(cidr.family, cidr.prefix);
+  return (ip.value & mask) === (cidr.address & mask);
+}
+
+const canonical = new Map<string, string>();
+
+/** An address in its one spelling, made once (see parsedCidrs). */
+export function canonicalOf(text: string): string {
+  let spelled = canonical.get(text);
+  if (spelled === undefined) {
+    if (canonical.size >= PARSED_LIMIT) canonical.clear();
+    spelled = canonicalIp(text);
+    canonical.set(text, spelled);
+  }
+  return spelled;
 }
 
 /** The interface's addresses as CIDRs (unparsable ones left out). */
@@ -62,7 +94,7 @@ export function localInterfaceFor(ns: Namespace, address: string): NetInterface 
     for (const cidr of cidrsOf(iface)) {
       if (cidr.family === ip.family && cidr.address === ip.value) return iface;
       // lo's 127.0.0.1/8 makes the whole 127/8 local.
-      if (iface.kind === 'loopback' && cidrContains(cidr, ip)) return iface;
+      if (iface.kind === 'loopback' && contains(cidr, ip)) return iface;
     }
   }
   return null;
@@ -85,7 +117,7 @@ export function firstAddress(ns: Namespace, family: 4 | 6 | null = 4): string | 
 export function addressInSubnet(iface: NetInterface, address: string): Cidr | null {
   const ip = ipOf(address);
   if (!ip) return null;
-  return cidrsOf(iface).find((cidr) => cidrContains(cidr, ip)) ?? null;
+  return cidrsOf(iface).find((cidr) => contains(cidr, ip)) ?? null;
 }
 
 export function subnetText(cidr: Cidr): string {
@@ -95,31 +127,4 @@ export function subnetText(cidr: Cidr): string {
 /** The namespace of a topology that owns an address. */
 export function ownerOf(topology: Topology, address: string): Namespace | null {
   return topology.namespaces.find((ns) => ownsAddress(ns, address)) ?? null;
-}
-
-/** The key of an address in addressOwners: `family/value`. */
-export function addressKey(address: string): string | null {
-  const ip = ipOf(address);
-  return ip ? `${ip.family}/${ip.value}` : null;
-}
-
-/**
- * Who holds each address of a topology (lo's left out), by addressKey: who answers ARP for a next hop on
- * a bridge of many ports, found once, not port by port. The same rule as localInterfaceFor.
- */
-export function addressOwners(topology: Topology): Map<string, Namespace[]> {
-  const owners = new Map<string, Namespace[]>();
-  for (const ns of topology.namespaces) {
-    for (const iface of ns.interfaces) {
-      if (iface.kind === 'loopback') continue;
-      for (const cidr of cidrsOf(iface)) {
-        if (iface.state !== 'up' && cidr.family === 6) continue;
-        const key = `${cidr.family}/${cidr.address}`;
-        const list = owners.get(key);
-        if (list) list.push(ns);
-        else owners.set(key, [ns]);
-      }
-    }
-  }
-  return owners;
 }

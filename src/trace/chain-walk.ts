@@ -10,6 +10,7 @@ export type WalkStep =
   | { kind: 'goto'; chain: string }
   | { kind: 'return' }
   | { kind: 'continue' }
+  | { kind: 'mark'; change: (mark: number) => number }
   | { kind: 'unknown'; what: string };
 
 export interface WalkRule {
@@ -45,6 +46,7 @@ export function walkChains(rules: readonly WalkRule[], start: string, ctx: Match
         case 'verdict': return { verdict: step.verdict, to: step.to, rule: rule.text };
         case 'return': return 'return';
         case 'continue': continue;
+        case 'mark': ctx.packet.mark = step.change(ctx.packet.mark); continue;
         case 'unknown': onUnknown(rule.text, `${step.what}: assumed the packet goes on`); continue;
         case 'goto': return visit(step.chain, depth + 1);
         case 'jump': {

@@ -9,7 +9,7 @@ import { filterHook, natHook } from './hooks';
 import { assume, dropAt, note } from './journey';
 import { translateNew } from './nat-steps';
 import type { Packet } from './packet';
-import { ownersOf, peerOf, type Outcome, type Walker } from './walker';
+import { holds, ownersOf, peerOf, portsTowards, type Outcome, type Walker } from './walker';
 import { throughQdisc } from './impairments';
 
 function noNeighbour(w: Walker, ns: Namespace, packet: Packet, nexthop: string, on: string): Outcome {
@@ -20,6 +20,12 @@ function noNeighbour(w: Walker, ns: Namespace, packet: Packet, nexthop: string, 
 function linkDown(w: Walker, ns: Namespace, packet: Packet, iface: NetInterface, where: string): Outcome {
   dropAt(w.journey, ns, packet, { step: 'link', iface: iface.name, says: `link down: ${iface.name} in ${where} is down`, by: `ip link set ${iface.name} down` });
   return { kind: 'dropped' };
+}
+
+/** A packet that crosses into another namespace loses its mark: the kernel scrubs it. */
+function crossed(packet: Packet): Packet {
+  packet.mark = 0;
+  return packet;
 }
 
 /** Whether an interface's far side is outside the host: a link with no peer here that is not a bridge port. */
@@ -52,6 +58,7 @@ function leaveHost(w: Walker, ns: Namespace, packet: Packet, out: string, nextho
   const lab = labHostFor(w, nexthop);
   note(w.journey, ns, packet, { step: 'leave', iface: out, says: `leaves the host by ${out} from ${packet.src}${lab ? `, to lab host ${lab.name}` : ''}` });
   if (!lab) return { kind: 'left', host: w.journey.host, ns, iface: out, packet };
+  crossed(packet);
   const next = w.hosts.find((h) => h.name === lab.name)!;
   w.topology = next.topology;
   w.journey.host = next.name;
@@ -87,21 +94,18 @@ function passBridgeNetfilter(w: Walker, ns: Namespace, bridge: NetInterface, pac
 /** On a bridge's segment: up to the bridge's own namespace, or across to the port whose far side owns the next hop. */
 function acrossBridge(w: Walker, ns: Namespace, bridge: NetInterface, ingress: NetInterface | null, nexthop: string, packet: Packet): Outcome {
   if (bridge.state !== 'up') return linkDown(w, ns, packet, bridge, ns.name);
-  if (ingress && ownsAddress(ns, nexthop)) {
+  if (ingress && holds(w, ns, nexthop)) {
     note(w.journey, ns, packet, { step: 'bridge', iface: bridge.name, says: `${bridge.name} takes it up to ${ns.name}, which owns ${nexthop}` });
     return w.arrive(w, ns, bridge.name, packet);
   }
-  const ports = ns.interfaces.filter((i) => i.master === bridge.name && i !== ingress && i.state === 'up');
-  const owners = ownersOf(w, nexthop);
-  for (const port of owners.length ? ports : []) {
-    const far = peerOf(w, port);
-    if (!far || far.iface.state !== 'up' || !owners.includes(far.ns)) continue;
+  for (const { port, far } of portsTowards(w, ns, bridge.name, ownersOf(w, nexthop), ingress)) {
+    if (far.iface.state !== 'up') continue;
     if (ingress && !passBridgeNetfilter(w, ns, bridge, packet, nexthop)) return { kind: 'dropped' };
     note(w.journey, ns, packet, { step: 'bridge', iface: bridge.name, says: `${bridge.name} forwards it to ${port.name}, whose far side ${far.ns.name} owns ${nexthop}`, by: ns.sysctls?.bridgeNfCallIptables ? 'net.bridge.bridge-nf-call-iptables = 1' : null });
     if (!throughQdisc(w, ns, port, packet)) return { kind: 'dropped' };
-    return w.arrive(w, far.ns, far.iface.name, packet);
+    return w.arrive(w, far.ns, far.iface.name, crossed(packet));
   }
-  const outward = ports.find(leadsOut);
+  const outward = ns.interfaces.find((i) => i.master === bridge.name && i !== ingress && i.state === 'up' && leadsOut(i));
   if (outward) return throughQdisc(w, ns, outward, packet) ? leaveHost(w, ns, packet, outward.name, nexthop) : { kind: 'dropped' };
   return noNeighbour(w, ns, packet, nexthop, bridge.name);
 }
@@ -124,8 +128,8 @@ export function transmit(w: Walker, ns: Namespace, out: string, nexthop: string,
   if (far.iface.state !== 'up') return linkDown(w, far.ns, packet, far.iface, far.ns.name);
   if (far.iface.master) {
     const bridge = far.ns.interfaces.find((i) => i.name === far.iface.master);
-    if (bridge) return acrossBridge(w, far.ns, bridge, far.iface, nexthop, packet);
+    if (bridge) return acrossBridge(w, far.ns, bridge, far.iface, nexthop, crossed(packet));
   }
   if (!ownsAddress(far.ns, nexthop)) return noNeighbour(w, ns, packet, nexthop, out);
-  return w.arrive(w, far.ns, far.iface.name, packet);
+  return w.arrive(w, far.ns, far.iface.name, crossed(packet));
 }

@@ -1,7 +1,7 @@
 // What a rule can see of a packet at one hook: the packet, the interfaces it came in and goes out by,
 // its conntrack state, and which addresses are local to the namespace.
 
-import { cidrContains, parseCidr, parseIp } from '../model/cidr';
+import { cidrOf, contains, ipOf } from './addresses';
 import type { AddressMatch } from '../model/topology';
 import type { Packet } from './packet';
 
@@ -20,10 +20,10 @@ export function addressHolds(match: AddressMatch | null, address: string | null)
   if (!match) return true;
   if (address === null) return { unknown: 'the address is not chosen yet' };
   const text = match.value.includes('/') ? match.value : `${match.value}/${match.value.includes(':') ? 128 : 32}`;
-  const cidr = parseCidr(text);
-  const ip = parseIp(address);
+  const cidr = cidrOf(text);
+  const ip = ipOf(address);
   if (!cidr || !ip) return { unknown: `"${match.value}" is not an address` };
-  return cidrContains(cidr, ip) !== match.negated;
+  return contains(cidr, ip) !== match.negated;
 }
 
 /** iptables writes `veth+`, nft `veth*`: a trailing wildcard matches every name with that start. */

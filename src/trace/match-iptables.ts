@@ -2,6 +2,7 @@
 // anything unmodelled, which can never be told.
 
 import type { RuleConditions, RuleMatch } from '../model/firewall';
+import { markHolds } from './marks';
 import { addressHolds, allHold, ctStateHolds, interfaceHolds, portHolds, type MatchContext, type Tri } from './match-context';
 
 function protocolHolds(protocol: string | null, ctx: MatchContext): Tri {
@@ -44,7 +45,7 @@ function matchHolds(match: RuleMatch, ctx: MatchContext): Tri {
       if (!type && match.value !== 'any') return { unknown: `icmp type ${match.value} is not evaluated` };
       return (match.value === 'any' || type === packet.icmpType) !== match.negated;
     }
-    case 'mark': return { unknown: 'packet marks are not followed' };
+    case 'mark': return markHolds(match.value, match.mask, match.negated, packet.mark);
     case 'physdev': return { unknown: 'physdev (bridge port) matches are not evaluated' };
   }
 }

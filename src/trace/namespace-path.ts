@@ -11,7 +11,7 @@ import type { MatchContext } from './match-context';
 import { translateNew, translateReply } from './nat-steps';
 import type { Packet } from './packet';
 import { lookupRoute, type RouteChoice } from './routes';
-import { MAX_STEPS, type Outcome, type Walker } from './walker';
+import { holds, MAX_STEPS, type Outcome, type Walker } from './walker';
 
 function contextOf(w: Walker, ns: Namespace, packet: Packet, inIface: string | null, out: string | null): MatchContext {
   return { packet, in: inIface, out, ct: w.journey.direction === 'request' ? 'NEW' : 'ESTABLISHED', isLocal: (a) => ownsAddress(ns, a) };
@@ -73,7 +73,7 @@ export function arrive(w: Walker, ns: Namespace, inIface: string, packet: Packet
     translateReply(w, ns, packet, 'snat', inIface);
   }
   if (!passRpFilter(w, ns, contextOf(w, ns, packet, inIface, null))) return { kind: 'dropped' };
-  if (ownsAddress(ns, packet.dst)) return deliver(w, ns, packet, inIface);
+  if (holds(w, ns, packet.dst)) return deliver(w, ns, packet, inIface);
   const choice = route(w, ns, packet, inIface);
   if (!choice) return { kind: 'dropped' };
   const ctx = contextOf(w, ns, packet, inIface, choice.dev);

@@ -44,8 +44,16 @@ function walkRule(chain: NftChain, rule: NftRule): WalkRule {
   return { chain: chain.name, text: rule.text, holds: (ctx) => nftHolds(rule.facts, ctx), step: nftStep(rule.facts.verdict) };
 }
 
+const made = new WeakMap<NftTable, { count: number; rules: WalkRule[] }>();
+
+/** A table's walk rules, made once per table while it keeps its number of rules (see iptables-rules). */
 export function nftWalkRules(table: NftTable): WalkRule[] {
-  return table.chains.flatMap((chain) => chain.rules.map((rule) => walkRule(chain, rule)));
+  const count = table.chains.reduce((n, chain) => n + chain.rules.length, 0);
+  const known = made.get(table);
+  if (known && known.count === count) return known.rules;
+  const rules = table.chains.flatMap((chain) => chain.rules.map((rule) => walkRule(chain, rule)));
+  made.set(table, { count, rules });
+  return rules;
 }
 
 /** Whether a table's family sees packets of this IP family (bridge, arp and netdev tables do not route). */

@@ -13,6 +13,8 @@ export interface Packet {
   dport: number | null;
   /** For ICMP: echo-request on the way there, echo-reply on the way back. */
   icmpType: 'echo-request' | 'echo-reply' | null;
+  /** The packet's mark (skb->mark) in the namespace it is in: 0 until a MARK target sets it. */
+  mark: number;
 }
 
 function endpoint(address: string | null, port: number | null, family: Family): string {

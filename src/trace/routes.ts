@@ -4,11 +4,10 @@
 // namespace's routes plus the kernel's own (connected) routes: as the probe read them, in the kernel's
 // order, or else made from the addresses on links that are up.
 
-import { cidrContains, parseCidr, parseIp } from '../model/cidr';
 import { describeRoute } from '../model/route';
 import type { PolicyRule } from '../model/routing';
 import type { Namespace, Route } from '../model/topology';
-import { addressInSubnet, cidrsOf, subnetText } from './addresses';
+import { addressInSubnet, cidrOf, cidrsOf, contains, ipOf, subnetText } from './addresses';
 
 export interface RouteChoice {
   route: Route;
@@ -50,7 +49,7 @@ function tableRoutes(ns: Namespace, table: string): Route[] | null {
 
 function prefixOf(route: Route, family: 4 | 6): number | null {
   if (route.to === 'default') return family === 4 || route.via?.includes(':') ? 0 : null;
-  const cidr = parseCidr(route.to) ?? (parseIp(route.to) ? parseCidr(`${route.to}/${family === 4 ? 32 : 128}`) : null);
+  const cidr = cidrOf(route.to) ?? (ipOf(route.to) ? cidrOf(`${route.to}/${family === 4 ? 32 : 128}`) : null);
   return cidr && cidr.family === family ? cidr.prefix : null;
 }
 
@@ -61,13 +60,24 @@ function resolveDev(ns: Namespace, route: Route): string | null {
   return up.find((iface) => addressInSubnet(iface, route.via!) !== null)?.name ?? null;
 }
 
+const routeTexts = new WeakMap<Route, { dev: string | null; text: string }>();
+
+/** A route in words with the interface it resolved to, made once per route. */
+function routeText(route: Route, dev: string | null): string {
+  const known = routeTexts.get(route);
+  if (known && known.dev === dev) return known.text;
+  const text = describeRoute({ ...route, dev: route.dev ?? dev });
+  routeTexts.set(route, { dev, text });
+  return text;
+}
+
 /**
  * The best route of one table for `dst`, or null. Among routes of one prefix the first wins; where a
  * connected route the kernel made ties with another, the model does not say which the kernel made first
  * (the probe leaves kernel routes out), so the choice is said as an assumption.
  */
 export function lookupTable(ns: Namespace, routes: Route[], dst: string, table = 'main', assumeFn?: Assume): RouteChoice | null {
-  const ip = parseIp(dst);
+  const ip = ipOf(dst);
   if (!ip) return null;
   let best: { route: Route; prefix: number } | null = null;
   const ties: Route[] = [];
@@ -75,14 +85,14 @@ export function lookupTable(ns: Namespace, routes: Route[], dst: string, table =
     if (route.dev && !ns.interfaces.some((i) => i.name === route.dev && i.state === 'up')) continue;
     const prefix = prefixOf(route, ip.family);
     if (prefix === null) continue;
-    const cidr = route.to === 'default' ? null : parseCidr(route.to) ?? parseCidr(`${route.to}/${ip.family === 4 ? 32 : 128}`);
-    if (cidr && !cidrContains(cidr, ip)) continue;
+    const cidr = route.to === 'default' ? null : cidrOf(route.to) ?? cidrOf(`${route.to}/${ip.family === 4 ? 32 : 128}`);
+    if (cidr && !contains(cidr, ip)) continue;
     if (best && prefix === best.prefix) ties.push(route);
     if (!best || prefix > best.prefix) { best = { route, prefix }; ties.length = 0; }
   }
   if (!best) return null;
   const dev = resolveDev(ns, best.route);
-  const text = describeRoute({ ...best.route, dev: best.route.dev ?? dev });
+  const text = routeText(best.route, dev);
   const unordered = ties.filter((t) => t.dev !== best.route.dev && !orderKnown(ns, t, best.route));
   if (unordered.length && assumeFn) {
     assumeFn(text, `${[best.route, ...unordered].map((r) => describeRoute(r)).join(' and ')} tie; the kernel uses the one made first, which the model does not say: assumed ${text}`);
@@ -103,9 +113,9 @@ function orderKnown(ns: Namespace, a: Route, b: Route): boolean {
 function prefixMatches(prefix: string | null, address: string | null): boolean | null {
   if (prefix === null || prefix === 'all') return true;
   if (address === null) return null;
-  const cidr = parseCidr(prefix.includes('/') ? prefix : `${prefix}/${prefix.includes(':') ? 128 : 32}`);
-  const ip = parseIp(address);
-  return cidr !== null && ip !== null && cidrContains(cidr, ip);
+  const cidr = cidrOf(prefix.includes('/') ? prefix : `${prefix}/${prefix.includes(':') ? 128 : 32}`);
+  const ip = ipOf(address);
+  return cidr !== null && ip !== null && contains(cidr, ip);
 }
 
 /** Whether a policy rule selects the packet; null when it cannot be told (the rule names why). */
@@ -125,7 +135,7 @@ function ruleSelects(rule: PolicyRule, src: string | null, dst: string, iif: str
 
 /** Policy rules, then tables: where the packet goes from this namespace. */
 export function lookupRoute(ns: Namespace, src: string | null, dst: string, iif: string, assumeFn: Assume): RouteAnswer {
-  const family = parseIp(dst)?.family ?? 4;
+  const family = ipOf(dst)?.family ?? 4;
   const rules = (ns.policyRules ?? []).filter((r) => r.family === family).sort((a, b) => a.priority - b.priority);
   if (!rules.length) {
     const choice = lookupTable(ns, mainTable(ns), dst, 'main', assumeFn);

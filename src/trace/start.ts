@@ -1,10 +1,9 @@
 // Where a trace starts and what it aims at: a namespace or an outside address (which comes in by the
 // interface whose subnet holds it), and an address or a namespace's first address.
 
-import { canonicalIp, cidrContains, parseIp } from '../model/cidr';
 import { VnetError } from '../model/errors';
 import type { Lab, Namespace, Topology } from '../model/topology';
-import { cidrsOf, firstAddress, ownerOf } from './addresses';
+import { canonicalOf, cidrsOf, contains, firstAddress, ipOf, ownerOf } from './addresses';
 import { inwardInterface, leadsOut } from './links';
 import { arrive, originate } from './namespace-path';
 import type { Packet } from './packet';
@@ -31,7 +30,7 @@ function findNamespaceNamed(hosts: Hosts, name: string): { host: Hosts[number]; 
 }
 
 export function destinationOf(hosts: Hosts, to: string): string {
-  if (parseIp(to)) return canonicalIp(to);
+  if (ipOf(to)) return canonicalOf(to);
   const named = findNamespaceNamed(hosts, to);
   if (!named) throw new VnetError('VN-USAGE-TRACE', `--to ${to} is neither an address nor a namespace of the network. Give an address or a namespace name.`);
   const address = firstAddress(named.ns, 4) ?? firstAddress(named.ns, 6);
@@ -41,11 +40,11 @@ export function destinationOf(hosts: Hosts, to: string): string {
 
 /** Where an outside address comes in: the outward interface whose subnet holds it, else the default route's. */
 function entryFor(host: Hosts[number], address: string): { ns: Namespace; iface: string } | null {
-  const ip = parseIp(address)!;
+  const ip = ipOf(address)!;
   for (const ns of host.topology.namespaces) {
     for (const outward of ns.interfaces.filter((i) => leadsOut(i) && i.state === 'up')) {
       const inward = inwardInterface(ns, outward);
-      if (cidrsOf(inward).some((c) => cidrContains(c, ip))) return { ns, iface: inward.name };
+      if (cidrsOf(inward).some((c) => contains(c, ip))) return { ns, iface: inward.name };
     }
   }
   const root = host.topology.namespaces.find((n) => n.root);
@@ -56,10 +55,10 @@ function entryFor(host: Hosts[number], address: string): { ns: Namespace; iface:
 }
 
 export function newPacket(question: TraceQuestion, src: string | null, dst: string): Packet {
-  const family = parseIp(dst)!.family;
+  const family = ipOf(dst)!.family;
   return {
     family, protocol: question.protocol, src, dst, sport: null, dport: question.protocol === 'icmp' ? null : question.port,
-    icmpType: question.protocol === 'icmp' ? 'echo-request' : null,
+    icmpType: question.protocol === 'icmp' ? 'echo-request' : null, mark: 0,
   };
 }
 
@@ -76,12 +75,12 @@ export interface Start {
 }
 
 export function startOf(hosts: Hosts, from: string): Start {
-  if (!parseIp(from)) {
+  if (!ipOf(from)) {
     const named = findNamespaceNamed(hosts, from);
     if (!named) throw new VnetError('VN-USAGE-TRACE', `--from ${from} is neither a namespace of the network nor an address. Give a namespace name or an outside address.`);
     return { host: named.host, fromAddress: null, src: null, ns: named.ns, entry: null, run: (w, packet) => originate(w, named.ns, packet) };
   }
-  const address = canonicalIp(from);
+  const address = canonicalOf(from);
   // An address of a namespace of the network: that namespace sends, from that address.
   for (const host of hosts) {
     const owner = ownerOf(host.topology, address);

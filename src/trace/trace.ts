@@ -1,10 +1,9 @@
 // The trace: follow a packet from its source to where it lands, then its reply back with conntrack, and
 // say whether the round trip works, where it stops and why, and what the engine had to assume.
 
-import { cidrContains, parseIp } from '../model/cidr';
 import { VnetError } from '../model/errors';
 import type { Lab, Topology } from '../model/topology';
-import { cidrsOf, ownerOf } from './addresses';
+import { cidrsOf, contains, ipOf, ownerOf } from './addresses';
 import { assume, newJourney, note } from './journey';
 import { inwardInterface } from './links';
 import { arrive, originate } from './namespace-path';
@@ -17,7 +16,7 @@ import { newWalker, type Outcome, type Walker } from './walker';
 function replyPacket(request: Packet): Packet {
   return {
     family: request.family, protocol: request.protocol, src: request.dst, dst: request.src!, sport: request.dport, dport: request.sport,
-    icmpType: request.protocol === 'icmp' ? 'echo-reply' : null,
+    icmpType: request.protocol === 'icmp' ? 'echo-reply' : null, mark: 0,
   };
 }
 
@@ -25,8 +24,8 @@ function replyPacket(request: Packet): Packet {
 function replyFromOutside(w: Walker, left: Extract<Outcome, { kind: 'left' }>): Outcome {
   const reply = replyPacket(left.packet);
   const iface = inwardInterface(left.ns, left.ns.interfaces.find((i) => i.name === left.iface)!);
-  const ip = parseIp(reply.dst);
-  if (!ip || !cidrsOf(iface).some((c) => cidrContains(c, ip))) {
+  const ip = ipOf(reply.dst);
+  if (!ip || !cidrsOf(iface).some((c) => contains(c, ip))) {
     assume(w.journey, left.ns, `reply to ${reply.dst} by ${iface.name}`,
       `${reply.dst} is not on ${iface.name}'s subnet: assumed nothing outside the host routes the reply back`);
     note(w.journey, left.ns, reply, { step: 'leave', iface: iface.name, says: `the reply to ${reply.dst} has no way back: ${reply.dst} is not on ${iface.name}'s subnet` });
@@ -71,7 +70,7 @@ export function trace(input: Topology | Lab, question: TraceQuestion): TraceResu
   const journey = newJourney(start.host.name);
   const w = newWalker(hosts, start.host.topology, journey, arrive);
   const packet = newPacket(question, start.src, toAddress);
-  if (start.src && parseIp(start.src)!.family !== packet.family) {
+  if (start.src && ipOf(start.src)!.family !== packet.family) {
     throw new VnetError('VN-USAGE-TRACE', `--from ${question.from} and --to ${question.to} are of different address families. Give two IPv4 or two IPv6 addresses.`);
   }
   const request = start.run(w, packet);

@@ -2,7 +2,8 @@
 // takes a packet into a namespace (passed in, so that the link and namespace steps do not import each other).
 
 import type { Namespace, NetInterface, Topology } from '../model/topology';
-import { addressKey, addressOwners } from './addresses';
+import { cidrsOf, contains, ipOf } from './addresses';
+import { addressOwners, indexOf, interfaceNamed, type TopologyIndex } from './topology-index';
 import type { Journey } from './journey';
 import type { Packet } from './packet';
 
@@ -19,34 +20,26 @@ export interface Walker {
   /** Hops taken, against loops. */
   steps: number;
   arrive: (w: Walker, ns: Namespace, inIface: string, packet: Packet) => Outcome;
-  /** Each topology's namespaces by name, made when first asked (a bridge asks for every port's peer). */
-  byName: Map<Topology, Map<string, Namespace>>;
-  /** Each topology's address owners (addressOwners), made when first asked. */
-  owners: Map<Topology, Map<string, Namespace[]>>;
+  /** Each topology's index, checked once a walk. */
+  indexes: Map<Topology, TopologyIndex>;
 }
 
 export function newWalker(hosts: Walker['hosts'], topology: Topology, journey: Journey, arrive: Walker['arrive']): Walker {
-  return { hosts, topology, journey, steps: 0, arrive, byName: new Map(), owners: new Map() };
+  return { hosts, topology, journey, steps: 0, arrive, indexes: new Map() };
+}
+
+function indexNow(w: Walker): TopologyIndex {
+  let index = w.indexes.get(w.topology);
+  if (!index) {
+    index = indexOf(w.topology);
+    w.indexes.set(w.topology, index);
+  }
+  return index;
 }
 
 /** The namespaces of the walker's topology that hold this address (lo's left out). */
 export function ownersOf(w: Walker, address: string): readonly Namespace[] {
-  let owners = w.owners.get(w.topology);
-  if (!owners) {
-    owners = addressOwners(w.topology);
-    w.owners.set(w.topology, owners);
-  }
-  const key = addressKey(address);
-  return (key && owners.get(key)) || [];
-}
-
-function namespaceNamed(w: Walker, name: string): Namespace | undefined {
-  let names = w.byName.get(w.topology);
-  if (!names) {
-    names = new Map(w.topology.namespaces.map((n) => [n.name, n]));
-    w.byName.set(w.topology, names);
-  }
-  return names.get(name);
+  return addressOwners(w.topology, indexNow(w), address);
 }
 
 export const MAX_STEPS = 200;
@@ -54,7 +47,37 @@ export const MAX_STEPS = 200;
 /** The far end of a veth: its namespace and interface, where the model holds them. */
 export function peerOf(w: Walker, iface: NetInterface | undefined): { ns: Namespace; iface: NetInterface } | null {
   if (!iface?.peer) return null;
-  const peerNs = namespaceNamed(w, iface.peer.namespace);
-  const peerIface = peerNs?.interfaces.find((i) => i.name === iface.peer!.interface);
+  const index = indexNow(w);
+  const peerNs = index.byName.get(iface.peer.namespace);
+  const peerIface = peerNs && interfaceNamed(index, peerNs, iface.peer.interface);
   return peerNs && peerIface ? { ns: peerNs, iface: peerIface } : null;
+}
+
+/**
+ * The ports of `bridge` (in `ns`, up, not `except`) whose far side is one of `owners`, in the bridge's port
+ * order: found from the owners' side, so a bridge of many ports is not walked port by port.
+ */
+export function portsTowards(w: Walker, ns: Namespace, bridge: string, owners: readonly Namespace[], except: NetInterface | null): { port: NetInterface; far: { ns: Namespace; iface: NetInterface } }[] {
+  const index = indexNow(w);
+  const found: { port: NetInterface; far: { ns: Namespace; iface: NetInterface }; at: number }[] = [];
+  for (const owner of owners) {
+    for (const iface of owner.interfaces) {
+      if (iface.peer?.namespace !== ns.name) continue;
+      const port = interfaceNamed(index, ns, iface.peer.interface);
+      if (!port || port === except || port.master !== bridge || port.state !== 'up' || port.peer?.namespace !== owner.name || port.peer.interface !== iface.name) continue;
+      found.push({ port, far: { ns: owner, iface }, at: ns.interfaces.indexOf(port) });
+    }
+  }
+  return found.sort((a, b) => a.at - b.at);
+}
+
+/**
+ * Whether the namespace holds the address (localInterfaceFor's rule), asked through the owners index so
+ * that a namespace with a bridge of many ports is not walked interface by interface.
+ */
+export function holds(w: Walker, ns: Namespace, address: string): boolean {
+  if (ownersOf(w, address).includes(ns)) return true;
+  const ip = ipOf(address);
+  const lo = ns.interfaces.find((i) => i.kind === 'loopback' && i.state === 'up');
+  return ip !== null && lo !== undefined && cidrsOf(lo).some((cidr) => contains(cidr, ip));
 }

@@ -64,7 +64,9 @@ const GATE: GateScenario[] = [
     breaks: [
       { ...FORWARD_DROP(null), mayNotChange: BRIDGED },
       linkDown(null, 'veth3'),
-      { name: 'rp_filter strict (172.16.0.0/24 on veth1 and br0: asymmetric)', apply: 'sysctl -qw net.ipv4.conf.all.rp_filter=1\n', restore: 'sysctl -qw net.ipv4.conf.all.rp_filter=0\n',
+      { name: 'rp_filter strict (172.16.0.0/24 on veth1 and br0: asymmetric)',
+        apply: 'cat /proc/sys/net/ipv4/conf/all/rp_filter > /run/gate-rp-filter\nsysctl -qw net.ipv4.conf.all.rp_filter=1\n',
+        restore: 'sysctl -qw net.ipv4.conf.all.rp_filter="$(cat /run/gate-rp-filter)"\n',
         mayNotChange: 'as built, every path it would stop already fails' },
       // The kernel's order of the two connected routes decides A: veth1 down and up makes its route after br0's.
       { name: 'veth1\'s connected route made again, after br0\'s', apply: 'ip link set veth1 down\nip link set veth1 up\n' },

@@ -22,6 +22,10 @@ export interface Check {
   port: number | null;
   /** For TCP: the namespace and port where the connection should land (the listener goes there). */
   lands?: { namespace: string; port: number };
+  /** For TCP: something already listens there (a container's server): start no listener. */
+  listening?: boolean;
+  /** Where the real packet is sent from, when `from` is an address: a netns path (a container's). */
+  sendsFrom?: string;
 }
 
 /** A testbed host as the gate uses it: its name in the lab (or `host`), and a transport for the probe. */
@@ -61,8 +65,10 @@ function placeOf(hosts: readonly GateHost[], node: string): { gate: GateHost; na
   return { gate, namespace: ns === 'host' ? null : ns };
 }
 
+/** A command run in a namespace: by name (`ip netns exec`), or by the path of its bind mount (`nsenter`). */
 function inside(namespace: string | null, command: string): string {
-  return namespace === null ? command : `ip netns exec ${shellQuote(namespace)} ${command}`;
+  if (namespace === null) return command;
+  return namespace.startsWith('/') ? `nsenter --net=${shellQuote(namespace)} ${command}` : `ip netns exec ${shellQuote(namespace)} ${command}`;
 }
 
 /** ICMP checks of one host, all at once; true where the echo reply came back within a second. */
@@ -81,11 +87,11 @@ async function pingAll(gate: GateHost, checks: { namespace: string | null; addre
  * TCP checks from the LAN peer: a listener (busybox nc, ended by its id, bounded by `timeout`) in each
  * landing namespace, confirmed listening before the peer connects; true where the connection opened.
  */
-async function connectAll(bed: Testbed, hosts: readonly GateHost[], checks: { gate: GateHost; address: string; port: number; lands: { namespace: string; port: number } }[]): Promise<boolean[]> {
+async function connectAll(bed: Testbed, hosts: readonly GateHost[], checks: { gate: GateHost; address: string; port: number; lands: { namespace: string; port: number }; listening: boolean }[]): Promise<boolean[]> {
   if (!checks.length) return [];
   const pids: { gate: GateHost; pid: string }[] = [];
   try {
-    for (const c of checks) {
+    for (const c of checks.filter((check) => !check.listening)) {
       const ns = c.lands.namespace === 'host' ? null : c.lands.namespace;
       const port = String(c.lands.port);
       const started = await c.gate.host.direct(`${inside(ns, `timeout 20 busybox nc -l -p ${port}`)} </dev/null >/dev/null 2>&1 &
@@ -133,11 +139,11 @@ export async function compareChecks(bed: Testbed, hosts: readonly GateHost[], ne
   const tcp = checks.map((c, i) => ({ c, i })).filter(({ c }) => c.protocol === 'tcp');
   const pingsOf = async (waitSeconds: number, which: { c: Check; i: number }[]) => Promise.all(hosts.map(async (gate) => {
     const mine = which.filter(({ c }) => placeOf(hosts, c.from).gate === gate);
-    const answers = await pingAll(gate, mine.map(({ c, i }) => ({ namespace: placeOf(hosts, c.from).namespace, address: verdicts[i].question.toAddress })), waitSeconds);
+    const answers = await pingAll(gate, mine.map(({ c, i }) => ({ namespace: c.sendsFrom ?? placeOf(hosts, c.from).namespace, address: verdicts[i].question.toAddress })), waitSeconds);
     mine.forEach(({ i }, k) => { real[i] = answers[k]; });
   }));
   const connects = async () => {
-    const answers = await connectAll(bed, hosts, tcp.map(({ c, i }) => ({ gate: hosts[0], address: verdicts[i].question.toAddress, port: c.port!, lands: c.lands! })));
+    const answers = await connectAll(bed, hosts, tcp.map(({ c, i }) => ({ gate: hosts[0], address: verdicts[i].question.toAddress, port: c.port!, lands: c.lands!, listening: c.listening ?? false })));
     tcp.forEach(({ i }, k) => { real[i] = answers[k]; });
   };
   await Promise.all([pingsOf(1, icmp), connects()]);

@@ -3,6 +3,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseProbeOutput } from '../../src/host/probe-parse';
 import { parseNatRule } from '../../src/model/nat';
 import type { PolicyRule } from '../../src/model/routing';
 import { trace } from '../../src/trace/index';
@@ -69,6 +72,29 @@ test('addrtype LOCAL: a Docker-style published port matches only addresses of th
   assert.deepEqual(published.deliveredTo, { host: 'host', namespace: 'blue', address: '192.168.15.2', port: 80 });
   assert.equal(published.reachable, true);
   assert.equal(published.uncertain, false);
+});
+
+test('marks, as CNI\'s portmap uses them: the published packet is marked, and only marked packets are masqueraded', () => {
+  const topology = b();
+  const host = nsOf(topology, 'host');
+  host.nat = [
+    parseNatRule('-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT')!,
+    parseNatRule('-A POSTROUTING -j CNI-HOSTPORT-MASQ')!,
+    parseNatRule('-A CNI-HOSTPORT-MASQ -m mark --mark 0x2000/0x2000 -j MASQUERADE')!,
+    parseNatRule('-A CNI-HOSTPORT-DNAT -p tcp -m tcp --dport 8081 -j CNI-HOSTPORT-SETMARK')!,
+    parseNatRule('-A CNI-HOSTPORT-DNAT -p tcp -m tcp --dport 8081 -j DNAT --to-destination 192.168.15.2:80')!,
+    parseNatRule('-A CNI-HOSTPORT-SETMARK -j MARK --set-xmark 0x2000/0x2000')!,
+  ];
+  host.natChains = ['CNI-HOSTPORT-DNAT', 'CNI-HOSTPORT-MASQ', 'CNI-HOSTPORT-SETMARK'];
+  const published = trace(topology, q('192.168.1.3', '192.168.1.2', 'tcp', 8081));
+  assert.deepEqual([published.reachable, published.uncertain], [true, false], published.drop?.reason);
+  assert.equal(published.hops.find((h) => h.step === 'nat-postrouting')?.says, 'masquerade to 192.168.15.5');
+  assert.equal(published.hops.find((h) => h.step === 'nat-postrouting')?.by, '-A CNI-HOSTPORT-MASQ -m mark --mark 0x2000/0x2000 -j MASQUERADE');
+  // Unmarked: blue's own packet to the LAN is not masqueraded by that rule, and its reply has no way back.
+  const out = trace(topology, q('blue', '192.168.1.3'));
+  assert.equal(out.hops.some((h) => h.step === 'nat-postrouting'), false);
+  assert.equal(out.leftBy?.source, '192.168.15.2');
+  assert.match(out.assumptions.map((a) => a.rule).join(' '), /^reply to 192\.168\.15\.2 by eth0$/);
 });
 
 test('DNAT in OUTPUT: the host\'s own connection to a published port is translated before it is routed', () => {
@@ -176,4 +202,13 @@ test('--from an address a namespace holds: that namespace sends from it', () => 
   assert.equal(result.question.fromAddress, '192.168.2.2');
   assert.equal(result.reachable, true);
   assert.throws(() => trace(scenarioF(), q('192.168.2.2', 'fd00::1')), /different address families/);
+});
+
+test('a host as the probe reads it (captured from a real kernel): the kernel\'s own routes apart, in its order, and followed', () => {
+  const captured = parseProbeOutput(readFileSync(join(__dirname, '../fixtures/probe/rich-netlink.txt'), 'utf8'), '@@fixture0nonce', 'local');
+  const b = nsOf(captured, 'b');
+  assert.deepEqual(b.kernelRoutes?.filter((r) => !r.to.includes(':')).map((r) => `${r.to} ${r.dev}`), ['10.3.0.0/24 x1', '10.3.1.0/24 x2']);
+  assert.ok(b.routes.every((r) => r.protocol !== 'kernel'), 'configured routes stay apart');
+  const result = trace(captured, q('a', '10.1.0.1'));
+  assert.deepEqual([result.reachable, result.uncertain], [true, false], result.drop?.reason);
 });
