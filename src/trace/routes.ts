@@ -6,7 +6,8 @@
 
 import { describeRoute } from '../model/route';
 import type { PolicyRule } from '../model/routing';
-import type { Namespace, Route } from '../model/topology';
+import type { Cidr } from '../model/cidr';
+import type { Namespace, NetInterface, Route } from '../model/topology';
 import { addressInSubnet, cidrOf, cidrsOf, contains, ipOf, subnetText } from './addresses';
 
 export interface RouteChoice {
@@ -26,11 +27,21 @@ export type RouteAnswer =
 
 export type Assume = (rule: string, assumed: string) => void;
 
+const madeRoutes = new WeakMap<NetInterface, { addresses: string; routes: Route[] }>();
+
+/** An interface's connected routes, made again only when its addresses change. */
+function interfaceRoutes(iface: NetInterface): Route[] {
+  const addresses = iface.addresses.join(' ');
+  const made = madeRoutes.get(iface);
+  if (made && made.addresses === addresses && made.routes.every((r) => r.dev === iface.name)) return made.routes;
+  const routes = cidrsOf(iface).map((cidr): Route => ({ to: subnetText(cidr), via: null, dev: iface.name, protocol: 'kernel' }));
+  madeRoutes.set(iface, { addresses, routes });
+  return routes;
+}
+
 /** Connected routes: one per address on a link that is up, as the kernel makes them. */
 export function connectedRoutes(ns: Namespace): Route[] {
-  return ns.interfaces
-    .filter((iface) => iface.state === 'up' && iface.kind !== 'loopback')
-    .flatMap((iface) => cidrsOf(iface).map((cidr): Route => ({ to: subnetText(cidr), via: null, dev: iface.name, protocol: 'kernel' })));
+  return ns.interfaces.filter((iface) => iface.state === 'up' && iface.kind !== 'loopback').flatMap(interfaceRoutes);
 }
 
 /**
@@ -47,10 +58,11 @@ function tableRoutes(ns: Namespace, table: string): Route[] | null {
   return ns.routeTables?.find((t) => t.table === table)?.routes ?? null;
 }
 
-function prefixOf(route: Route, family: 4 | 6): number | null {
-  if (route.to === 'default') return family === 4 || route.via?.includes(':') ? 0 : null;
+/** The route's destination for a packet of this family: its CIDR (null for default) and prefix length. */
+function destinationOf(route: Route, family: 4 | 6): { cidr: Cidr | null; prefix: number } | null {
+  if (route.to === 'default') return family === 4 || route.via?.includes(':') ? { cidr: null, prefix: 0 } : null;
   const cidr = cidrOf(route.to) ?? (ipOf(route.to) ? cidrOf(`${route.to}/${family === 4 ? 32 : 128}`) : null);
-  return cidr && cidr.family === family ? cidr.prefix : null;
+  return cidr && cidr.family === family ? { cidr, prefix: cidr.prefix } : null;
 }
 
 function resolveDev(ns: Namespace, route: Route): string | null {
@@ -81,11 +93,14 @@ export function lookupTable(ns: Namespace, routes: Route[], dst: string, table =
   if (!ip) return null;
   let best: { route: Route; prefix: number } | null = null;
   const ties: Route[] = [];
+  // Once per lookup, not per route: a host that routes to many namespaces has as many interfaces as routes.
+  const up = new Set(ns.interfaces.filter((i) => i.state === 'up').map((i) => i.name));
   for (const route of routes) {
-    if (route.dev && !ns.interfaces.some((i) => i.name === route.dev && i.state === 'up')) continue;
-    const prefix = prefixOf(route, ip.family);
-    if (prefix === null) continue;
-    const cidr = route.to === 'default' ? null : cidrOf(route.to) ?? cidrOf(`${route.to}/${ip.family === 4 ? 32 : 128}`);
+    if (route.dev && !up.has(route.dev)) continue;
+    const destination = destinationOf(route, ip.family);
+    if (destination === null) continue;
+    const { cidr, prefix } = destination;
+    if (best && prefix < best.prefix) continue;
     if (cidr && !contains(cidr, ip)) continue;
     if (best && prefix === best.prefix) ties.push(route);
     if (!best || prefix > best.prefix) { best = { route, prefix }; ties.length = 0; }
