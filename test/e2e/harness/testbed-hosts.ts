@@ -49,6 +49,7 @@ export async function startTestbedHosts(specs: readonly HostSpec[]): Promise<Tes
       }
       const built = scenario?.hosts[0];
       const host = await bed.addHost({ address: spec.address ?? built?.address, peer: spec.peer ?? built?.peer });
+      await answersOverSsh(host);
       if (built) await host.mustSh(built.script);
       if (spec.script) await host.mustSh(spec.script);
       hosts.push({ label: spec.label, host, description: scenario ? `scenario ${scenario.id}: ${scenario.title}` : 'empty' });
@@ -82,4 +83,20 @@ export function vnetHostSettings(hosts: readonly LabHost[]): Record<string, unkn
     'vnet.ssh.options': options,
     'vnet.showLocalHost': false,
   };
+}
+
+/**
+ * Waits until the host answers over ssh as code-server will reach it. Right after addHost the LAN peer's
+ * ARP for a new host can stay unanswered for several seconds (the neighbour goes INCOMPLETE, then FAILED),
+ * and a connection made then ends in "kex_exchange_identification: Connection closed by remote host"; an
+ * extension that connects at startup would show the host as unreachable.
+ */
+async function answersOverSsh(host: TestHost, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = await host.sh('true', { timeoutMs: 10_000 });
+    if (result.exitCode === 0) return;
+    if (Date.now() > deadline) throw new Error(`testbed-hosts: ${host.target} does not answer over ssh: ${result.stderr.trim()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

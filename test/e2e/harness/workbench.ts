@@ -367,6 +367,49 @@ export class Workbench {
     return (await toast.textContent()) ?? '';
   }
 
+  /** Clicks a button of the notification toast whose message matches (e.g. "Run Tests" after an apply). */
+  async clickNotificationButton(pattern: RegExp, button: string, timeoutMs = uiTimeoutMs): Promise<void> {
+    await this.waitForNotification(pattern, timeoutMs);
+    const toast = this.page.locator('.notifications-toasts .notification-list-item').filter({
+      has: this.page.locator('.notification-list-item-message', { hasText: pattern }),
+    }).first();
+    await toast.locator('.notification-list-item-buttons-container .monaco-button').filter({ hasText: exactly(button) }).first().click();
+  }
+
+  /**
+   * The rows of the Testing view's Test Explorer as a person reads them: label (without the duration VS Code
+   * adds), nesting level, expanded or not, and the state its icon shows (passed, failed, unset, ...).
+   */
+  async testExplorerRows(): Promise<TestRow[]> {
+    const rows = await this.view('Test Explorer')
+      .locator('[role="treeitem"]')
+      .evaluateAll((elements) =>
+        elements.map((e) => {
+          const label = e.querySelector('.testing-stdtree-container .label');
+          const description = label?.querySelector('.test-label-description')?.textContent ?? '';
+          const icon = e.querySelector('.testing-stdtree-container .computed-state')?.className ?? '';
+          return {
+            index: Number(e.getAttribute('data-index')),
+            level: Number(e.getAttribute('aria-level')),
+            label: (label?.textContent ?? '').slice(0, (label?.textContent ?? '').length - description.length).trim(),
+            state: /codicon-testing-(\w+)-icon/.exec(icon)?.[1] ?? 'none',
+            expanded: e.hasAttribute('aria-expanded') ? e.getAttribute('aria-expanded') === 'true' : null,
+          };
+        }),
+      );
+    return rows.sort((a, b) => a.index - b.index).map(({ index: _index, ...row }) => row);
+  }
+
+  /** Expands the Test Explorer row with this label (no-op when expanded or a leaf). */
+  async expandTestItem(label: string): Promise<void> {
+    const row = this.view('Test Explorer').locator('[role="treeitem"]').filter({
+      has: this.page.locator('.testing-stdtree-container .label', { hasText: new RegExp(`^${escapeRegExp(label)}`) }),
+    }).first();
+    await row.waitFor();
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+    await row.and(this.page.locator('[aria-expanded="true"]')).waitFor();
+  }
+
   /** Answers a modal dialog (e.g. "Remove namespace … ?") with one of its buttons; returns what it said. */
   async answerDialog(button: string): Promise<{ message: string; detail: string }> {
     const dialog = this.page.locator('.monaco-dialog-box');
@@ -485,6 +528,13 @@ export class Workbench {
     );
   }
 
+  /** Types into the Problems view's filter box (empty text clears it), as a person narrows a long list. */
+  async filterProblems(text: string): Promise<void> {
+    await this.problems(() => true);
+    const input = this.page.locator('.part.panel .viewpane-filter input').first();
+    await input.fill(text);
+  }
+
   /**
    * Polls `probe` until it returns a value (not undefined), or fails naming what it waited for. For state
    * that no single element announces (a tree row among many, a file on disk); everything else uses
@@ -532,6 +582,14 @@ export interface TreeRow {
   label: string;
   description: string;
   /** null for a row without children. */
+  expanded: boolean | null;
+}
+
+export interface TestRow {
+  level: number;
+  label: string;
+  /** What the row's icon shows: passed, failed, errored, skipped, queued, unset, or none. */
+  state: string;
   expanded: boolean | null;
 }
 
