@@ -36,7 +36,7 @@ export function ipOf(text: string): IpAddress | null {
 
 const masks: Record<4 | 6, bigint[]> = { 4: [], 6: [] };
 
-function maskOf(family: 4 | 6, prefix: number): bigint {
+export function maskOf(family: 4 | 6, prefix: number): bigint {
   const known = masks[family][prefix];
   if (known !== undefined) return known;
   const bits = BigInt(family === 4 ? 32 : 128);

@@ -8,7 +8,7 @@ import { describeRoute } from '../model/route';
 import type { PolicyRule } from '../model/routing';
 import type { Cidr } from '../model/cidr';
 import type { Namespace, NetInterface, Route } from '../model/topology';
-import { addressInSubnet, cidrOf, cidrsOf, contains, ipOf, subnetText } from './addresses';
+import { addressInSubnet, cidrOf, cidrsOf, contains, ipOf, maskOf, subnetText } from './addresses';
 
 export interface RouteChoice {
   route: Route;
@@ -49,10 +49,67 @@ export function connectedRoutes(ns: Namespace): Route[] {
  * them (`kernelRoutes`), else the connected routes derived from its addresses.
  */
 export function mainTable(ns: Namespace): Route[] {
+  const kernel = ns.kernelRoutes ?? connectedRoutes(ns);
+  const made = mainTables.get(ns);
+  if (made && made.routes === ns.routes && made.routeCount === ns.routes.length && sameRoutes(made.kernel, kernel)) return made.table;
   const seen = new Set(ns.routes.map((r) => `${r.to} ${r.dev ?? ''}`));
-  return [...ns.routes, ...(ns.kernelRoutes ?? connectedRoutes(ns)).filter((r) => !seen.has(`${r.to} ${r.dev}`))];
+  const table = [...ns.routes, ...kernel.filter((r) => !seen.has(`${r.to} ${r.dev}`))];
+  mainTables.set(ns, { routes: ns.routes, routeCount: ns.routes.length, kernel, table });
+  return table;
 }
 
+/** Each namespace's main table, kept while its routes and kernel routes stand (many traces, one network). */
+const mainTables = new WeakMap<Namespace, { routes: Route[]; routeCount: number; kernel: Route[]; table: Route[] }>();
+
+function sameRoutes(a: readonly Route[], b: readonly Route[]): boolean {
+  if (a === b) return true;
+  return a.length === b.length && a.every((route, i) => route === b[i]);
+}
+
+interface TableEntry {
+  route: Route;
+  cidr: Cidr | null;
+  prefix: number;
+}
+
+/** The routes of one prefix length, by their network: a lookup asks each length once, longest first. */
+interface PrefixGroup {
+  prefix: number;
+  mask: bigint;
+  byNetwork: Map<bigint, TableEntry[]>;
+}
+
+/**
+ * A table's routes for one family in prefix groups, longest first (in table order within a network), made
+ * once per list of routes and made again when the list grows or shrinks (routes are values: one is
+ * replaced, not changed in place).
+ */
+const indexedTables = new WeakMap<Route[], { count: number; byFamily: Record<4 | 6, PrefixGroup[]> }>();
+
+function groupsOf(routes: Route[], family: 4 | 6): PrefixGroup[] {
+  const groups = new Map<number, PrefixGroup>();
+  for (const route of routes) {
+    const destination = destinationOf(route, family);
+    if (!destination) continue;
+    const { cidr, prefix } = destination;
+    let group = groups.get(prefix);
+    if (!group) groups.set(prefix, group = { prefix, mask: maskOf(family, prefix), byNetwork: new Map() });
+    const network = cidr ? cidr.address & group.mask : 0n;
+    const entries = group.byNetwork.get(network);
+    if (entries) entries.push({ route, cidr, prefix });
+    else group.byNetwork.set(network, [{ route, cidr, prefix }]);
+  }
+  return [...groups.values()].sort((a, b) => b.prefix - a.prefix);
+}
+
+function indexedTable(routes: Route[], family: 4 | 6): PrefixGroup[] {
+  let made = indexedTables.get(routes);
+  if (!made || made.count !== routes.length) {
+    made = { count: routes.length, byFamily: { 4: groupsOf(routes, 4), 6: groupsOf(routes, 6) } };
+    indexedTables.set(routes, made);
+  }
+  return made.byFamily[family];
+}
 function tableRoutes(ns: Namespace, table: string): Route[] | null {
   if (table === 'main' || table === '254') return mainTable(ns);
   return ns.routeTables?.find((t) => t.table === table)?.routes ?? null;
@@ -95,15 +152,13 @@ export function lookupTable(ns: Namespace, routes: Route[], dst: string, table =
   const ties: Route[] = [];
   // Once per lookup, not per route: a host that routes to many namespaces has as many interfaces as routes.
   const up = new Set(ns.interfaces.filter((i) => i.state === 'up').map((i) => i.name));
-  for (const route of routes) {
-    if (route.dev && !up.has(route.dev)) continue;
-    const destination = destinationOf(route, ip.family);
-    if (destination === null) continue;
-    const { cidr, prefix } = destination;
-    if (best && prefix < best.prefix) continue;
-    if (cidr && !contains(cidr, ip)) continue;
-    if (best && prefix === best.prefix) ties.push(route);
-    if (!best || prefix > best.prefix) { best = { route, prefix }; ties.length = 0; }
+  for (const group of indexedTable(routes, ip.family)) {
+    for (const { route, prefix } of group.byNetwork.get(ip.value & group.mask) ?? []) {
+      if (route.dev && !up.has(route.dev)) continue;
+      if (best) ties.push(route);
+      else best = { route, prefix };
+    }
+    if (best) break;
   }
   if (!best) return null;
   const dev = resolveDev(ns, best.route);
