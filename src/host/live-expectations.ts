@@ -9,6 +9,7 @@ import { liveResultOf, type ExpectationRun } from '../model/expectation-run';
 import type { Lab } from '../model/topology';
 import { judgeExpectation } from '../trace/index';
 import { checkLive, type LiveHost } from './live-check';
+import { probeHost } from './probe';
 
 export interface ExpectationCheckOptions {
   signal?: AbortSignal;
@@ -36,12 +37,35 @@ export async function checkExpectation(lab: Lab, expectation: Expectation, hosts
   }
 }
 
+/**
+ * The hosts as they really are, read once when a first expectation fails: the trace on them says why the
+ * real packet did what it did (a link down, a rule), where the file's own network cannot.
+ */
+class HostsAsTheyAre {
+  private read: Promise<Lab | null> | null = null;
+
+  constructor(private readonly lab: Lab, private readonly hosts: readonly LiveHost[], private readonly signal?: AbortSignal) {}
+
+  async explain(expectation: Expectation): Promise<string | null> {
+    this.read ??= Promise.all(this.hosts.map((h) => probeHost(h.transport, { signal: this.signal })))
+      .then((topologies): Lab => ({ name: this.lab.name, hosts: this.hosts.map((h, i) => ({ name: h.name, target: null, topology: topologies[i] })) }))
+      .catch(() => null);
+    const live = await this.read;
+    if (!live) return null;
+    const verdict = judgeExpectation(live, expectation);
+    return verdict.trace && verdict.outcome !== 'holds' && verdict.why ? `on the host as it is, ${verdict.why}` : null;
+  }
+}
+
 /** Every expectation of the lab, in file order. */
 export async function checkExpectations(lab: Lab, hosts: readonly LiveHost[], options: ExpectationCheckOptions = {}): Promise<ExpectationRun[]> {
   const runs: ExpectationRun[] = [];
+  const asTheyAre = new HostsAsTheyAre(lab, hosts, options.signal);
   for (const expectation of lab.expectations ?? []) {
     options.signal?.throwIfAborted();
     const run = await checkExpectation(lab, expectation, hosts, options.signal);
+    const why = run.result === 'fail' && run.live?.sent ? await asTheyAre.explain(expectation) : null;
+    if (why) run.why = `${run.why ?? 'it fails'}: ${why}`;
     runs.push(run);
     options.onRun?.(run);
   }
