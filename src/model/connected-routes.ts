@@ -1,0 +1,58 @@
+// The connected routes the kernel makes while a fresh apply builds a namespace, in the order it makes them.
+// Among routes of one prefix the kernel uses the first, so where two links share a subnet (scenario A's
+// veth1 and br0) this order says which one answers it: the trace reads it as it reads a probed host's
+// `kernelRoutes`, instead of guessing.
+//
+// What the kernel does, checked on the testbed (test/host/connected-route-order.test.ts):
+// - it appends a connected route when an address is added to a link that is up, or, for a link that is
+//   down, when the link comes up (fib_add_ifaddr, with NLM_F_APPEND);
+// - an IPv4 address in a subnet its link already has (a secondary), and an IPv4 /32, make none; an IPv6
+//   /128 makes a /128 route; addresses on lo make none in the main table;
+// - a link that is down has none.
+// What the plan does (src/plan/diff.ts, planInterfaceSettings): in each namespace it brings every link up
+// before it adds any address, and adds the addresses of other links before those of bridges. Interfaces
+// VNet does not create are the host's own, up with their addresses before the lab comes.
+// test/unit/language-connected-order.test.ts replays the real plan of every example against this.
+
+import { INTERFACE_KINDS } from './interface-kinds';
+import { formatCidr, networkOf, parseCidr } from './cidr';
+import type { Namespace, NetInterface, Route } from './topology';
+
+/** When an apply on an empty host adds an interface's addresses: the host's own first, bridges last. */
+function addressTurn(iface: NetInterface): 0 | 1 | 2 {
+  if (INTERFACE_KINDS[iface.kind].creation === 'none') return 0;
+  return iface.kind === 'bridge' ? 2 : 1;
+}
+
+/** The connected route an address makes, or null when it makes none in the main table. */
+function routeOf(address: string, dev: string): Route | null {
+  const cidr = parseCidr(address);
+  if (!cidr || (cidr.family === 4 && cidr.prefix === 32)) return null;
+  const subnet = networkOf(cidr);
+  // The kernel makes no route to 0.0.0.0/8 (ipv4_is_zeronet).
+  if (subnet.family === 4 && subnet.prefix >= 8 && subnet.address >> 24n === 0n) return null;
+  return { to: formatCidr(subnet), via: null, dev, protocol: 'kernel' };
+}
+
+/**
+ * The routes the kernel makes itself in a namespace that an apply builds on an empty host, in the
+ * kernel's order (the shape of a probed namespace's `kernelRoutes`).
+ */
+export function connectedRoutesInApplyOrder(ns: Namespace): Route[] {
+  const turns: NetInterface[][] = [[], [], []];
+  for (const iface of ns.interfaces) {
+    if (iface.state === 'up' && iface.kind !== 'loopback' && iface.addresses.length) turns[addressTurn(iface)].push(iface);
+  }
+  const routes: Route[] = [];
+  const made = new Set<string>();
+  for (const iface of turns.flat()) {
+    for (const address of iface.addresses) {
+      const route = routeOf(address, iface.name);
+      const key = route ? `${route.to} ${iface.name}` : '';
+      if (!route || made.has(key)) continue;
+      made.add(key);
+      routes.push(route);
+    }
+  }
+  return routes;
+}
