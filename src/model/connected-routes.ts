@@ -6,8 +6,8 @@
 // What the kernel does, checked on the testbed (test/host/connected-route-order.test.ts):
 // - it appends a connected route when an address is added to a link that is up, or, for a link that is
 //   down, when the link comes up (fib_add_ifaddr, with NLM_F_APPEND);
-// - an IPv4 address in a subnet its link already has (a secondary), and an IPv4 /32, make none; an IPv6
-//   /128 makes a /128 route; addresses on lo make none in the main table;
+// - an IPv4 address in a subnet its link already has (a secondary), an IPv4 /32, and one in 0.0.0.0/8
+//   make none; an IPv6 /128 makes a /128 route; addresses on lo make none in the main table;
 // - a link that is down has none.
 // What the plan does (src/plan/diff.ts, planInterfaceSettings): in each namespace it brings every link up
 // before it adds any address, and adds the addresses of other links before those of bridges. Interfaces
@@ -24,19 +24,42 @@ function addressTurn(iface: NetInterface): 0 | 1 | 2 {
   return iface.kind === 'bridge' ? 2 : 1;
 }
 
+const OCTET = /^(0|[1-9][0-9]{0,2})$/;
+
+/**
+ * The subnet of an IPv4 address as `formatCidr` spells it, in plain numbers: the language server lowers a
+ * file of thousands of namespaces after each edit, and exact (bigint) parsing would be most of that time.
+ * Null for a /32 (no route) or when the text is not IPv4; undefined when it makes no route at all.
+ */
+function ipv4SubnetText(address: string): string | null | undefined {
+  const slash = address.indexOf('/');
+  const octets = address.slice(0, slash).split('.');
+  const prefixText = address.slice(slash + 1);
+  if (slash < 0 || octets.length !== 4 || !octets.every((o) => OCTET.test(o) && Number(o) <= 255) || !OCTET.test(prefixText)) return null;
+  const prefix = Number(prefixText);
+  if (prefix > 32) return null;
+  if (prefix === 32) return undefined;
+  const value = octets.reduce((acc, o) => acc * 256 + Number(o), 0);
+  const network = prefix === 0 ? 0 : value - (value % 2 ** (32 - prefix));
+  // The kernel makes no route to 0.0.0.0/8 (ipv4_is_zeronet).
+  if (network < 2 ** 24 && prefix >= 8) return undefined;
+  return `${Math.floor(network / 2 ** 24)}.${Math.floor(network / 2 ** 16) % 256}.${Math.floor(network / 256) % 256}.${network % 256}/${prefix}`;
+}
+
 /** The connected route an address makes, or null when it makes none in the main table. */
 function routeOf(address: string, dev: string): Route | null {
+  const v4 = ipv4SubnetText(address);
+  if (v4 === undefined) return null;
+  if (v4 !== null) return { to: v4, via: null, dev, protocol: 'kernel' };
   const cidr = parseCidr(address);
-  if (!cidr || (cidr.family === 4 && cidr.prefix === 32)) return null;
-  const subnet = networkOf(cidr);
-  // The kernel makes no route to 0.0.0.0/8 (ipv4_is_zeronet).
-  if (subnet.family === 4 && subnet.prefix >= 8 && subnet.address >> 24n === 0n) return null;
-  return { to: formatCidr(subnet), via: null, dev, protocol: 'kernel' };
+  if (!cidr || cidr.family === 4) return null;
+  return { to: formatCidr(networkOf(cidr)), via: null, dev, protocol: 'kernel' };
 }
 
 /**
- * The routes the kernel makes itself in a namespace that an apply builds on an empty host, in the
- * kernel's order (the shape of a probed namespace's `kernelRoutes`).
+ * The routes the kernel makes itself in a namespace that an apply builds on an empty host, in the order it
+ * makes them. Only the order among routes of one prefix means anything (a probe lists a table as the
+ * kernel walks it, by prefix), and that is the order a probe of the applied host reads.
  */
 export function connectedRoutesInApplyOrder(ns: Namespace): Route[] {
   const turns: NetInterface[][] = [[], [], []];

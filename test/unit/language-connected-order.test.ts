@@ -10,7 +10,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileVnet } from '../../src/language/index';
 import { formatCidr, networkOf, parseCidr } from '../../src/model/cidr';
-import { emptyTopology, type Lab, type Topology } from '../../src/model/topology';
+import { connectedRoutesInApplyOrder } from '../../src/model/connected-routes';
+import { emptyNamespace, emptyTopology, type Lab, type Topology } from '../../src/model/topology';
 import { diff } from '../../src/plan/diff';
 import { trace } from '../../src/trace/index';
 import { q } from './trace-support';
@@ -131,4 +132,22 @@ test('scenario A: veth1\'s route is made before br0\'s, so the trace is certain:
   // Whatever the host sends to the bridge's side leaves by veth1: netns3 never gets the host's ping.
   const toNetns3 = trace(topology, q('host', 'netns3'));
   assert.deepEqual([toNetns3.reachable, toNetns3.uncertain, toNetns3.drop?.reason], [false, false, 'no neighbour answers for 172.16.0.103 on veth1']);
+});
+
+test('each address\'s connected route is its subnet as the model spells it; none for a /32 or in 0.0.0.0/8', () => {
+  const samples = ['172.16.0.1', '10.255.255.254', '192.168.1.77', '255.255.255.255', '1.2.3.4', '0.1.2.3', '128.0.0.1'];
+  for (const ip of samples) {
+    for (let prefix = 0; prefix <= 32; prefix++) {
+      const address = `${ip}/${prefix}`;
+      const ns = emptyNamespace('n');
+      ns.interfaces = [{ name: 'v', kind: 'veth', state: 'up', mtu: null, mac: null, addresses: [address], master: null, peer: null }];
+      const subnet = networkOf(parseCidr(address)!);
+      const zeronet = subnet.address >> 24n === 0n && prefix >= 8;
+      const expected = prefix === 32 || zeronet ? [] : [formatCidr(subnet)];
+      assert.deepEqual(connectedRoutesInApplyOrder(ns).map((r) => r.to), expected, address);
+    }
+  }
+  const v6 = emptyNamespace('n');
+  v6.interfaces = [{ name: 'v', kind: 'veth', state: 'up', mtu: null, mac: null, addresses: ['fd00:1:2:3::9/64', 'fd00::9/128'], master: null, peer: null }];
+  assert.deepEqual(connectedRoutesInApplyOrder(v6).map((r) => r.to), ['fd00:1:2:3::/64', 'fd00::9/128']);
 });
