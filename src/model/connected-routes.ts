@@ -24,24 +24,34 @@ function addressTurn(iface: NetInterface): 0 | 1 | 2 {
   return iface.kind === 'bridge' ? 2 : 1;
 }
 
-const OCTET = /^(0|[1-9][0-9]{0,2})$/;
-
 /**
  * The subnet of an IPv4 address as `formatCidr` spells it, in plain numbers: the language server lowers a
  * file of thousands of namespaces after each edit, and exact (bigint) parsing would be most of that time.
- * Null for a /32 (no route) or when the text is not IPv4; undefined when it makes no route at all.
+ * Null when the text is not IPv4 written as `formatCidr` writes it; undefined when it makes no route (a
+ * /32, or in 0.0.0.0/8: ipv4_is_zeronet).
  */
 function ipv4SubnetText(address: string): string | null | undefined {
-  const slash = address.indexOf('/');
-  const octets = address.slice(0, slash).split('.');
-  const prefixText = address.slice(slash + 1);
-  if (slash < 0 || octets.length !== 4 || !octets.every((o) => OCTET.test(o) && Number(o) <= 255) || !OCTET.test(prefixText)) return null;
-  const prefix = Number(prefixText);
-  if (prefix > 32) return null;
+  const parts = [0, 0, 0, 0, 0];
+  let part = 0;
+  let digits = 0;
+  for (let i = 0; i < address.length; i++) {
+    const c = address.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits > 0 && parts[part] === 0) return null; // a leading zero
+      parts[part] = parts[part] * 10 + (c - 48);
+      if (++digits > 3) return null;
+    } else if (digits > 0 && ((c === 46 && part < 3) || (c === 47 && part === 3))) {
+      part++;
+      digits = 0;
+    } else {
+      return null;
+    }
+  }
+  const [a, b, c, d, prefix] = parts;
+  if (part !== 4 || digits === 0 || a > 255 || b > 255 || c > 255 || d > 255 || prefix > 32) return null;
   if (prefix === 32) return undefined;
-  const value = octets.reduce((acc, o) => acc * 256 + Number(o), 0);
+  const value = ((a * 256 + b) * 256 + c) * 256 + d;
   const network = prefix === 0 ? 0 : value - (value % 2 ** (32 - prefix));
-  // The kernel makes no route to 0.0.0.0/8 (ipv4_is_zeronet).
   if (network < 2 ** 24 && prefix >= 8) return undefined;
   return `${Math.floor(network / 2 ** 24)}.${Math.floor(network / 2 ** 16) % 256}.${Math.floor(network / 256) % 256}.${network % 256}/${prefix}`;
 }
@@ -67,14 +77,23 @@ export function connectedRoutesInApplyOrder(ns: Namespace): Route[] {
     if (iface.state === 'up' && iface.kind !== 'loopback' && iface.addresses.length) turns[addressTurn(iface)].push(iface);
   }
   const routes: Route[] = [];
-  const made = new Set<string>();
-  for (const iface of turns.flat()) {
-    for (const address of iface.addresses) {
-      const route = routeOf(address, iface.name);
-      const key = route ? `${route.to} ${iface.name}` : '';
-      if (!route || made.has(key)) continue;
-      made.add(key);
-      routes.push(route);
+  // A second address in a subnet the link already has makes no second route. Most namespaces make a
+  // route or two: a scan; a root namespace with thousands of links, a set.
+  let made: Set<string> | null = null;
+  const isNew = (route: Route): boolean => {
+    if (routes.length < 16) return !routes.some((r) => r.to === route.to && r.dev === route.dev);
+    made ??= new Set(routes.map((r) => `${r.to} ${r.dev}`));
+    const key = `${route.to} ${route.dev}`;
+    if (made.has(key)) return false;
+    made.add(key);
+    return true;
+  };
+  for (const turn of turns) {
+    for (const iface of turn) {
+      for (const address of iface.addresses) {
+        const route = routeOf(address, iface.name);
+        if (route && isNew(route)) routes.push(route);
+      }
     }
   }
   return routes;

@@ -151,3 +151,13 @@ test('each address\'s connected route is its subnet as the model spells it; none
   v6.interfaces = [{ name: 'v', kind: 'veth', state: 'up', mtu: null, mac: null, addresses: ['fd00:1:2:3::9/64', 'fd00::9/128'], master: null, peer: null }];
   assert.deepEqual(connectedRoutesInApplyOrder(v6).map((r) => r.to), ['fd00:1:2:3::/64', 'fd00::9/128']);
 });
+
+test('a namespace with many links: one route per subnet and link, in order', () => {
+  const ns = emptyNamespace('n');
+  ns.interfaces = Array.from({ length: 40 }, (_, i) => ({
+    name: `v${i}`, kind: 'veth' as const, state: 'up' as const, mtu: null, mac: null, master: null, peer: null,
+    addresses: [`10.${i % 20}.0.1/24`, `10.${i % 20}.0.2/24`],
+  }));
+  const routes = connectedRoutesInApplyOrder(ns).map((r) => `${r.to} ${r.dev}`);
+  assert.deepEqual(routes, ns.interfaces.map((iface, i) => `10.${i % 20}.0.0/24 ${iface.name}`));
+});
