@@ -161,3 +161,10 @@ test('a namespace with many links: one route per subnet and link, in order', () 
   const routes = connectedRoutesInApplyOrder(ns).map((r) => `${r.to} ${r.dev}`);
   assert.deepEqual(routes, ns.interfaces.map((iface, i) => `10.${i % 20}.0.0/24 ${iface.name}`));
 });
+
+test('an interface VNet does not create (the host\'s eth0) is there with its routes before the lab: its route comes first', () => {
+  const ns = emptyNamespace('host', true);
+  const iface = (name: string, kind: 'veth' | 'bridge' | 'other') => ({ name, kind, state: 'up' as const, mtu: null, mac: null, master: null, peer: null, addresses: ['10.0.1.5/24'] });
+  ns.interfaces = [iface('br0', 'bridge'), iface('v', 'veth'), iface('eth0', 'other')];
+  assert.deepEqual(connectedRoutesInApplyOrder(ns).map((r) => r.dev), ['eth0', 'v', 'br0']);
+});
