@@ -2,6 +2,7 @@
 // live host, so that a plan is the diff of the two. Pure. Parts a broken statement leaves unusable are
 // left out rather than guessed.
 
+import { connectedRoutesInApplyOrder } from '../model/connected-routes';
 import type { Expectation } from '../model/expectation';
 import { natTargetKindOf } from '../model/nat-targets';
 import { fastFormatCidr, fastFormatIp } from './fast-cidr';
@@ -88,7 +89,7 @@ function lowerPlace(place: PlaceModel): Namespace {
   const routes = place.routes.map(lowerRoute).filter((r): r is Route => r !== null);
   const nat = place.nat.map(lowerNatRule).filter((r): r is NatRule => r !== null);
   const natChains = [...place.chains.values()].filter((c) => !c.builtin).map((c) => c.name);
-  return {
+  const namespace: Namespace = {
     name: place.name,
     root: place.root,
     forwarding: place.forwarding,
@@ -98,6 +99,11 @@ function lowerPlace(place: PlaceModel): Namespace {
     natChains,
     forwardPolicy: place.forwardPolicy,
   };
+  // The connected routes in the order an apply makes them, as a probe of the applied host reads them: the
+  // trace then knows which of two routes of one prefix the kernel uses (a file says it as surely as a host).
+  const kernelRoutes = connectedRoutesInApplyOrder(namespace);
+  if (kernelRoutes.length) namespace.kernelRoutes = kernelRoutes;
+  return namespace;
 }
 
 function lowerMachine(machine: MachineModel): LabHost {

@@ -142,7 +142,8 @@ export interface Namespace {
   sysctls?: NamespaceSysctls;
   /**
    * The routes the kernel made itself in the main table (connected subnets), in the kernel's order: among
-   * routes of one prefix the kernel uses the first, so this order decides ties (the trace). Live only.
+   * routes of one prefix the kernel uses the first, so this order decides ties (the trace). Read by the
+   * probe; a file's lowering gives the order an apply makes them (src/model/connected-routes.ts).
    */
   kernelRoutes?: Route[];
 }

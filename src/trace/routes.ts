@@ -1,8 +1,9 @@
 // The route lookup: policy rules in priority order, then the table they name; in a table the longest
 // prefix wins, and among equal prefixes the first route (the model holds no metric; the kernel lists
 // routes of one prefix in metric order, and the probe keeps that order). The main table is the
-// namespace's routes plus the kernel's own (connected) routes: as the probe read them, in the kernel's
-// order, or else made from the addresses on links that are up.
+// namespace's routes plus the kernel's own (connected) routes: in the kernel's order as the probe read
+// them, or as a file's lowering ordered them (the order an apply makes them), or else made from the
+// addresses on links that are up.
 
 import { describeRoute } from '../model/route';
 import type { PolicyRule } from '../model/routing';
@@ -141,9 +142,8 @@ function routeText(route: Route, dev: string | null): string {
 }
 
 /**
- * The best route of one table for `dst`, or null. Among routes of one prefix the first wins; where a
- * connected route the kernel made ties with another, the model does not say which the kernel made first
- * (the probe leaves kernel routes out), so the choice is said as an assumption.
+ * The best route of one table for `dst`, or null. Among routes of one prefix the first wins; where two
+ * tie and their order is not known (orderKnown), the choice is said as an assumption.
  */
 export function lookupTable(ns: Namespace, routes: Route[], dst: string, table = 'main', assumeFn?: Assume): RouteChoice | null {
   const ip = ipOf(dst);

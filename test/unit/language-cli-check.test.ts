@@ -47,8 +47,8 @@ test('vnet check prints file:line:col: severity: message [code] and exits 1 on e
 test('warnings alone exit 0; no file is a usage error', async () => {
   const result = await run([join(ROOT, 'examples', 'a-bridge-nat.vnet'), join(ROOT, 'examples', 'd-veth-pair.vnet')]);
   assert.equal(result.code, EXIT.ok);
-  // Three checks of the network, and scenario A's expectations: two fail, five are notes (d's all hold).
-  assert.equal(result.out.split('\n').filter(Boolean).length, 10);
+  // Three checks of the network, and scenario A's expectations: two fail, three are notes (d's all hold).
+  assert.equal(result.out.split('\n').filter(Boolean).length, 8);
   assert.match(result.out, /a-bridge-nat\.vnet:9:17: warning: .*\[VN-ROUTE-SUBNET-SHARED\]/);
   assert.match(result.out, /a-bridge-nat\.vnet:40:1: warning: Expected netns1 reaches 10\.0\.1\.26, but it is dropped in netns1: no route to 10\.0\.1\.26\. \[VN-EXPECT-FAILS\]/);
   assert.equal(result.out.match(/VN-EXPECT-FAILS/g)?.length, 2);

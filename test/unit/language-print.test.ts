@@ -23,6 +23,8 @@ function normalise(lab: Lab): Lab {
       ns.interfaces.sort((a, b) => a.name.localeCompare(b.name));
       ns.natChains.sort();
       ns.nat.sort((a, b) => a.chain.localeCompare(b.chain)); // stable: keeps order within a chain
+      // The kernel's own routes follow from the interfaces (lowering derives them); a lab built by hand has none.
+      delete ns.kernelRoutes;
     }
   }
   return copy;
