@@ -28,18 +28,12 @@ export interface ProcessOutcome extends ExecResult {
 
 const MAX_BUFFER = 512 * 1024 * 1024;
 
-/** An execa transform that hands each line on and keeps none. */
-function lineSink(onLine: (line: string) => void): { transform: (line: unknown) => Generator<unknown, void, void> } {
-  return {
-    *transform(line: unknown) { onLine(String(line)); },
-  };
-}
-
 export async function runProcess(file: string, args: readonly string[], options: ProcessOptions): Promise<ProcessOutcome> {
   const { execa } = await loadExeca();
   const child = execa(file, args, {
     input: options.input ?? '',
-    stdout: options.onStdoutLine ? [lineSink(options.onStdoutLine)] : 'pipe',
+    // Lines handed on as they come are not kept (a big host's read is megabytes).
+    buffer: { stdout: !options.onStdoutLine },
     reject: false,
     stripFinalNewline: false,
     maxBuffer: MAX_BUFFER,
@@ -59,8 +53,10 @@ export async function runProcess(file: string, args: readonly string[], options:
   const onAbort = () => { canceled = true; killGroup(); };
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
+  const linesRead = options.onStdoutLine ? splitLines(child.stdout, options.onStdoutLine) : Promise.resolve();
   try {
     const result = await child;
+    await linesRead;
     const spawnError = result.exitCode === undefined && result.signal === undefined && result.failed
       ? (result.code ?? result.shortMessage ?? 'could not start') : null;
     return {
@@ -156,17 +152,31 @@ export function streamProcess(file: string, args: readonly string[], options: St
   return { done, stop: () => stopFn() };
 }
 
-function splitLines(stream: NodeJS.ReadableStream | null | undefined, onLine: (line: string) => void): void {
-  if (!stream) return;
+/** Hands each line of the stream on as it arrives; resolves when the stream has ended (or closed). */
+function splitLines(stream: NodeJS.ReadableStream | null | undefined, onLine: (line: string) => void): Promise<void> {
+  if (!stream) return Promise.resolve();
   let pending = '';
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {
-    pending += chunk;
+    const text = pending + chunk;
+    let start = 0;
     let at: number;
-    while ((at = pending.indexOf('\n')) >= 0) {
-      onLine(pending.slice(0, at));
-      pending = pending.slice(at + 1);
+    while ((at = text.indexOf('\n', start)) >= 0) {
+      onLine(text.slice(start, at));
+      start = at + 1;
     }
+    pending = text.slice(start);
   });
-  stream.on('end', () => { if (pending) onLine(pending); pending = ''; });
+  return new Promise((resolve) => {
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      if (pending) onLine(pending);
+      pending = '';
+      resolve();
+    };
+    stream.once('end', finish);
+    stream.once('close', finish);
+  });
 }
