@@ -222,3 +222,11 @@ export function expectationProblems(model: VnetModel, verdicts: readonly Expecta
   }
   return out;
 }
+
+/**
+ * The statements of the file a drop comes from (a route, an address, a NAT rule, `forwarding`), or the
+ * namespace where it happens: `vnet trace FILE` quotes them with their lines.
+ */
+export function dropStatements(model: VnetModel, result: TraceResult): { line: number; why: string }[] {
+  return dropRelated(model, result).related.map((r) => ({ line: model.lines.position(r.span.start).line, why: r.message }));
+}

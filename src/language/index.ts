@@ -6,7 +6,8 @@ import { check } from './check';
 import { CODES, type Problem, type VnetDiagnostic } from './diagnostics';
 import type { ExpectationVerdict } from '../trace/index';
 import { ExpectationJudge, networkKeyOf } from './expect-judge';
-import { expectationProblems } from './expect-problems';
+import { dropStatements, expectationProblems } from './expect-problems';
+import type { TraceResult } from '../model/trace-result';
 import { lower } from './lower';
 import type { VnetModel } from './model';
 import { parse } from './parser';
@@ -94,4 +95,11 @@ function compileModel(model: VnetModel): CompileResult {
 
 export function compileVnet(text: string): CompileResult {
   return compileModel(analyze(text));
+}
+
+/** The lines of a .vnet file behind a trace's drop (1-based), their text, and what each has to do with it. */
+export function dropSourceLines(text: string, result: TraceResult): { line: number; text: string; why: string }[] {
+  if (!result.drop) return [];
+  const lines = text.split('\n');
+  return dropStatements(analyze(text), result).map(({ line, why }) => ({ line: line + 1, text: (lines[line] ?? '').trim(), why }));
 }

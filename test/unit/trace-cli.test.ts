@@ -100,3 +100,27 @@ test('docs/trace.md shows what the engine prints for scenario A\'s published por
   ];
   assert.equal(shown, renderTrace(trace(live, { from: '10.0.1.26', to: '10.0.1.48', protocol: 'tcp', port: 8088 })));
 });
+
+test('vnet trace FILE quotes the .vnet lines behind a drop: text and JSON', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vnet-trace-source-'));
+  try {
+    const file = join(dir, 'f.vnet');
+    const text = (await readFile(join('examples', 'f-router.vnet'), 'utf8')).replace('  forwarding on\n', '  forwarding off\n');
+    await writeFile(file, text);
+    const line = text.split('\n').findIndex((l) => l.trim() === 'forwarding off') + 1;
+    const console = io();
+    assert.equal(await traceCommand.run([file, '--from', 'ns1', '--to', 'ns2'], console), EXIT.traceDropped);
+    assert.match(console.out, new RegExp(`in ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\n  line ${line}: forwarding off  \\(forwarding is off in ns-router\\)\\n`));
+    const json = io();
+    await traceCommand.run([file, '--from', 'ns1', '--to', 'ns2', '--json'], json);
+    const source = JSON.parse(json.out).source;
+    assert.deepEqual(source[0], { line, text: 'forwarding off', why: 'forwarding is off in ns-router' });
+    // The route that took it there is quoted too: the address whose connected route it is.
+    assert.match(source[1].text, /^address veth-ns2-router 192\.168\.2\.1\/24$/);
+    const reachable = io();
+    await traceCommand.run([join('examples', 'f-router.vnet'), '--from', 'ns1', '--to', 'ns2', '--json'], reachable);
+    assert.equal(JSON.parse(reachable.out).source, undefined, 'a trace that gets through quotes nothing');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -2,8 +2,9 @@
 // where it stops and why (docs/trace.md). A .vnet FILE gives the desired network; otherwise the live host.
 
 import { readFile } from 'node:fs/promises';
-import { compileVnet } from '../../language/index';
+import { compileVnet, dropSourceLines } from '../../language/index';
 import { VnetError } from '../../model/errors';
+import { printable } from '../../model/names';
 import { STATE_SCHEMA, type Lab, type Topology } from '../../model/topology';
 import { validSinglePort } from '../../model/ports';
 import { renderTrace, trace, type TraceQuestion, type TraceResult } from '../../trace/index';
@@ -76,6 +77,19 @@ async function readNetwork(path: string): Promise<Topology | Lab> {
   return result.lab;
 }
 
+type SourceLine = ReturnType<typeof dropSourceLines>[number];
+
+/** A file trace's drop, with the lines of the .vnet file behind it (none for a state file). */
+async function sourceOfDrop(file: string, result: TraceResult): Promise<SourceLine[]> {
+  if (/\.json$/i.test(file) || !result.drop) return [];
+  return dropSourceLines(await readFile(file, 'utf8'), result);
+}
+
+function renderSource(file: string | undefined, source: readonly SourceLine[]): string {
+  if (!file || !source.length) return '';
+  return `in ${file}:\n${source.map((s) => `  line ${s.line}: ${printable(s.text)}  (${s.why})\n`).join('')}`;
+}
+
 function exitCodeOf(result: TraceResult, live: LiveCheck | null): number {
   if (live && !live.sent) return EXIT.liveNotSent;
   if (live?.agrees === false) return EXIT.liveDisagrees;
@@ -130,8 +144,9 @@ export const traceCommand: CliCommand = {
     }
     const question = questionOf(args);
     const { result, live } = await traceAndCheck(args, file, question, io.signal);
-    if (args.booleans.has('json')) io.stdout(`${JSON.stringify(live ? { ...result, live } : result, null, 2)}\n`);
-    else io.stdout(renderTrace(result) + (live ? renderLiveCheck(live) : ''));
+    const source = file ? await sourceOfDrop(file, result) : [];
+    if (args.booleans.has('json')) io.stdout(`${JSON.stringify({ ...result, ...(live ? { live } : {}), ...(source.length ? { source } : {}) }, null, 2)}\n`);
+    else io.stdout(renderTrace(result) + renderSource(file, source) + (live ? renderLiveCheck(live) : ''));
     return exitCodeOf(result, live);
   },
 };
