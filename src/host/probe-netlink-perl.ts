@@ -19,6 +19,7 @@
 
 import { PERL_JOBS } from './probe-perl-jobs';
 import { PERL_NFT } from './probe-perl-nft';
+import { PERL_NFT_DECODE } from './probe-perl-nft-decode';
 import { PERL_HOLDERS } from './probe-holders';
 
 import { PERL_ROUTING } from './probe-perl-routing';
@@ -77,29 +78,40 @@ sub dump_all {
 
 # L index type flags name mtu mac master iflink link-netnsid operstate kind slave-kind alias altnames
 # Returns the veths whose peer is in another namespace, as [index, peer-index, nsid]; undef on failure.
+# Many namespaces hold byte-identical messages (every lo, most default routes and qdiscs): each distinct
+# message of links, addresses, routes and qdiscs is decoded once (%SEEN), as rules and netconf are.
+my %SEEN;
 sub links {
   my $sock = shift;
   my @veths;
   # IFLA_EXT_MASK = RTEXT_FILTER_SKIP_STATS: the counters are most of each message and we need none.
   my $msgs = dump_all($sock, 18, pack('CCSiII', 0, 0, 0, 0, 0, 0) . pack('SSL', 8, 29, 8)) or return undef;
   for my $m (@$msgs) {
-    my (undef, undef, $type, $index, $flags) = unpack('CCSiI', $m);
-    my $a = attrs($m, 16);
-    my ($kind, $slave);
-    if (my $info = first($a, 18)) { my $i = attrs($info, 0); $kind = first($i, 1); $slave = first($i, 4) }
-    $main::bridge_seen = 1 if defined $kind && $kind =~ /^bridge\0*$/;   # for routing: br_netfilter
-    my @alt;
-    if (my $props = first($a, 52)) { @alt = map { hex_str($_) } @{ attrs($props, 0)->{53} || [] } }
-    my $nsid = first($a, 37);
-    my $oper = first($a, 16);
-    my $iflink = u32(first($a, 5));
-    push @veths, [$index, $iflink, unpack('l', $nsid)] if defined $kind && $kind =~ /^veth\0*$/ && defined $nsid && defined $iflink;
-    print join(' ', 'L', $index, $type, $flags, hex_str(first($a, 3)), num(u32(first($a, 4))),
-      hex_of(first($a, 1)), num(u32(first($a, 10))), num(u32(first($a, 5))),
-      defined $nsid ? unpack('l', $nsid) : '-', defined $oper ? unpack('C', $oper) : '-',
-      hex_str($kind), hex_str($slave), hex_str(first($a, 20)), @alt ? join(',', @alt) : '-'), "\n";
+    my ($line, $veth, $bridge) = @{ $SEEN{"L$m"} //= [link_line($m)] };
+    print $line;
+    $main::bridge_seen = 1 if $bridge;   # for routing: br_netfilter
+    push @veths, $veth if $veth;
   }
   return \@veths;
+}
+
+sub link_line {
+  my $m = shift;
+  my (undef, undef, $type, $index, $flags) = unpack('CCSiI', $m);
+  my $a = attrs($m, 16);
+  my ($kind, $slave);
+  if (my $info = first($a, 18)) { my $i = attrs($info, 0); $kind = first($i, 1); $slave = first($i, 4) }
+  my @alt;
+  if (my $props = first($a, 52)) { @alt = map { hex_str($_) } @{ attrs($props, 0)->{53} || [] } }
+  my $nsid = first($a, 37);
+  my $oper = first($a, 16);
+  my $iflink = u32(first($a, 5));
+  my $veth = defined $kind && $kind =~ /^veth\0*$/ && defined $nsid && defined $iflink ? [$index, $iflink, unpack('l', $nsid)] : undef;
+  my $line = join(' ', 'L', $index, $type, $flags, hex_str(first($a, 3)), num(u32(first($a, 4))),
+    hex_of(first($a, 1)), num(u32(first($a, 10))), num(u32(first($a, 5))),
+    defined $nsid ? unpack('l', $nsid) : '-', defined $oper ? unpack('C', $oper) : '-',
+    hex_str($kind), hex_str($slave), hex_str(first($a, 20)), @alt ? join(',', @alt) : '-') . "\n";
+  return ($line, $veth, defined $kind && $kind =~ /^bridge\0*$/);
 }
 
 # This namespace's nsid for namespace $y (held open only while asked), or undef.
@@ -146,9 +158,11 @@ sub addrs {
   my $sock = shift;
   my $msgs = dump_all($sock, 22, pack('CCCCL', 0, 0, 0, 0, 0)) or return 0;
   for my $m (@$msgs) {
-    my ($family, $prefix, undef, $scope, $index) = unpack('CCCCL', $m);
-    my $a = attrs($m, 8);
-    print join(' ', 'A', $index, $family, $prefix, $scope, hex_of(first($a, 2) // first($a, 1))), "\n";
+    print $SEEN{"A$m"} //= do {
+      my ($family, $prefix, undef, $scope, $index) = unpack('CCCCL', $m);
+      my $a = attrs($m, 8);
+      join(' ', 'A', $index, $family, $prefix, $scope, hex_of(first($a, 2) // first($a, 1))) . "\n";
+    };
   }
   return 1;
 }
@@ -158,28 +172,32 @@ sub addrs {
 sub routes {
   my $sock = shift;
   my $msgs = dump_all($sock, 26, pack('CCCCCCCCL', 0, 0, 0, 0, 0, 0, 0, 0, 0)) or return 0;
-  for my $m (@$msgs) {
-    my ($family, $dlen, undef, undef, $table, $proto, undef, $type) = unpack('CCCCCCCC', $m);
-    my $a = attrs($m, 12);
-    $table = u32(first($a, 15)) // $table;
-    next if $table == 255;
-    my @hops;
-    if (my $mp = first($a, 9)) {
-      my $off = 0;
-      while ($off + 8 <= length $mp) {
-        my ($len, undef, undef, $ifindex) = unpack('SCCi', substr($mp, $off, 8));
-        last if $len < 8;
-        my $h = attrs(substr($mp, $off, $len), 8);
-        my $hvia = first($h, 18);
-        push @hops, $ifindex, hex_of(first($h, 5) // (defined $hvia ? substr($hvia, 2) : undef));
-        $off += ($len + 3) & ~3;
-      }
-    }
-    my $via = first($a, 18);
-    print join(' ', $table == 254 ? 'R' : "U $table", $family, $dlen, $proto, $type, hex_of(first($a, 1)), hex_of(first($a, 5)),
-      num(u32(first($a, 4))), defined $via ? hex_of(substr($via, 2)) : '-', @hops), "\n";
-  }
+  # rtm_table 255 is the local table (a table above 255 says 252 here and its id in RTA_TABLE).
+  print $SEEN{"R$_"} //= route_line($_) for grep { unpack('x4 C', $_) != 255 } @$msgs;
   return 1;
+}
+
+sub route_line {
+  my $m = shift;
+  my ($family, $dlen, undef, undef, $table, $proto, undef, $type) = unpack('CCCCCCCC', $m);
+  my $a = attrs($m, 12);
+  $table = u32(first($a, 15)) // $table;
+  return '' if $table == 255;
+  my @hops;
+  if (my $mp = first($a, 9)) {
+    my $off = 0;
+    while ($off + 8 <= length $mp) {
+      my ($len, undef, undef, $ifindex) = unpack('SCCi', substr($mp, $off, 8));
+      last if $len < 8;
+      my $h = attrs(substr($mp, $off, $len), 8);
+      my $hvia = first($h, 18);
+      push @hops, $ifindex, hex_of(first($h, 5) // (defined $hvia ? substr($hvia, 2) : undef));
+      $off += ($len + 3) & ~3;
+    }
+  }
+  my $via = first($a, 18);
+  return join(' ', $table == 254 ? 'R' : "U $table", $family, $dlen, $proto, $type, hex_of(first($a, 1)), hex_of(first($a, 5)),
+    num(u32(first($a, 4))), defined $via ? hex_of(substr($via, 2)) : '-', @hops) . "\n";
 }
 
 # Q index kind delay-ns jitter-ns delay-corr loss duplicate reorder corrupt rate: root qdiscs, with netem's
@@ -196,33 +214,36 @@ sub u64 {
 sub qdiscs {
   my $sock = shift;
   my $msgs = dump_all($sock, 38, pack('CCSiLLL', 0, 0, 0, 0, 0, 0, 0)) or return 0;
-  for my $m (@$msgs) {
-    my (undef, undef, undef, $index, undef, $parent) = unpack('CCSiLL', $m);
-    next unless $parent == 0xffffffff;
-    my $a = attrs($m, 20);
-    my $kind = first($a, 1);
-    next unless defined $kind;
-    $kind =~ s/\0.*//s;
-    my @f = ('-') x 8;
-    my $opt = first($a, 2);
-    if ($kind eq 'netem' && defined $opt && length $opt >= 24) {
-      my ($lat, undef, $loss, undef, $dup, $jit) = unpack('L6', $opt);
-      my $n = attrs($opt, 24);
-      my ($l64, $j64, $corr, $reo, $cor, $r32, $r64) = map { first($n, $_) } 10, 11, 1, 3, 4, 6, 8;
-      @f = (
-        u64($l64) // $lat * 64, u64($j64) // $jit * 64,
-        defined $corr ? unpack('L', $corr) : 0, $loss, $dup,
-        defined $reo ? unpack('L', $reo) : 0, defined $cor ? unpack('L', $cor) : 0,
-        u64($r64) // (defined $r32 ? unpack('L', $r32) : 0),
-      );
-    } elsif ($kind eq 'tbf' && defined $opt) {
-      my $t = attrs($opt, 0);
-      my ($p, $r64) = (first($t, 1), first($t, 4));
-      $f[7] = u64($r64) // (defined $p && length $p >= 12 ? unpack('L', substr($p, 8, 4)) : '-');
-    }
-    print join(' ', 'Q', $index, hex_of($kind), @f), "\n";
-  }
+  print $SEEN{"Q$_"} //= qdisc_line($_) for @$msgs;
   return 1;
+}
+
+sub qdisc_line {
+  my $m = shift;
+  my (undef, undef, undef, $index, undef, $parent) = unpack('CCSiLL', $m);
+  return '' unless $parent == 0xffffffff;
+  my $a = attrs($m, 20);
+  my $kind = first($a, 1);
+  return '' unless defined $kind;
+  $kind =~ s/\0.*//s;
+  my @f = ('-') x 8;
+  my $opt = first($a, 2);
+  if ($kind eq 'netem' && defined $opt && length $opt >= 24) {
+    my ($lat, undef, $loss, undef, $dup, $jit) = unpack('L6', $opt);
+    my $n = attrs($opt, 24);
+    my ($l64, $j64, $corr, $reo, $cor, $r32, $r64) = map { first($n, $_) } 10, 11, 1, 3, 4, 6, 8;
+    @f = (
+      u64($l64) // $lat * 64, u64($j64) // $jit * 64,
+      defined $corr ? unpack('L', $corr) : 0, $loss, $dup,
+      defined $reo ? unpack('L', $reo) : 0, defined $cor ? unpack('L', $cor) : 0,
+      u64($r64) // (defined $r32 ? unpack('L', $r32) : 0),
+    );
+  } elsif ($kind eq 'tbf' && defined $opt) {
+    my $t = attrs($opt, 0);
+    my ($p, $r64) = (first($t, 1), first($t, 4));
+    $f[7] = u64($r64) // (defined $p && length $p >= 12 ? unpack('L', substr($p, 8, 4)) : '-');
+  }
+  return join(' ', 'Q', $index, hex_of($kind), @f) . "\n";
 }
 
 ${PERL_ROUTING.trim()}
@@ -251,6 +272,8 @@ sub legacy_tables {
 ${PERL_JOBS.trim()}
 
 ${PERL_NFT.trim()}
+
+${PERL_NFT_DECODE.trim()}
 
 # iptables-save in this namespace, as a child of the namespace's group (probe-perl-jobs.ts).
 sub run_saver {

@@ -10,10 +10,14 @@
 // namespaces that hold such tables). The children run in the namespace the reader has entered, beside
 // that namespace's iptables-save; their lines follow, in `nl` sections, in the namespace's `nsrules` record.
 //
-// Environment: VNET_NFTJ, the nft program, or empty.
+// A table the reader can decode itself (probe-perl-nft-decode.ts) needs no nft: its J line carries the
+// same JSON, with exit code 0.
+//
+// Environment: VNET_NFTJ, the nft program, or empty; VNET_NFTDECODE=0 sends every table to nft.
 
 export const PERL_NFT = String.raw`
 my $NFTJ = $ENV{VNET_NFTJ};
+my $NFT_DECODE = ($ENV{VNET_NFTDECODE} // '1') ne '0';
 my %NFT_FAMILY = (1 => 'inet', 2 => 'ip', 3 => 'arp', 5 => 'netdev', 7 => 'bridge', 10 => 'ip6');
 my %IPT_TABLES = (
   ip => { map { $_ => 1 } qw(filter nat mangle raw security) },
@@ -45,9 +49,14 @@ sub nft_odd_base_chains {
 sub nft_native_start {
   my ($group, @tables) = @_;
   my $odd = (grep { ipt_named($_) } @tables) ? nft_odd_base_chains() : {};
-  for my $t (grep { !ipt_named($_) || $odd->{"$_->[0] $_->[1]"} } @tables) {
+  my @native = grep { !ipt_named($_) || $odd->{"$_->[0] $_->[1]"} } @tables;
+  my $dump = $NFT_DECODE && @native ? nftd_dump() : undef;
+  for my $t (@native) {
     my $family = $NFT_FAMILY{$t->[0]} // next;
     my $job = { family => $family, name => $t->[1], rc => '-', out => '', print => \&nft_native_print };
+    # Decoded here (probe-perl-nft-decode.ts), or nft reads it.
+    my $json = $dump && eval { nftd_table($dump, @$t) };
+    if (defined $json) { @$job{'rc', 'out'} = (0, $json); job_add($group, $job); next }
     if (!$NFTJ) { job_add($group, $job); next }
     # nft joins its arguments into one command line and parses it: only a plain identifier is safe there.
     if ($t->[1] !~ m{^[A-Za-z][A-Za-z0-9/_.-]*$}) { $job->{rc} = 'unsafe'; job_add($group, $job); next }

@@ -25,6 +25,8 @@ export interface ProbeScriptOptions {
   /** Random token that starts every record line, so that no name or comment can forge a record. */
   nonce: string;
   method?: ProbeMethod;
+  /** The Perl reader decodes the native nftables tables it can (default); false leaves every one to nft (tests compare them). */
+  decodeNft?: boolean;
 }
 
 /** What starts a record line: `@@<nonce> `. */
@@ -143,6 +145,7 @@ export LC_ALL=C
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\${PATH:+:$PATH}
 M='${mark}'
 method='${method}'
+nftdecode=${options.decodeNft === false ? 0 : 1}
 have() { command -v "$1" >/dev/null 2>&1; }
 fatal() { echo "$M fatal $1 $2"; exit 3; }
 echo "$M probe 1"
@@ -172,7 +175,7 @@ labstates labstate
 if [ "$method" != ip ] && have perl; then
   ${SETNS_SYSCALL_SH.replace(/\n/g, '\n  ')}
   if [ -n "$nr" ]; then
-    VNET_M=$M VNET_SETNS=$nr VNET_NFT=$nft VNET_LEGACY=$legacy VNET_NFTJ=$nftj perl - <<'VNET_PERL_END'
+    VNET_M=$M VNET_SETNS=$nr VNET_NFT=$nft VNET_LEGACY=$legacy VNET_NFTJ=$nftj VNET_NFTDECODE=$nftdecode perl - <<'VNET_PERL_END'
 ${PROBE_PERL.trim()}
 VNET_PERL_END
     rc=$?

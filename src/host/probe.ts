@@ -16,6 +16,8 @@ export interface ProbeOptions {
   timeoutMs?: number;
   /** `auto` (netlink where perl exists, else ip), or force one method (tests compare them). */
   method?: ProbeMethod;
+  /** Let the Perl reader decode native nftables tables itself (default true; tests compare with nft). */
+  decodeNft?: boolean;
   log?: (line: string) => void;
 }
 
@@ -48,7 +50,7 @@ async function readOnce(transport: Transport, options: ProbeOptions): Promise<Pr
   const nonce = randomBytes(8).toString('hex');
   const parses = new NamespaceParses();
   const reader = new ProbeOutputReader(recordMark(nonce), parses.left);
-  const result = await transport.runScript(probeScript({ nonce, method: options.method ?? 'auto' }), {
+  const result = await transport.runScript(probeScript({ nonce, method: options.method ?? 'auto', decodeNft: options.decodeNft }), {
     signal: options.signal,
     timeoutMs: options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
     log: options.log,
