@@ -292,8 +292,8 @@ sub print_saver {
 sub visit {
   my ($inode, $path) = @_;
   mark("ns $inode");
+  my $fh;
   if ($inode != $root) {
-    my $fh;
     unless (open($fh, '<', $path) && (stat $fh)[1] == $inode) { mark('nsfail gone'); return }
     if (syscall($SETNS, fileno($fh), 0x40000000) != 0) { mark('nsfail setns ', $! + 0); return }
   }
@@ -308,7 +308,7 @@ sub visit {
   my @legacy = legacy_tables();
   print join(' ', 'T', $_->[0], hex_str($_->[1])), "\n" for @nft;
   print join(' ', 'G', map { hex_str($_) } @legacy), "\n" if @legacy;
-  my $group = jobs_group($inode);
+  my $group = jobs_group($inode, $fh // $self);
   run_saver($group, 'nft', $NFT) if $NFT && grep { $_->[0] == 2 && $_->[1] =~ /^(?:nat|filter|mangle|raw)$/ } @nft;
   run_saver($group, 'legacy', $LEGACY) if $LEGACY && grep { /^(?:nat|filter|mangle|raw)$/ } @legacy;
   nft_native_start($group, @nft) if @nft;
@@ -346,7 +346,7 @@ if (opendir(my $proc, '/proc')) {
 }
 visit($root, '');
 visit($_, $path{$_}) for @order;
-jobs_pump(0);
+jobs_pump(sub { 1 });
 jobs_flush();
 holders(\@holder_procs);
 mark('end');
