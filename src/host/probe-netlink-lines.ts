@@ -11,7 +11,7 @@
 //
 // Every name and address is hex ("-" when absent), so no byte of a name can change the parse.
 
-import { formatIp } from '../model/cidr';
+import { formatIpv6Groups } from '../model/cidr';
 import { parseRoutingRecords } from './probe-routing-lines';
 import { parseQdiscLine } from './probe-qdisc';
 import { emptyNamespaceState, protocolName, routeTypeName, scopeName, operstateName, type RawAddress, type RawLink, type RawNamespaceState, type RawRoute } from './probe-raw';
@@ -39,9 +39,9 @@ function mac(hex: string | undefined): string | null {
 /** An address from its bytes: 4 are IPv4, 16 are IPv6, anything else is not an address. */
 export function ipFromHex(hex: string | undefined): string | null {
   if (hex === undefined || hex === '-') return null;
-  // IPv4 is most of a big host's addresses: formatted straight from its bytes, without a BigInt.
+  // Formatted straight from the bytes, without a BigInt: a big host has thousands.
   if (/^[0-9a-f]{8}$/.test(hex)) return `${parseInt(hex.slice(0, 2), 16)}.${parseInt(hex.slice(2, 4), 16)}.${parseInt(hex.slice(4, 6), 16)}.${parseInt(hex.slice(6), 16)}`;
-  if (/^[0-9a-f]{32}$/.test(hex)) return formatIp({ family: 6, value: BigInt(`0x${hex}`) });
+  if (/^[0-9a-f]{32}$/.test(hex)) return formatIpv6Groups([0, 4, 8, 12, 16, 20, 24, 28].map((at) => parseInt(hex.slice(at, at + 4), 16)));
   return null;
 }
 

@@ -108,8 +108,12 @@ export function formatIp(ip: IpAddress): string {
   if (ip.family === 4) {
     return [24n, 16n, 8n, 0n].map((shift) => ((ip.value >> shift) & 255n).toString()).join('.');
   }
-  const groups = [...Array(8).keys()].map((i) => Number((ip.value >> BigInt((7 - i) * 16)) & 0xffffn));
-  // RFC 5952: compress the longest run of two or more zero groups, the first one on a tie.
+  return formatIpv6Groups([...Array(8).keys()].map((i) => Number((ip.value >> BigInt((7 - i) * 16)) & 0xffffn)));
+}
+
+/** An IPv6 address from its eight 16-bit groups, most significant first (RFC 5952). */
+export function formatIpv6Groups(groups: readonly number[]): string {
+  // Compress the longest run of two or more zero groups, the first one on a tie.
   let bestStart = -1;
   let bestLength = 1;
   for (let i = 0; i < 8; ) {
