@@ -42,13 +42,16 @@ sub hex_of { my $s = shift; defined $s && length $s ? unpack('H*', $s) : '-' }
 sub hex_str { my $s = shift; return '-' unless defined $s; $s =~ s/\0.*//s; hex_of($s) }
 sub num { defined $_[0] ? $_[0] : '-' }
 
+# A message's attributes by type, each a list of payloads. With $want (an array by type), only those types
+# are kept: a link's message has some forty attributes and the reader needs ten.
 sub attrs {
-  my ($buf, $off) = @_;
+  my ($buf, $off, $want) = @_;
   my %a;
   while ($off + 4 <= length $buf) {
     my ($len, $type) = unpack('SS', substr($buf, $off, 4));
     last if $len < 4;
-    push @{ $a{$type & 0x3fff} }, substr($buf, $off + 4, $len - 4);
+    $type &= 0x3fff;
+    push @{ $a{$type} }, substr($buf, $off + 4, $len - 4) if !$want || $want->[$type];
     $off += ($len + 3) & ~3;
   }
   return \%a;
@@ -95,10 +98,13 @@ sub links {
   return \@veths;
 }
 
+# IFLA_ADDRESS, IFNAME, MTU, LINK, MASTER, OPERSTATE, LINKINFO, IFALIAS, LINK_NETNSID, PROP_LIST.
+my @LINK_ATTRS;
+$LINK_ATTRS[$_] = 1 for 1, 3, 4, 5, 10, 16, 18, 20, 37, 52;
 sub link_line {
   my $m = shift;
   my (undef, undef, $type, $index, $flags) = unpack('CCSiI', $m);
-  my $a = attrs($m, 16);
+  my $a = attrs($m, 16, \@LINK_ATTRS);
   my ($kind, $slave);
   if (my $info = first($a, 18)) { my $i = attrs($info, 0); $kind = first($i, 1); $slave = first($i, 4) }
   my @alt;
