@@ -3,6 +3,7 @@
 // (probe-parse.ts) takes these results while they are still current, and parses anything else then. Pure.
 
 import { parseIptablesSave, type IptablesSaveState } from './iptables-save-parse';
+import { LineCache } from './probe-line-cache';
 import { parseNetlinkLines, type NetlinkNamespace } from './probe-netlink-lines';
 import { nftFromNetlinkLines, type NamespaceNft } from './probe-nft';
 import type { NamespaceRecord } from './probe-records';
@@ -25,12 +26,14 @@ export class NamespaceParses {
   private readonly netlink = new WeakMap<NamespaceRecord, Parsed<NetlinkNamespace>>();
   private readonly nft = new WeakMap<NamespaceRecord, Parsed<NamespaceNft>>();
   private readonly saves = new WeakMap<IptablesDump, IptablesSaveState>();
+  /** One probe's distinct lines, parsed once for all its namespaces. */
+  private readonly lineCache = new LineCache();
 
   /** The output has moved on from this namespace's record: parse what it holds so far. */
   readonly left = (record: NamespaceRecord): void => {
     const lines = record.netlink;
     if (lines) {
-      if (!this.netlink.has(record)) this.netlink.set(record, { lines: lines.length, value: parseNetlinkLines(lines) });
+      if (!this.netlink.has(record)) this.netlink.set(record, { lines: lines.length, value: parseNetlinkLines(lines, this.lineCache) });
       else this.nft.set(record, { lines: lines.length, value: nftFromNetlinkLines(lines) });
     }
     for (const dump of record.iptables) if (dump.exitCode === 0) this.iptablesSave(dump);
@@ -40,7 +43,7 @@ export class NamespaceParses {
   netlinkState(record: NamespaceRecord, lines: readonly string[]): NetlinkNamespace {
     const parsed = this.netlink.get(record);
     if (parsed && onlyNftLinesAfter(lines, parsed.lines)) return parsed.value;
-    return parseNetlinkLines(lines);
+    return parseNetlinkLines(lines, this.lineCache);
   }
 
   nftTables(record: NamespaceRecord, lines: readonly string[]): NamespaceNft {

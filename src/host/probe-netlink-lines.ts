@@ -12,7 +12,9 @@
 // Every name and address is hex ("-" when absent), so no byte of a name can change the parse.
 
 import { formatIpv6Groups } from '../model/cidr';
-import { parseRoutingRecords } from './probe-routing-lines';
+import { LineCache } from './probe-line-cache';
+import { parseRoutingRecords, parseRuleRecord } from './probe-routing-lines';
+import type { RuleFacts } from './probe-routing';
 import { parseQdiscLine } from './probe-qdisc';
 import { emptyNamespaceState, protocolName, routeTypeName, scopeName, operstateName, type RawAddress, type RawLink, type RawNamespaceState, type RawRoute } from './probe-raw';
 
@@ -106,21 +108,26 @@ export interface NetlinkNamespace extends RawNamespaceState {
   failed: boolean;
 }
 
-export function parseNetlinkLines(lines: readonly string[]): NetlinkNamespace {
+/** Line kinds that repeat across namespaces (see probe-line-cache.ts): parsed once per distinct line. */
+const SHARED_KINDS = new Set(['L', 'A', 'Q', 'P']);
+
+export function parseNetlinkLines(lines: readonly string[], cache = new LineCache()): NetlinkNamespace {
   const state: NetlinkNamespace = { ...emptyNamespaceState(), nftTables: [], legacyTables: [], failed: false };
   const routeLines: string[][] = [];
   const routingLines: string[][] = [];
+  const rules: RuleFacts[] = [];
   for (const line of lines) {
+    if (SHARED_KINDS.has(line[0]) && line[1] === ' ') {
+      sharedLine(line, cache, state, rules);
+      continue;
+    }
     const f = line.split(' ');
     switch (f[0]) {
-      case 'L': { const link = parseLink(f); if (link) state.links.push(link); break; }
-      case 'A': { const address = parseAddress(f); if (address) state.addresses.push(address); break; }
       case 'R': routeLines.push(f); break;
-      case 'P': case 'C': case 'S': case 'B': case 'U': routingLines.push(f); break;
+      case 'C': case 'S': case 'B': case 'U': routingLines.push(f); break;
       case 'F': state.forwarding = f[1] === '1'; break;
       case 'T': { const name = text(f[2]); if (name !== null) state.nftTables.push(`${f[1]} ${name}`); break; }
       case 'N': { const nsid = int(f[1]); const inode = int(f[2]); if (nsid !== null && inode !== null) state.nsidInodes.set(nsid, inode); break; }
-      case 'Q': { const qdisc = parseQdiscLine(f); if (qdisc) (state.qdiscs ??= []).push(qdisc); break; }
       case 'G': state.legacyTables.push(...f.slice(1).map(text).filter((n): n is string => n !== null)); break;
       default: break;
     }
@@ -130,7 +137,17 @@ export function parseNetlinkLines(lines: readonly string[]): NetlinkNamespace {
     const route = parseRoute(f, names);
     if (route) state.routes.push(route);
   }
-  const routing = parseRoutingRecords(routingLines, names, (fields) => parseRoute(fields, names));
+  const routing = parseRoutingRecords(routingLines, names, (fields) => parseRoute(fields, names), rules);
   if (routing) state.routing = routing;
   return state;
+}
+
+/** An L, A, Q or P line, through the cache. */
+function sharedLine(line: string, cache: LineCache, state: NetlinkNamespace, rules: RuleFacts[]): void {
+  switch (line[0]) {
+    case 'L': { const link = cache.of(line, (l) => parseLink(l.split(' '))); if (link) state.links.push(link); break; }
+    case 'A': { const address = cache.of(line, (l) => parseAddress(l.split(' '))); if (address) state.addresses.push(address); break; }
+    case 'Q': { const qdisc = cache.of(line, (l) => parseQdiscLine(l.split(' '))); if (qdisc) (state.qdiscs ??= []).push(qdisc); break; }
+    default: { const rule = cache.of(line, (l) => parseRuleRecord(l.split(' '))); if (rule) rules.push(rule); break; }
+  }
 }

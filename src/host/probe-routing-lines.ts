@@ -99,23 +99,21 @@ function flag(field: string | undefined): boolean | null {
 
 /**
  * The routing records of one namespace, or null when the reader printed none (an older probe): B is
- * printed last, always. `parseRoute` reads a U record's route fields as the R record's.
+ * printed last, always. `parseRoute` reads a U record's route fields as the R record's. The P records
+ * come parsed (parseRuleRecord), in their order.
  */
 export function parseRoutingRecords(
-  lines: readonly string[][], names: Map<number, string>, parseRoute: (fields: string[]) => RawRoute | null,
+  lines: readonly string[][], names: Map<number, string>, parseRoute: (fields: string[]) => RawRoute | null, rules: RuleFacts[],
 ): RawRouting | null {
   const bridge = lines.find((f) => f[0] === 'B');
   if (!bridge) return null;
-  const routing: RawRouting = { rules: [], tables: [], sysctls: emptySysctls() };
+  const routing: RawRouting = { rules, tables: [], sysctls: emptySysctls() };
   routing.sysctls.bridgeNfCallIptables = flag(bridge[1]);
   routing.sysctls.bridgeNfCallIp6tables = flag(bridge[2]);
   const rp: NonNullable<NamespaceSysctls['rpFilter']> = { all: 0, default: 0, interfaces: {} };
   let rpSeen = false;
   for (const f of lines) {
-    if (f[0] === 'P') {
-      const rule = parseRuleRecord(f);
-      if (rule) routing.rules.push(rule);
-    } else if (f[0] === 'U') {
+    if (f[0] === 'U') {
       const table = int(f[1]);
       const route = parseRoute(['R', ...f.slice(2)]);
       if (table !== null && table !== 254 && table !== 255 && route) routing.tables.push({ table: tableName(table), route });
