@@ -82,8 +82,10 @@ sub dump_all {
 # L index type flags name mtu mac master iflink link-netnsid operstate kind slave-kind alias altnames
 # Returns the veths whose peer is in another namespace, as [index, peer-index, nsid]; undef on failure.
 # Many namespaces hold byte-identical messages (every lo, most default routes and qdiscs): each distinct
-# message of links, addresses, routes and qdiscs is decoded once (%SEEN), as rules and netconf are.
+# message of links, addresses, routes and qdiscs is decoded once (%SEEN), as rules and netconf are. Unique
+# ones are kept too, so visit empties it now and then: the reader's memory stays bounded on any host.
 my %SEEN;
+my $SEEN_MAX = 20000;
 sub links {
   my $sock = shift;
   my @veths;
@@ -304,6 +306,7 @@ sub visit {
     if (syscall($SETNS, fileno($fh), 0x40000000) != 0) { mark('nsfail setns ', $! + 0); return }
   }
   mark('nl');
+  %SEEN = () if keys(%SEEN) > $SEEN_MAX;
   socket(my $rt, 16, 3, 0) or do { mark('nsfail socket'); return };
   my $veths = links($rt);
   defined $veths && addrs($rt) && routes($rt) or mark('nlfail');

@@ -7,8 +7,8 @@
 //
 // iptables-nft's tables are told apart as isIptablesNftTable (nft-json-parse.ts) does: family and name
 // are iptables', and every base chain has an iptables built-in name (one NFT_MSG_GETCHAIN dump, only in
-// namespaces that hold such tables). The children run in the namespace the reader has entered, beside
-// that namespace's iptables-save; their lines follow, in `nl` sections, in the namespace's `nsrules` record.
+// namespaces that hold such tables). The children run in that namespace (probe-perl-jobs.ts), beside its
+// iptables-save; their lines follow, in `nl` sections, in the namespace's `nsrules` record.
 //
 // A table the reader can decode itself (probe-perl-nft-decode.ts) needs no nft: its J line carries the
 // same JSON, with exit code 0.
