@@ -20,6 +20,7 @@
 import { PERL_JOBS } from './probe-perl-jobs';
 import { PERL_NFT } from './probe-perl-nft';
 import { PERL_NFT_DECODE } from './probe-perl-nft-decode';
+import { PERL_IPT_DECODE } from './probe-perl-ipt-decode';
 import { PERL_HOLDERS } from './probe-holders';
 
 import { PERL_ROUTING } from './probe-perl-routing';
@@ -283,10 +284,16 @@ ${PERL_NFT.trim()}
 
 ${PERL_NFT_DECODE.trim()}
 
-# iptables-save in this namespace, as a child of the namespace's group (probe-perl-jobs.ts).
+${PERL_IPT_DECODE.trim()}
+
+# iptables-save in this namespace, as a child of the namespace's group (probe-perl-jobs.ts); for
+# iptables-nft, its text decoded here instead where the reader can (probe-perl-ipt-decode.ts).
 sub run_saver {
-  my ($group, $backend, $tool) = @_;
-  job_start($group, { backend => $backend, print => \&print_saver }, 0, $tool);
+  my ($group, $backend, $tool, $dump) = @_;
+  my $job = { backend => $backend, print => \&print_saver };
+  my $text = $backend eq 'nft' && $dump ? eval { iptd_save($dump) } : undef;
+  if (defined $text) { @$job{'rc', 'out'} = (0, $text); job_add($group, $job); return }
+  job_start($group, $job, 0, $tool);
 }
 
 sub print_saver {
@@ -318,9 +325,11 @@ sub visit {
   print join(' ', 'T', $_->[0], hex_str($_->[1])), "\n" for @nft;
   print join(' ', 'G', map { hex_str($_) } @legacy), "\n" if @legacy;
   my $group = jobs_group($inode, $fh // $self);
-  run_saver($group, 'nft', $NFT) if $NFT && grep { $_->[0] == 2 && $_->[1] =~ /^(?:nat|filter|mangle|raw)$/ } @nft;
+  # The kernel's nf_tables chains and rules, for the decoders (probe-perl-nft-decode.ts).
+  my $dump = $NFT_DECODE && @nft ? nftd_dump() : undef;
+  run_saver($group, 'nft', $NFT, $dump) if $NFT && grep { $_->[0] == 2 && $_->[1] =~ /^(?:nat|filter|mangle|raw)$/ } @nft;
   run_saver($group, 'legacy', $LEGACY) if $LEGACY && grep { /^(?:nat|filter|mangle|raw)$/ } @legacy;
-  nft_native_start($group, @nft) if @nft;
+  nft_native_start($group, $dump, @nft) if @nft;
   jobs_close($group);
 }
 

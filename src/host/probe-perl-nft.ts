@@ -47,10 +47,9 @@ sub nft_odd_base_chains {
 
 # Starts nft -j list table for each native table, as children of the namespace's group (probe-perl-jobs.ts).
 sub nft_native_start {
-  my ($group, @tables) = @_;
+  my ($group, $dump, @tables) = @_;
   my $odd = (grep { ipt_named($_) } @tables) ? nft_odd_base_chains() : {};
   my @native = grep { !ipt_named($_) || $odd->{"$_->[0] $_->[1]"} } @tables;
-  my $dump = $NFT_DECODE && @native ? nftd_dump() : undef;
   for my $t (@native) {
     my $family = $NFT_FAMILY{$t->[0]} // next;
     my $job = { family => $family, name => $t->[1], rc => '-', out => '', print => \&nft_native_print };
