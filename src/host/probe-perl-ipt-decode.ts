@@ -48,24 +48,25 @@ sub iptd_save {
 sub iptd_table {
   my ($d, $table, @builtin) = @_;
   my $mine = sub { $_[0]->[0] == 2 && nftd_name(first($_[0]->[1], 1)) eq $table };
-  my %chains = map { (iptd_name(first($_->[1], 3)) => $_->[1]) } grep { $mine->($_) } @{ $d->{chains} };
+  my %chains = map { (iptd_name(first($_->[1], 3)) => $_) } grep { $mine->($_) } @{ $d->{chains} };
   my %is_builtin = map { ($_->[0] => $_) } @builtin;
   my $text = "*$table\n";
   for my $b (@builtin) {
     my $c = $chains{ $b->[0] };
-    $text .= $c ? iptd_base_chain($b, $c) : ":$b->[0] ACCEPT [0:0]\n";
+    $text .= $c ? nftd_once("K$c->[2]", sub { iptd_base_chain($b, $c->[1]) }) : ":$b->[0] ACCEPT [0:0]\n";
   }
   my @user = sort { $a cmp $b } grep { !$is_builtin{$_} } keys %chains;
   for my $name (@user) {
-    die "ipt odd base chain\n" if defined first($chains{$name}, 4);
+    die "ipt odd base chain\n" if defined first($chains{$name}[1], 4);
     $text .= ":$name - [0:0]\n";
   }
   my %order = map { ($builtin[$_][0] => $_) } 0 .. $#builtin;
   $order{ $user[$_] } = @builtin + $_ for 0 .. $#user;
-  my @rules = map { [iptd_name(first($_->[1], 2)), $_->[1]] } grep { $mine->($_) } @{ $d->{rules} };
+  my @rules = map { [iptd_name(first($_->[1], 2)), $_] } grep { $mine->($_) } @{ $d->{rules} };
   # The dump lists a chain's rules in order; iptables-save lists the chains in its own order.
   for my $r (map { $_->[1] } sort { $a->[0] <=> $b->[0] || $a->[1] <=> $b->[1] } map { [$order{ $rules[$_][0] } // die("ipt rule chain\n"), $_] } 0 .. $#rules) {
-    $text .= iptd_rule(@{ $rules[$r] }) . "\n";
+    my ($chain, $rule) = @{ $rules[$r] };
+    $text .= nftd_once("I$rule->[2]", sub { iptd_rule($chain, $rule->[1]) }) . "\n";
   }
   return $text . "COMMIT\n";
 }

@@ -47,9 +47,19 @@ sub nftd_dump {
     my $name = first($a, 1) // next;
     $d{tables}{ unpack('C', $m) . ' ' . nftd_name($name) } = first($a, 4);
   }
-  $d{chains} = [map { [unpack('C', $_), attrs($_, 4)] } @{ $dumps[1] }];
-  $d{rules} = [map { [unpack('C', $_), attrs($_, 4)] } @{ $dumps[2] }];
+  # Each as [family, top-level attributes, the message itself].
+  $d{chains} = [map { [unpack('C', $_), attrs($_, 4), $_] } @{ $dumps[1] }];
+  $d{rules} = [map { [unpack('C', $_), attrs($_, 4), $_] } @{ $dumps[2] }];
   return \%d;
+}
+
+# What $make gives (or dies with) for a message, once for all the namespaces that hold the same bytes:
+# a ruleset loaded alike in many namespaces has the same handles there, so its messages repeat (%SEEN).
+sub nftd_once {
+  my ($key, $make) = @_;
+  my $hit = $SEEN{$key} //= do { my $v = eval { $make->() }; defined $v ? [1, $v] : [0, $@ || "failed\n"] };
+  die $hit->[1] unless $hit->[0];
+  return $hit->[1];
 }
 
 # nft's JSON for one whole table, or die.
@@ -62,7 +72,7 @@ sub nftd_table {
   my @items = ('{"table":{"family":"' . $family . '","name":' . nftd_str($name) . ',"handle":' . nftd_be64($handle) . '}}');
   my $mine = sub { $_[0]->[0] == $fam && nftd_name(first($_[0]->[1], 1)) eq $name };
   push @items, nftd_chain($id, $_->[1]) for grep { $mine->($_) } @{ $d->{chains} };
-  push @items, nftd_rule($id, $family, $_->[1]) for grep { $mine->($_) } @{ $d->{rules} };
+  for my $r (grep { $mine->($_) } @{ $d->{rules} }) { push @items, nftd_once("J$r->[2]", sub { nftd_rule($id, $family, $r->[1]) }) }
   return '{"nftables":[' . join(',', @items) . ']}';
 }
 
