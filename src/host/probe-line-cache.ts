@@ -6,9 +6,10 @@
 export class LineCache {
   private readonly parsed = new Map<string, unknown>();
 
-  /** parse(line), or what it gave for the same line before. */
-  of<T>(line: string, parse: (line: string) => T): T {
-    if (this.parsed.has(line)) return this.parsed.get(line) as T;
+  /** parse(line), or what it gave for the same line before (one lookup: a parse never gives undefined). */
+  of<T extends object | null>(line: string, parse: (line: string) => T): T {
+    const seen = this.parsed.get(line);
+    if (seen !== undefined) return seen as T;
     const value = parse(line);
     this.parsed.set(line, value);
     return value;

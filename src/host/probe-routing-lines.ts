@@ -139,5 +139,7 @@ export function emptySysctls(): NamespaceSysctls {
 
 /** An own property even for a name such as `__proto__`: interface names are any bytes. */
 export function setOwn(record: Record<string, number>, key: string, value: number): void {
-  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  // Only __proto__ is not an own property when assigned; defining one is slow, so only it is defined.
+  if (key !== '__proto__') record[key] = value;
+  else Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 }
