@@ -3,11 +3,14 @@
 // then cost no thousand processes: `nsenter … ip` is ~2 ms of fork and exec per namespace, this is ~0.3 ms.
 //
 // It prints numbers and hex only (names are arbitrary bytes), in the record format of probe-records.ts;
-// probe-netlink-lines.ts reads it. iptables-save still runs, but only in namespaces whose kernel says an
-// iptables table exists there (nf_tables tables over nfnetlink, /proc/net/ip_tables_names for legacy).
+// probe-netlink-lines.ts reads it. Rules it decodes itself from nf_tables where it can write them exactly
+// as the tools do (probe-perl-ipt-decode.ts, probe-perl-nft-decode.ts); iptables-save and nft still run
+// for the rest, only in namespaces whose kernel says such a table exists there (nf_tables tables over
+// nfnetlink, /proc/net/ip_tables_names for legacy).
 //
 // Environment: VNET_M (record mark), VNET_SETNS (setns syscall number of this architecture), VNET_NFT and
-// VNET_LEGACY (iptables-save programs, or empty), VNET_NFTJ (nft, or empty: probe-perl-nft.ts). Exits 42
+// VNET_LEGACY (iptables-save programs, or empty), VNET_NFTJ (nft, or empty) and VNET_NFTDECODE (0: decode
+// nothing; probe-perl-nft.ts). Exits 42
 // before printing anything when setns does not work as expected, so that the shell falls back to nsenter + ip.
 //
 // Peers of veths: a veth names its peer's namespace only by an nsid, which means something only in the

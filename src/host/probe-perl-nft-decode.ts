@@ -20,7 +20,7 @@
 //
 // A test compares the decoder with nft on a corpus of shapes (test/host/show-nft-decode.test.ts).
 //
-// VNET_NFTDECODE=0 (ProbeScriptOptions.decodeNft false) turns the decoder off: every native table goes to nft.
+// VNET_NFTDECODE=0 (ProbeScriptOptions.decodeNft false) turns it off, and probe-perl-ipt-decode.ts with it.
 
 export const PERL_NFT_DECODE = String.raw`
 my %NFTD_HOOKS = (0 => 'prerouting', 1 => 'input', 2 => 'forward', 3 => 'output', 4 => 'postrouting');

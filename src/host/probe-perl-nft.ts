@@ -13,7 +13,8 @@
 // A table the reader can decode itself (probe-perl-nft-decode.ts) needs no nft: its J line carries the
 // same JSON, with exit code 0.
 //
-// Environment: VNET_NFTJ, the nft program, or empty; VNET_NFTDECODE=0 sends every table to nft.
+// Environment: VNET_NFTJ, the nft program, or empty; VNET_NFTDECODE=0 turns both of the reader's decoders
+// off (every native table to nft, every iptables-nft table to iptables-save).
 
 export const PERL_NFT = String.raw`
 my $NFTJ = $ENV{VNET_NFTJ};

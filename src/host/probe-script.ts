@@ -25,7 +25,7 @@ export interface ProbeScriptOptions {
   /** Random token that starts every record line, so that no name or comment can forge a record. */
   nonce: string;
   method?: ProbeMethod;
-  /** The Perl reader decodes the native nftables tables it can (default); false leaves every one to nft (tests compare them). */
+  /** The Perl reader decodes the nf_tables rules it can (default); false leaves every table to nft and iptables-save (tests compare them). */
   decodeNft?: boolean;
 }
 

@@ -16,7 +16,7 @@ export interface ProbeOptions {
   timeoutMs?: number;
   /** `auto` (netlink where perl exists, else ip), or force one method (tests compare them). */
   method?: ProbeMethod;
-  /** Let the Perl reader decode native nftables tables itself (default true; tests compare with nft). */
+  /** Let the Perl reader decode nf_tables rules itself (default true; tests compare with nft and iptables-save). */
   decodeNft?: boolean;
   log?: (line: string) => void;
 }
