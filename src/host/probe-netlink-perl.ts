@@ -10,8 +10,8 @@
 //
 // Environment: VNET_M (record mark), VNET_SETNS (setns syscall number of this architecture), VNET_NFT and
 // VNET_LEGACY (iptables-save programs, or empty), VNET_NFTJ (nft, or empty) and VNET_NFTDECODE (0: decode
-// nothing; probe-perl-nft.ts). Exits 42
-// before printing anything when setns does not work as expected, so that the shell falls back to nsenter + ip.
+// nothing; probe-perl-nft.ts). Exits 42 before printing anything when setns does not work as expected, so
+// that the shell falls back to nsenter + ip.
 //
 // Peers of veths: a veth names its peer's namespace only by an nsid, which means something only in the
 // namespace that reports it. So in each namespace X, for each nsid of X's veths, the reader asks X's
