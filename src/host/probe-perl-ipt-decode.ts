@@ -17,12 +17,27 @@
 //
 // A test compares the decoder with iptables-nft-save on a corpus of shapes (test/host/show-ipt-decode.test.ts).
 
+import { BUILTIN_CHAINS, type IptablesTable } from '../model/iptables';
+
+/** Netfilter's IPv4 hook numbers (NF_INET_*), by the built-in chain on each. */
+const HOOKS: Readonly<Record<string, number>> = { PREROUTING: 0, INPUT: 1, FORWARD: 2, OUTPUT: 3, POSTROUTING: 4 };
+
+/** The order iptables-nft-save lists its tables in. */
+const SAVE_ORDER: readonly IptablesTable[] = ['mangle', 'raw', 'filter', 'nat'];
+
+/** The priority iptables-nft gives a built-in chain (nat's depends on the hook: dstnat or srcnat). */
+function chainPriority(table: IptablesTable, chain: string): number {
+  if (table === 'nat') return chain === 'INPUT' || chain === 'POSTROUTING' ? 100 : -100;
+  return { mangle: -150, raw: -300, filter: 0 }[table];
+}
+
+/** Perl: each table with its built-in chains as [name => hook, priority], in iptables-nft-save's order. */
+const PERL_TABLES = SAVE_ORDER.map((table) =>
+  `[${table} => ${BUILTIN_CHAINS[table].map((chain) => `[${chain} => ${HOOKS[chain]}, ${chainPriority(table, chain)}]`).join(', ')}]`).join(',\n  ');
+
 export const PERL_IPT_DECODE = String.raw`
 my @IPTD_TABLES = (
-  [mangle => [PREROUTING => 0, -150], [INPUT => 1, -150], [FORWARD => 2, -150], [OUTPUT => 3, -150], [POSTROUTING => 4, -150]],
-  [raw => [PREROUTING => 0, -300], [OUTPUT => 3, -300]],
-  [filter => [INPUT => 1, 0], [FORWARD => 2, 0], [OUTPUT => 3, 0]],
-  [nat => [PREROUTING => 0, -100], [INPUT => 1, 100], [OUTPUT => 3, -100], [POSTROUTING => 4, 100]],
+  ${PERL_TABLES},
 );
 my %IPTD_PROTOS = (1 => 'icmp', 6 => 'tcp', 17 => 'udp');
 # xt_conntrack's state bits (INVALID, then 1 << ctinfo + 1, then SNAT, DNAT, UNTRACKED past IP_CT_NUMBER), in the
