@@ -338,9 +338,19 @@ export class Workbench {
       .locator('.quick-input-widget .quick-input-list .monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: exactly(name) }) })
       .first();
-    await row.waitFor();
-    await row.click();
-    await this.page.locator(`.tabs-container .tab.active[data-resource-name="${cssString(name)}"]`).waitFor();
+    const tab = this.page.locator(`.tabs-container .tab.active[data-resource-name="${cssString(name)}"]`);
+    // The list can still re-render under the pointer as the search answers, and a click on the row it
+    // replaced opens nothing: click the row as it is now until the file's tab is active.
+    for (let attempt = 1; ; attempt++) {
+      await row.waitFor();
+      await row.click();
+      try {
+        await tab.waitFor({ timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3 || !(await row.isVisible())) throw error;
+      }
+    }
     const editor = this.page.locator('.editor-group-container.active .monaco-editor').first();
     await editor.waitFor();
     return editor;
